@@ -1,0 +1,67 @@
+# Quick start: `make run` serves the app on SQLite; `make test` runs the whole suite.
+PYTHON ?= python3
+PORT ?= 5000
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app app
+ASSETS := static/build/epa.css static/build/govuk-frontend.min.js
+export SECRET_KEY ?= $(shell cat instance/secret_key 2>/dev/null)
+
+.PHONY: run test test-postgres lint format serve assets clean
+
+$(BIN)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 or newer is needed (set PYTHON=...)")'
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+static/build/epa.css: assets/epa.scss node_modules/.installed
+	mkdir -p static/build
+	npx sass --load-path=node_modules --style=compressed --no-source-map --quiet-deps $< $@
+
+static/build/govuk-frontend.min.js: node_modules/.installed
+	mkdir -p static/build
+	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js $@
+
+assets: $(ASSETS)
+
+instance/secret_key:
+	mkdir -p instance
+	$(PYTHON) -c 'import secrets; print(secrets.token_hex(32))' > $@
+	chmod 600 $@
+
+# Sets everything up on the embedded SQLite database, then serves.
+run: $(BIN)/.installed assets instance/secret_key
+	SECRET_KEY=$$(cat instance/secret_key) $(FLASK) db upgrade
+	SECRET_KEY=$$(cat instance/secret_key) $(FLASK) epa load-standard fixtures/standard.json
+	SECRET_KEY=$$(cat instance/secret_key) $(FLASK) epa demo-data --if-empty
+	SECRET_KEY=$$(cat instance/secret_key) $(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+# Serves with gunicorn on whatever DATABASE_URL names (SQLite by default).
+serve: $(BIN)/.installed assets instance/secret_key
+	SECRET_KEY=$${SECRET_KEY:-$$(cat instance/secret_key)} $(FLASK) db upgrade
+	SECRET_KEY=$${SECRET_KEY:-$$(cat instance/secret_key)} $(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 2 app:app
+
+test: $(BIN)/.installed assets
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The same suite against a fresh database on a local PostgreSQL server.
+test-postgres: $(BIN)/.installed assets
+	TEST_POSTGRES_URL=$${TEST_POSTGRES_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/postgres} $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/hadolint Dockerfile
+
+format: $(BIN)/.installed
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) node_modules static/build

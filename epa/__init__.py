@@ -1,0 +1,94 @@
+"""The end-point assessment service: `create_app` builds the Flask application."""
+
+import os
+
+from flask import Flask
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from epa import config
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the application: settings, extensions, blueprints, error handlers, commands."""
+    app = Flask(
+        __name__,
+        instance_path=str(config.INSTANCE_PATH),
+        static_folder=str(config.PROJECT_ROOT / "static"),
+        template_folder=str(config.PROJECT_ROOT / "templates"),
+    )
+    app.config.from_mapping(config.settings_from(dict(os.environ)))
+    if test_config:
+        app.config.from_mapping(test_config)
+    config.check_secret_key(app)
+    os.makedirs(app.instance_path, exist_ok=True)
+    register_templates(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    register_proxy(app)
+    return app
+
+
+def register_templates(app: Flask) -> None:
+    """Our templates first, then the GOV.UK Frontend macros and WTForms widgets."""
+    from govuk_frontend_wtf.main import WTFormsHelpers
+
+    app.jinja_loader = ChoiceLoader(
+        [
+            FileSystemLoader(str(config.PROJECT_ROOT / "templates")),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    WTFormsHelpers(app)
+
+
+def register_extensions(app: Flask) -> None:
+    from epa import models  # noqa: F401  (every model registered on the metadata)
+    from epa.auth.sessions import init_sessions
+    from epa.extensions import csrf, db, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(config.PROJECT_ROOT / "migrations"))
+    csrf.init_app(app)
+    init_sessions(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from epa.api import bp as api_bp
+    from epa.auth.views import bp as auth_bp
+    from epa.extensions import csrf
+    from epa.ops.views import bp as ops_bp
+    from epa.pages.views import bp as pages_bp
+    from epa.standards.views import bp as standards_bp
+
+    csrf.exempt(api_bp)  # the API takes bearer tokens, never the session cookie
+    for blueprint in (ops_bp, auth_bp, pages_bp, standards_bp, api_bp):
+        app.register_blueprint(blueprint)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from epa.pages.errors import init_errorhandlers
+
+    init_errorhandlers(app)
+
+
+def register_commands(app: Flask) -> None:
+    from epa.cli import epa_cli
+
+    app.cli.add_command(epa_cli)
+
+
+def register_proxy(app: Flask) -> None:
+    """Trust X-Forwarded-* only from as many proxies as the deployment says sit in front."""
+    hops = app.config["TRUSTED_PROXIES"]
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)

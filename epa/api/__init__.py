@@ -1,0 +1,31 @@
+"""The JSON API under /api/v1 (contract: API.md)."""
+
+from flask import Blueprint
+
+from epa.api.auth import authenticate_request
+from epa.api.errors import api_error_response
+from epa.errors import ServiceError
+from epa.extensions import db
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+# The OpenAPI document is public so tools can read it before they hold a token.
+PUBLIC_VIEWS = {"api.openapi"}
+
+
+@bp.before_request
+def _authenticate():
+    from flask import request
+
+    if request.endpoint in PUBLIC_VIEWS:
+        return
+    authenticate_request()
+
+
+@bp.errorhandler(ServiceError)
+def _service_error(error: ServiceError):
+    db.session.rollback()
+    return api_error_response(error.status, error.code, error.message, error.fields)
+
+
+from epa.api import openapi, organisations, standards, users  # noqa: E402, F401

@@ -1,0 +1,46 @@
+"""Bearer-token authentication and role checks for the API."""
+
+from functools import wraps
+
+from flask import g, request
+
+from epa.auth.services import user_for_token
+from epa.errors import ServiceError
+
+
+def authenticate_request() -> None:
+    """Resolve the bearer token to a user before any API view runs."""
+    g.channel = "api"
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    user = user_for_token(token.strip()) if scheme.lower() == "bearer" else None
+    if user is None:
+        raise ServiceError(
+            "unauthenticated",
+            "Send a valid API token as 'Authorization: Bearer <token>'.",
+            status=401,
+        )
+    g.actor = user
+
+
+def roles(*allowed: str):
+    """Only users with one of these roles may call the view; others get 403."""
+
+    def decorate(view):
+        view.allowed_roles = allowed
+
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if g.actor.role not in allowed:
+                raise ServiceError(
+                    "forbidden",
+                    f"Your role ({g.actor.role}) may not do this; it needs "
+                    + " or ".join(allowed)
+                    + ".",
+                    status=403,
+                )
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorate

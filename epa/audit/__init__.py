@@ -1,0 +1,1 @@
+"""Who changed what, when: the audit trail written beside every change."""

@@ -1,0 +1,60 @@
+"""Writing audit events in the same transaction as the change they describe."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from flask import g, has_request_context
+
+from epa.audit.models import AuditEvent
+from epa.extensions import db
+
+
+def _plain(value):
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def current_actor() -> tuple[int | None, str]:
+    """The acting user's id and the channel, from the request or the command line."""
+    if has_request_context():
+        actor = g.get("actor")
+        return (actor.id if actor else None, g.get("channel", "web"))
+    return (None, "cli")
+
+
+def record(
+    entity: str,
+    entity_id,
+    action: str,
+    *,
+    before: dict | None = None,
+    after: dict | None = None,
+    reason: str | None = None,
+) -> AuditEvent:
+    """Add an audit event to the session; the caller's transaction commits it with the change."""
+    actor_id, channel = current_actor()
+    event = AuditEvent(
+        actor_id=actor_id,
+        channel=channel,
+        entity=entity,
+        entity_id=str(entity_id),
+        action=action,
+        before=_plain(before),
+        after=_plain(after),
+        reason=reason,
+    )
+    db.session.add(event)
+    return event
+
+
+def changes(before: dict, after: dict) -> tuple[dict, dict]:
+    """Only the fields that differ, as (before, after)."""
+    keys = [k for k in after if before.get(k) != after.get(k)]
+    return ({k: before.get(k) for k in keys}, {k: after[k] for k in keys})

@@ -1,0 +1,99 @@
+"""The `flask --app app epa ...` commands: one transaction each."""
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup
+
+from epa.auth import services as auth_services
+from epa.auth.models import ROLES
+from epa.errors import ServiceError
+from epa.extensions import db
+from epa.rules.standard_fixture import FixtureError
+
+epa_cli = AppGroup("epa", help="End-point assessment commands.")
+
+
+def _fail(message: str) -> None:
+    db.session.rollback()
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(1)
+
+
+@epa_cli.command("load-standard")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def load_standard_command(path: Path):
+    """Load or update a standard from a fixture file (repeating a load changes nothing)."""
+    from epa.standards.services import load_standard
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        _fail(f"{path} does not exist.")
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        _fail(f"{path} is not valid JSON: {error}.")
+    try:
+        standard, changed = load_standard(data)
+    except FixtureError as error:
+        problems = "\n".join(f"  - {p}" for p in error.problems)
+        _fail(f"{path} was not loaded; nothing was changed. Fix these and try again:\n{problems}")
+    db.session.commit()
+    versions = ", ".join(v.version for v in standard.versions)
+    if changed:
+        click.echo(f"Loaded {standard.reference} {standard.title} (versions {versions}).")
+    else:
+        click.echo(f"{standard.reference} is already up to date (versions {versions}).")
+
+
+@epa_cli.command("create-user")
+@click.argument("email")
+@click.option("--name", required=True, help="The person's full name.")
+@click.option("--role", required=True, type=click.Choice(ROLES), help="What they may do.")
+@click.option("--password", help="Leave out to be asked for it without echoing.")
+def create_user_command(email: str, name: str, role: str, password: str | None):
+    """Add a user who can sign in."""
+    if password is None:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = auth_services.create_user(email, name, role, password)
+    except ServiceError as error:
+        _fail(error.message)
+    db.session.commit()
+    click.echo(f"Created {user.role} {user.name} <{user.email}>.")
+
+
+@epa_cli.command("create-token")
+@click.argument("email")
+def create_token_command(email: str):
+    """Issue an API token for a user; the token is the last line printed, shown only once."""
+    try:
+        user = auth_services.find_user_by_email(email)
+    except ServiceError as error:
+        _fail(error.message)
+    token = auth_services.create_token(user)
+    db.session.commit()
+    click.echo(f"API token for {user.email} ({user.role}); keep it secret, it is shown only once:")
+    click.echo(token)
+
+
+@epa_cli.command("demo-data")
+@click.option("--if-empty", is_flag=True, help="Do nothing (successfully) when users exist.")
+def demo_data_command(if_empty: bool):
+    """Fill an empty database with a believable demonstration, and print the sign-ins."""
+    from epa.demo import DatabaseNotEmpty, seed_demo, sign_in_file
+
+    try:
+        accounts = seed_demo()
+    except DatabaseNotEmpty as error:
+        if if_empty:
+            click.echo(f"Demonstration data is already in place; sign-ins: {sign_in_file()}")
+            return
+        _fail(str(error))
+    except ServiceError as error:
+        _fail(error.message)
+    db.session.commit()
+    click.echo("Demonstration data created. Sign in with:")
+    for role, email, password in accounts:
+        click.echo(f"  {role:<9} {email:<32} {password}")

@@ -1,0 +1,61 @@
+"""Configuration read from the environment, with a test-only override."""
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+INSTANCE_PATH = PROJECT_ROOT / "instance"
+
+
+class ConfigurationError(RuntimeError):
+    """Raised when the service cannot start safely with the configuration it was given."""
+
+
+def database_url_from(env: dict[str, str]) -> str:
+    """The SQLAlchemy URL from `DATABASE_URL`, defaulting to SQLite under `instance/`."""
+    url = env.get("DATABASE_URL", "").strip()
+    if not url:
+        return f"sqlite:///{INSTANCE_PATH / 'epa.sqlite'}"
+    # Hosting platforms hand out `postgres://` URLs; SQLAlchemy wants the driver named.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url.removeprefix(prefix)
+    return url
+
+
+def settings_from(env: dict[str, str]) -> dict:
+    """Flask settings from environment variables."""
+    secure = env.get("SESSION_COOKIE_SECURE", "").lower() in {"1", "true", "yes"}
+    return {
+        "SECRET_KEY": env.get("SECRET_KEY") or None,
+        "SQLALCHEMY_DATABASE_URI": database_url_from(env),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        # Always Secure when configured so; otherwise Secure whenever the request came over HTTPS.
+        "SESSION_COOKIE_SECURE": secure,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "WTF_CSRF_TIME_LIMIT": None,
+        "MAX_CONTENT_LENGTH": 12 * 1024 * 1024,
+        "EPAO_NAME": env.get("EPAO_NAME", "End-point assessment"),
+        "GOVUK_ASSETS_PATH": env.get(
+            "GOVUK_ASSETS_PATH",
+            str(PROJECT_ROOT / "node_modules" / "govuk-frontend" / "dist" / "govuk" / "assets"),
+        ),
+        "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES", "0") or 0),
+    }
+
+
+def check_secret_key(app) -> None:
+    """Refuse to serve without a secret key, except while debugging or testing."""
+    if app.config.get("SECRET_KEY"):
+        return
+    if app.debug or app.testing:
+        app.config["SECRET_KEY"] = "development-only-not-secret"  # noqa: S105
+        return
+    raise ConfigurationError(
+        "SECRET_KEY is not set. Set the SECRET_KEY environment variable to a long random "
+        "value (for example: python3 -c 'import secrets; print(secrets.token_hex(32))'); "
+        "`make run` keeps a development key in instance/secret_key for you."
+    )

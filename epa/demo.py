@@ -1,0 +1,61 @@
+"""A believable demonstration for an empty database (`flask --app app epa demo-data`)."""
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from epa.auth.models import User
+from epa.auth.services import create_user
+from epa.extensions import db
+from epa.organisations.services import create_employer, create_provider
+
+EMPLOYERS = ["Northwind Digital Ltd", "Severn Valley NHS Trust", "Brightwater Insurance plc"]
+PROVIDERS = [("Midlands Tech Academy", "10012345"), ("Cloud Skills Training Ltd", "10087654")]
+USERS = [
+    ("admin", "admin@epao.example", "Priya Shah"),
+    ("staff", "operations@epao.example", "Tom Fletcher"),
+    ("assessor", "assessor.one@epao.example", "Grace Okafor"),
+    ("assessor", "assessor.two@epao.example", "Daniel Morgan"),
+]
+
+
+class DatabaseNotEmpty(RuntimeError):
+    pass
+
+
+def sign_in_file() -> Path:
+    configured = current_app.config.get("DEMO_SIGN_IN_FILE")
+    return Path(configured) if configured else Path(current_app.instance_path) / "demo-sign-in.txt"
+
+
+def seed_demo() -> list[tuple[str, str, str]]:
+    """Create organisations and one user per role; returns (role, email, password) for each."""
+    if db.session.scalar(select(func.count()).select_from(User)):
+        raise DatabaseNotEmpty(
+            "The database already has users, so no demonstration data was added. "
+            f"Earlier demonstration sign-ins, if any, are in {sign_in_file()}."
+        )
+    for name in EMPLOYERS:
+        create_employer(name)
+    for name, ukprn in PROVIDERS:
+        create_provider(name, ukprn)
+    accounts = []
+    for role, email, name in USERS:
+        # Random per database: a demonstration copied to a server must not share passwords.
+        password = secrets.token_urlsafe(12)
+        create_user(email, name, role, password)
+        accounts.append((role, email, password))
+    _keep_sign_ins(accounts)
+    return accounts
+
+
+def _keep_sign_ins(accounts: list[tuple[str, str, str]]) -> None:
+    path = sign_in_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = [f"{role:<9} {email:<32} {password}" for role, email, password in accounts]
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write("Demonstration sign-ins for this database:\n" + "\n".join(lines) + "\n")

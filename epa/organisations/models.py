@@ -1,0 +1,35 @@
+"""Employers and training providers."""
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from epa.extensions import db
+from epa.types import UTCDateTime, utcnow
+
+
+class Employer(db.Model):
+    __tablename__ = "employers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def public(self) -> dict:
+        return {"id": self.id, "name": self.name}
+
+
+class Provider(db.Model):
+    """A training provider, known by its UK provider reference number."""
+
+    __tablename__ = "providers"
+    __table_args__ = (CheckConstraint("length(ukprn) = 8", name="ukprn_eight_digits"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    ukprn: Mapped[str] = mapped_column(String(8), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def public(self) -> dict:
+        return {"id": self.id, "name": self.name, "ukprn": self.ukprn}

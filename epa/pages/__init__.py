@@ -1,0 +1,1 @@
+"""Pages every role shares: the start page, error pages, the accessibility statement."""

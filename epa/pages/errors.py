@@ -1,0 +1,66 @@
+"""Error pages in the service's layout, and JSON error bodies under /api/."""
+
+import logging
+
+from flask import Flask, render_template, request
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import InterfaceError, OperationalError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from epa.api.errors import api_error_response
+from epa.errors import ServiceError
+from epa.extensions import db
+
+log = logging.getLogger(__name__)
+
+PAGE_TEMPLATES = {401: "errors/401.html", 403: "errors/403.html", 404: "errors/404.html"}
+
+
+def _is_api() -> bool:
+    return request.path.startswith("/api/")
+
+
+def init_errorhandlers(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_failed(error: CSRFError):
+        if _is_api():
+            return api_error_response(400, "malformed_request", error.description)
+        return render_template("errors/csrf.html"), 400
+
+    @app.errorhandler(ServiceError)
+    def service_error(error: ServiceError):
+        db.session.rollback()
+        if _is_api():
+            return api_error_response(error.status, error.code, error.message, error.fields)
+        template = PAGE_TEMPLATES.get(error.status, "errors/generic.html")
+        return render_template(template, message=error.message), error.status
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    def database_unavailable(error):
+        log.error("Database unavailable on %s %s: %s", request.method, request.path, error)
+        db.session.rollback()
+        if _is_api():
+            return api_error_response(503)
+        return render_template("errors/503.html"), 503
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if _is_api():
+            return api_error_response(error.code or 500)
+        template = PAGE_TEMPLATES.get(error.code, "errors/generic.html")
+        return render_template(template, error=error), error.code
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception):
+        if isinstance(error, HTTPException):
+            return http_error(error)
+        log.exception("Unhandled error on %s %s", request.method, request.path)
+        db.session.rollback()
+        if _is_api():
+            return api_error_response(500)
+        try:
+            return render_template("errors/500.html"), 500
+        except Exception:  # the layout itself may be what failed
+            log.exception("The error page could not be drawn")
+            return InternalServerError.description, 500

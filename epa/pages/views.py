@@ -1,0 +1,40 @@
+"""Start pages by role, and the service's fixed pages."""
+
+from flask import Blueprint, render_template
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from epa.auth.models import User
+from epa.extensions import db
+from epa.organisations.models import Employer, Provider
+from epa.standards.services import list_standards
+
+bp = Blueprint("pages", __name__)
+
+
+@bp.route("/")
+def home():
+    """The start page for the signed-in user's role."""
+    counts = {}
+    if current_user.has_role("admin", "staff"):
+        counts = {
+            "employers": db.session.scalar(select(func.count()).select_from(Employer)),
+            "providers": db.session.scalar(select(func.count()).select_from(Provider)),
+        }
+    if current_user.has_role("admin"):
+        counts["users"] = db.session.scalar(select(func.count()).select_from(User))
+    return render_template(
+        f"home/{current_user.role}.html", counts=counts, standards=list_standards()
+    )
+
+
+@bp.route("/accessibility")
+def accessibility():
+    """The accessibility statement."""
+    return render_template("pages/accessibility.html")
+
+
+@bp.route("/privacy")
+def privacy():
+    """How the service handles personal data."""
+    return render_template("pages/privacy.html")

@@ -1,0 +1,1 @@
+"""Pure rules: plain data in, decisions out. No Flask, no SQLAlchemy."""

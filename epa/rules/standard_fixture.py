@@ -1,0 +1,222 @@
+"""Validation of a standard fixture (`fixtures/*.json`) before anything is loaded.
+
+Every problem is collected, so one run tells the author everything to fix.
+"""
+
+import itertools
+import re
+from datetime import date
+
+KINDS = {"K": "knowledge", "S": "skill", "B": "behaviour"}
+CRITERION_GRADES = ("pass", "distinction")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+class FixtureError(ValueError):
+    """The fixture cannot be loaded; `problems` lists each reason in words."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("; ".join(problems))
+
+
+def _date(value, where: str, problems: list[str], *, optional: bool = False) -> date | None:
+    if value is None and optional:
+        return None
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    problems.append(f"{where} is {value!r}, which is not a date in the form YYYY-MM-DD")
+    return None
+
+
+def _need(obj: dict, key: str, kind, where: str, problems: list[str]):
+    value = obj.get(key) if isinstance(obj, dict) else None
+    ok = isinstance(value, kind) and not (kind is int and isinstance(value, bool))
+    if isinstance(value, str) and not value.strip():
+        ok = False
+    if not ok:
+        name = {str: "some text", int: "a whole number", list: "a list", dict: "an object"}[kind]
+        problems.append(f"{where}: '{key}' must be {name}")
+        return None
+    return value
+
+
+def _check_ksbs(data: dict, problems: list[str]) -> set[str]:
+    codes: set[str] = set()
+    for i, ksb in enumerate(data.get("ksbs") or []):
+        code = _need(ksb, "code", str, f"ksbs[{i}]", problems)
+        where = f"KSB {code}" if code else f"ksbs[{i}]"
+        _need(ksb, "text", str, where, problems)
+        kind = ksb.get("kind") if isinstance(ksb, dict) else None
+        if code:
+            if code in codes:
+                problems.append(f"KSB {code} appears more than once")
+            codes.add(code)
+            expected = KINDS.get(code[0])
+            if kind != expected:
+                problems.append(
+                    f"{where}: kind is {kind!r}; a code starting {code[0]!r} "
+                    f"must be {expected or 'K, S or B'!r}"
+                )
+    return codes
+
+
+def _check_duties(data: dict, ksb_codes: set[str], problems: list[str]) -> None:
+    seen: set[str] = set()
+    for i, duty in enumerate(data.get("duties") or []):
+        code = _need(duty, "code", str, f"duties[{i}]", problems)
+        where = f"duty {code}" if code else f"duties[{i}]"
+        _need(duty, "text", str, where, problems)
+        if code in seen:
+            problems.append(f"duty {code} appears more than once")
+        seen.add(code)
+        for ksb in _need(duty, "ksbs", list, where, problems) or []:
+            if ksb not in ksb_codes:
+                problems.append(f"{where} lists unknown KSB code {ksb!r}")
+
+
+def _check_methods(plan: dict, where: str, ksb_codes: set[str], problems: list[str]) -> list[str]:
+    method_codes: list[str] = []
+    covered: set[str] = set()
+    for m, method in enumerate(_need(plan, "methods", list, where, problems) or []):
+        code = _need(method, "code", str, f"{where} methods[{m}]", problems)
+        mwhere = f"{where} method {code}" if code else f"{where} methods[{m}]"
+        if code in method_codes:
+            problems.append(f"{mwhere} appears more than once")
+        method_codes.append(code)
+        _need(method, "name", str, mwhere, problems)
+        for key in ("duration_minutes", "earliest_days_after_gateway", "min_notice_days"):
+            value = _need(method, key, int, mwhere, problems)
+            if value is not None and (value < 0 or (key == "duration_minutes" and value == 0)):
+                problems.append(f"{mwhere}: '{key}' must be more than zero")
+        ids: set[str] = set()
+        for c, criterion in enumerate(_need(method, "criteria", list, mwhere, problems) or []):
+            cid = _need(criterion, "id", str, f"{mwhere} criteria[{c}]", problems)
+            cwhere = f"{mwhere} criterion {cid}" if cid else f"{mwhere} criteria[{c}]"
+            if cid in ids:
+                problems.append(f"{cwhere} appears more than once")
+            ids.add(cid)
+            _need(criterion, "theme", str, cwhere, problems)
+            _need(criterion, "text", str, cwhere, problems)
+            grade = criterion.get("grade") if isinstance(criterion, dict) else None
+            if grade not in CRITERION_GRADES:
+                problems.append(f"{cwhere}: grade is {grade!r}; it must be 'pass' or 'distinction'")
+            for ksb in _need(criterion, "ksbs", list, cwhere, problems) or []:
+                if ksb not in ksb_codes:
+                    problems.append(f"{cwhere} lists unknown KSB code {ksb!r}")
+                elif grade == "pass":
+                    covered.add(ksb)
+    uncovered = sorted(ksb_codes - covered, key=_ksb_order)
+    if uncovered:
+        problems.append(
+            f"{where}: no pass criterion assesses KSB {', '.join(uncovered)}; "
+            "every KSB must be assessed"
+        )
+    return [c for c in method_codes if c]
+
+
+def _ksb_order(code: str):
+    return ("KSB".find(code[:1]), int(code[1:]) if code[1:].isdigit() else 0, code)
+
+
+def _check_grading(plan: dict, where: str, methods: list[str], problems: list[str]) -> None:
+    grading = _need(plan, "grading", dict, where, problems)
+    if grading is None:
+        return
+    grades = _need(grading, "method_grades", list, f"{where} grading", problems) or []
+    cap = plan.get("retry_grade_cap")
+    if grades and cap not in grades:
+        problems.append(f"{where}: retry_grade_cap {cap!r} is not one of the method grades")
+    seen: dict[tuple, int] = {}
+    for r, row in enumerate(_need(grading, "overall", list, f"{where} grading", problems) or []):
+        rwhere = f"{where} grading overall[{r}]"
+        if not isinstance(row, dict):
+            problems.append(f"{rwhere} must be an object")
+            continue
+        _need(row, "overall", str, rwhere, problems)
+        keys = set(row) - {"overall"}
+        if keys != set(methods):
+            problems.append(
+                f"{rwhere} names methods {sorted(keys)}; it must name exactly {sorted(methods)}"
+            )
+            continue
+        bad = [f"{m}={row[m]!r}" for m in methods if row[m] not in grades]
+        if bad:
+            problems.append(f"{rwhere} uses grades that are not method grades: {', '.join(bad)}")
+            continue
+        combo = tuple(row[m] for m in methods)
+        if combo in seen:
+            problems.append(f"{rwhere} repeats the combination of overall[{seen[combo]}]")
+        seen[combo] = r
+    if grades and methods:
+        for combo in itertools.product(grades, repeat=len(methods)):
+            if combo not in seen:
+                named = ", ".join(f"{m} {g}" for m, g in zip(methods, combo, strict=True))
+                problems.append(f"{where} grading has no overall grade for {named}")
+
+
+def _check_versions(data: dict, ksb_codes: set[str], problems: list[str]) -> None:
+    windows: list[tuple[str, date, date | None]] = []
+    labels: set[str] = set()
+    for v, version in enumerate(data.get("versions") or []):
+        label = _need(version, "version", str, f"versions[{v}]", problems)
+        where = f"version {label}" if label else f"versions[{v}]"
+        if label in labels:
+            problems.append(f"{where} appears more than once")
+        labels.add(label)
+        _need(version, "change", str, where, problems)
+        earliest = _date(
+            version.get("earliest_start_date"), f"{where} earliest_start_date", problems
+        )
+        latest = _date(
+            version.get("latest_start_date"),
+            f"{where} latest_start_date",
+            problems,
+            optional=True,
+        )
+        if earliest and latest and latest < earliest:
+            problems.append(f"{where}: latest_start_date is before earliest_start_date")
+        elif earliest:
+            windows.append((label, earliest, latest))
+        plan = _need(version, "plan", dict, where, problems)
+        if plan is None:
+            continue
+        for key in (
+            "min_months_before_gateway",
+            "epa_period_months",
+            "resit_within_months",
+            "retake_within_months",
+        ):
+            value = _need(plan, key, int, where, problems)
+            if value is not None and value < 0:
+                problems.append(f"{where}: '{key}' cannot be negative")
+        _need(plan, "retry_grade_cap", str, where, problems)
+        methods = _check_methods(plan, where, ksb_codes, problems)
+        _check_grading(plan, where, methods, problems)
+    windows.sort(key=lambda w: w[1])
+    for (a, _, a_end), (b, b_start, _) in itertools.pairwise(windows):
+        if a_end is None or a_end >= b_start:
+            problems.append(f"versions {a} and {b} are open for starts on the same dates")
+
+
+def validate_fixture(data) -> None:
+    """Raise FixtureError naming every problem, or return when the fixture can be loaded."""
+    if not isinstance(data, dict):
+        raise FixtureError(["the file must hold one JSON object describing one standard"])
+    problems: list[str] = []
+    _need(data, "reference", str, "standard", problems)
+    _need(data, "title", str, "standard", problems)
+    _need(data, "level", int, "standard", problems)
+    _need(data, "typical_duration_months", int, "standard", problems)
+    _need(data, "duties", list, "standard", problems)
+    _need(data, "ksbs", list, "standard", problems)
+    if not _need(data, "versions", list, "standard", problems):
+        problems.append("standard: at least one version is needed")
+    ksb_codes = _check_ksbs(data, problems)
+    _check_duties(data, ksb_codes, problems)
+    _check_versions(data, ksb_codes, problems)
+    if problems:
+        raise FixtureError(problems)

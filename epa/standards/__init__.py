@@ -1,0 +1,1 @@
+"""Apprenticeship standards, their versions and assessment plans."""

@@ -1,0 +1,176 @@
+"""A standard, its duties and KSBs, and each version's assessment plan."""
+
+from datetime import date
+
+from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from epa.extensions import db
+
+duty_ksbs = Table(
+    "duty_ksbs",
+    db.metadata,
+    Column("duty_id", ForeignKey("duties.id", ondelete="CASCADE"), primary_key=True),
+    Column("ksb_id", ForeignKey("ksbs.id", ondelete="CASCADE"), primary_key=True),
+)
+
+criterion_ksbs = Table(
+    "criterion_ksbs",
+    db.metadata,
+    Column("criterion_id", ForeignKey("criteria.id", ondelete="CASCADE"), primary_key=True),
+    Column("ksb_id", ForeignKey("ksbs.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Standard(db.Model):
+    __tablename__ = "standards"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: the Institute's reference, such as ST0825
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    level: Mapped[int]
+    typical_duration_months: Mapped[int]
+
+    duties: Mapped[list["Duty"]] = relationship(
+        back_populates="standard", order_by="Duty.position", cascade="all, delete-orphan"
+    )
+    ksbs: Mapped[list["Ksb"]] = relationship(
+        back_populates="standard", order_by="Ksb.position", cascade="all, delete-orphan"
+    )
+    versions: Mapped[list["StandardVersion"]] = relationship(
+        back_populates="standard",
+        order_by="StandardVersion.earliest_start_date",
+        cascade="all, delete-orphan",
+    )
+
+
+class Duty(db.Model):
+    __tablename__ = "duties"
+    __table_args__ = (UniqueConstraint("standard_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    standard_id: Mapped[int] = mapped_column(ForeignKey("standards.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(String(10))
+    text: Mapped[str] = mapped_column(Text)
+    position: Mapped[int]
+
+    standard: Mapped[Standard] = relationship(back_populates="duties")
+    ksbs: Mapped[list["Ksb"]] = relationship(secondary=duty_ksbs, order_by="Ksb.position")
+
+
+class Ksb(db.Model):
+    """A knowledge, skill or behaviour statement."""
+
+    __tablename__ = "ksbs"
+    __table_args__ = (
+        UniqueConstraint("standard_id", "code"),
+        CheckConstraint("kind IN ('knowledge', 'skill', 'behaviour')", name="kind_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    standard_id: Mapped[int] = mapped_column(ForeignKey("standards.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(String(10))
+    kind: Mapped[str] = mapped_column(String(10))
+    text: Mapped[str] = mapped_column(Text)
+    position: Mapped[int]
+
+    standard: Mapped[Standard] = relationship(back_populates="ksbs")
+
+
+class StandardVersion(db.Model):
+    """A version of a standard, open to apprentices starting inside its date window."""
+
+    __tablename__ = "standard_versions"
+    __table_args__ = (
+        UniqueConstraint("standard_id", "version"),
+        CheckConstraint(
+            "latest_start_date IS NULL OR latest_start_date >= earliest_start_date",
+            name="start_window_ordered",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    standard_id: Mapped[int] = mapped_column(ForeignKey("standards.id", ondelete="CASCADE"))
+    version: Mapped[str] = mapped_column(String(10))
+    earliest_start_date: Mapped[date]
+    #: null while the version is still open for new starts
+    latest_start_date: Mapped[date | None]
+    change: Mapped[str] = mapped_column(Text)
+    min_months_before_gateway: Mapped[int]
+    epa_period_months: Mapped[int]
+    resit_within_months: Mapped[int]
+    retake_within_months: Mapped[int]
+    retry_grade_cap: Mapped[str] = mapped_column(String(20))
+    #: the grades a method may be given, lowest first
+    method_grades: Mapped[list] = mapped_column(JSON)
+
+    standard: Mapped[Standard] = relationship(back_populates="versions")
+    methods: Mapped[list["AssessmentMethod"]] = relationship(
+        back_populates="version", order_by="AssessmentMethod.position", cascade="all, delete-orphan"
+    )
+    grading_rows: Mapped[list["GradingRow"]] = relationship(
+        back_populates="version", order_by="GradingRow.position", cascade="all, delete-orphan"
+    )
+
+
+class AssessmentMethod(db.Model):
+    __tablename__ = "assessment_methods"
+    __table_args__ = (
+        UniqueConstraint("version_id", "code"),
+        CheckConstraint("duration_minutes > 0", name="duration_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("standard_versions.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(200))
+    duration_minutes: Mapped[int]
+    earliest_days_after_gateway: Mapped[int]
+    min_notice_days: Mapped[int]
+    position: Mapped[int]
+
+    version: Mapped[StandardVersion] = relationship(back_populates="methods")
+    criteria: Mapped[list["Criterion"]] = relationship(
+        back_populates="method", order_by="Criterion.position", cascade="all, delete-orphan"
+    )
+
+
+class Criterion(db.Model):
+    """One thing an assessor judges met or not met."""
+
+    __tablename__ = "criteria"
+    __table_args__ = (
+        UniqueConstraint("method_id", "code"),
+        CheckConstraint("grade IN ('pass', 'distinction')", name="grade_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    method_id: Mapped[int] = mapped_column(ForeignKey("assessment_methods.id", ondelete="CASCADE"))
+    #: the plan's id for it, unique within the method (P1, D1, ...)
+    code: Mapped[str] = mapped_column(String(10))
+    theme: Mapped[str] = mapped_column(String(200))
+    grade: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(Text)
+    position: Mapped[int]
+
+    method: Mapped[AssessmentMethod] = relationship(back_populates="criteria")
+    ksbs: Mapped[list[Ksb]] = relationship(secondary=criterion_ksbs, order_by="Ksb.position")
+
+
+class GradingRow(db.Model):
+    """One row of the overall grading table: a grade per method and the overall grade."""
+
+    __tablename__ = "grading_rows"
+    __table_args__ = (UniqueConstraint("version_id", "combination"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("standard_versions.id", ondelete="CASCADE"))
+    #: the method grades in a canonical form ("discussion=pass;project=fail") for uniqueness
+    combination: Mapped[str] = mapped_column(String(400))
+    #: {"<method code>": grade, ...}
+    method_grades: Mapped[dict] = mapped_column(JSON)
+    overall: Mapped[str] = mapped_column(String(20))
+    position: Mapped[int]
+
+    version: Mapped[StandardVersion] = relationship(back_populates="grading_rows")

@@ -1,0 +1,260 @@
+"""Loading standard fixtures and reading standards back out."""
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from epa.audit.services import record
+from epa.errors import NotFound
+from epa.extensions import db
+from epa.rules.standard_fixture import validate_fixture
+from epa.standards.models import (
+    AssessmentMethod,
+    Criterion,
+    Duty,
+    GradingRow,
+    Ksb,
+    Standard,
+    StandardVersion,
+)
+
+
+class _Changes:
+    """Counts what a load actually changed, so a repeated load writes nothing."""
+
+    def __init__(self):
+        self.count = 0
+
+    def assign(self, obj, **values) -> None:
+        for key, value in values.items():
+            if getattr(obj, key) != value:
+                setattr(obj, key, value)
+                self.count += 1
+
+    def sync(self, current: list, wanted: list, key, make) -> list:
+        """Match `wanted` (dicts) to `current` rows by key; add missing rows, drop extra ones."""
+        by_key = {key(row): row for row in current}
+        rows = []
+        for position, item in enumerate(wanted):
+            row = by_key.pop(item["__key"], None)
+            if row is None:
+                row = make()
+                self.count += 1
+            rows.append((row, position, item))
+        for row in by_key.values():
+            current.remove(row)
+            self.count += 1
+        for row, _, _ in rows:
+            if row not in current:
+                current.append(row)
+        return rows
+
+    def set_list(self, current: list, wanted: list) -> None:
+        if [id(x) for x in current] != [id(x) for x in wanted]:
+            current[:] = wanted
+            self.count += 1
+
+
+def _keyed(items: list[dict], key: str) -> list[dict]:
+    return [{**item, "__key": item[key]} for item in items]
+
+
+def load_standard(data: dict) -> tuple[Standard, int]:
+    """Create or update a standard from a validated fixture; returns it and how many changes."""
+    validate_fixture(data)
+    changes = _Changes()
+    standard = db.session.scalar(select(Standard).filter_by(reference=data["reference"]))
+    created = standard is None
+    if created:
+        standard = Standard(reference=data["reference"])
+        db.session.add(standard)
+        changes.count += 1
+    changes.assign(
+        standard,
+        title=data["title"],
+        level=data["level"],
+        typical_duration_months=data["typical_duration_months"],
+    )
+    ksbs = {}
+    for ksb, position, item in changes.sync(
+        standard.ksbs, _keyed(data["ksbs"], "code"), lambda k: k.code, Ksb
+    ):
+        changes.assign(ksb, code=item["code"], kind=item["kind"], text=item["text"])
+        changes.assign(ksb, position=position)
+        ksbs[ksb.code] = ksb
+    for duty, position, item in changes.sync(
+        standard.duties, _keyed(data["duties"], "code"), lambda d: d.code, Duty
+    ):
+        changes.assign(duty, code=item["code"], text=item["text"], position=position)
+        changes.set_list(duty.ksbs, [ksbs[c] for c in item["ksbs"]])
+    for version, _, item in changes.sync(
+        standard.versions, _keyed(data["versions"], "version"), lambda v: v.version, StandardVersion
+    ):
+        _load_version(version, item, ksbs, changes)
+    db.session.flush()
+    if changes.count:
+        summary = {
+            "reference": standard.reference,
+            "title": standard.title,
+            "versions": [v.version for v in standard.versions],
+        }
+        record("standard", standard.id, "create" if created else "update", after=summary)
+    return standard, changes.count
+
+
+def _load_version(version: StandardVersion, item: dict, ksbs: dict, changes: _Changes) -> None:
+    plan = item["plan"]
+    latest = item.get("latest_start_date")
+    changes.assign(
+        version,
+        version=item["version"],
+        earliest_start_date=date.fromisoformat(item["earliest_start_date"]),
+        latest_start_date=date.fromisoformat(latest) if latest else None,
+        change=item["change"],
+        min_months_before_gateway=plan["min_months_before_gateway"],
+        epa_period_months=plan["epa_period_months"],
+        resit_within_months=plan["resit_within_months"],
+        retake_within_months=plan["retake_within_months"],
+        retry_grade_cap=plan["retry_grade_cap"],
+        method_grades=list(plan["grading"]["method_grades"]),
+    )
+    for method, position, m in changes.sync(
+        version.methods, _keyed(plan["methods"], "code"), lambda x: x.code, AssessmentMethod
+    ):
+        changes.assign(
+            method,
+            code=m["code"],
+            name=m["name"],
+            duration_minutes=m["duration_minutes"],
+            earliest_days_after_gateway=m["earliest_days_after_gateway"],
+            min_notice_days=m["min_notice_days"],
+            position=position,
+        )
+        for criterion, cpos, c in changes.sync(
+            method.criteria, _keyed(m["criteria"], "id"), lambda x: x.code, Criterion
+        ):
+            changes.assign(
+                criterion, code=c["id"], theme=c["theme"], grade=c["grade"], text=c["text"]
+            )
+            changes.assign(criterion, position=cpos)
+            changes.set_list(criterion.ksbs, [ksbs[k] for k in c["ksbs"]])
+    method_codes = [m["code"] for m in plan["methods"]]
+    rows = [
+        {
+            "__key": combination_key({k: row[k] for k in method_codes}),
+            "grades": {k: row[k] for k in method_codes},
+            "overall": row["overall"],
+        }
+        for row in plan["grading"]["overall"]
+    ]
+    for grading_row, position, row in changes.sync(
+        version.grading_rows, rows, lambda r: r.combination, GradingRow
+    ):
+        changes.assign(
+            grading_row,
+            combination=row["__key"],
+            method_grades=row["grades"],
+            overall=row["overall"],
+            position=position,
+        )
+
+
+def combination_key(method_grades: dict[str, str]) -> str:
+    """A canonical text for a set of method grades, independent of key order."""
+    return ";".join(f"{code}={grade}" for code, grade in sorted(method_grades.items()))
+
+
+def list_standards() -> list[Standard]:
+    """Every standard with its versions, by reference."""
+    return list(
+        db.session.scalars(
+            select(Standard).options(selectinload(Standard.versions)).order_by(Standard.reference)
+        )
+    )
+
+
+def get_version(reference: str, version: str) -> StandardVersion:
+    """One version of a standard with its plan loaded, or NotFound."""
+    found = db.session.scalar(
+        select(StandardVersion)
+        .join(Standard)
+        .where(Standard.reference == reference, StandardVersion.version == version)
+        .options(
+            selectinload(StandardVersion.standard).selectinload(Standard.ksbs),
+            selectinload(StandardVersion.methods)
+            .selectinload(AssessmentMethod.criteria)
+            .selectinload(Criterion.ksbs),
+            selectinload(StandardVersion.grading_rows),
+        )
+    )
+    if found is None:
+        raise NotFound(f"version {version} of standard {reference}")
+    return found
+
+
+def version_summary(version: StandardVersion) -> dict:
+    return {
+        "version": version.version,
+        "earliest_start_date": version.earliest_start_date.isoformat(),
+        "latest_start_date": (
+            version.latest_start_date.isoformat() if version.latest_start_date else None
+        ),
+    }
+
+
+def standard_summary(standard: Standard) -> dict:
+    return {
+        "reference": standard.reference,
+        "title": standard.title,
+        "level": standard.level,
+        "versions": [version_summary(v) for v in standard.versions],
+    }
+
+
+def version_document(version: StandardVersion) -> dict:
+    """The whole version as the fixture describes it, for the API and pages."""
+    standard = version.standard
+    method_codes = [m.code for m in version.methods]
+    return {
+        "reference": standard.reference,
+        "title": standard.title,
+        "level": standard.level,
+        **version_summary(version),
+        "change": version.change,
+        "ksbs": [{"code": k.code, "kind": k.kind, "text": k.text} for k in standard.ksbs],
+        "plan": {
+            "min_months_before_gateway": version.min_months_before_gateway,
+            "epa_period_months": version.epa_period_months,
+            "resit_within_months": version.resit_within_months,
+            "retake_within_months": version.retake_within_months,
+            "retry_grade_cap": version.retry_grade_cap,
+            "methods": [
+                {
+                    "code": m.code,
+                    "name": m.name,
+                    "duration_minutes": m.duration_minutes,
+                    "earliest_days_after_gateway": m.earliest_days_after_gateway,
+                    "min_notice_days": m.min_notice_days,
+                    "criteria": [
+                        {
+                            "id": c.code,
+                            "theme": c.theme,
+                            "ksbs": [k.code for k in c.ksbs],
+                            "grade": c.grade,
+                            "text": c.text,
+                        }
+                        for c in m.criteria
+                    ],
+                }
+                for m in version.methods
+            ],
+            "grading": {
+                "method_grades": list(version.method_grades),
+                "overall": [
+                    {**{c: row.method_grades.get(c) for c in method_codes}, "overall": row.overall}
+                    for row in version.grading_rows
+                ],
+            },
+        },
+    }
