@@ -1,6 +1,5 @@
 """Configuration read from the environment, with a test-only override."""
 
-import os
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent

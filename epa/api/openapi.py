@@ -190,7 +190,10 @@ PATHS = {
         "get": _op(
             "List standards and their versions",
             ALL,
-            {"200": {"description": "A page of standards", **_json(_page_of("Standard"))}, **LIST_ERRORS},
+            {
+                "200": {"description": "A page of standards", **_json(_page_of("Standard"))},
+                **LIST_ERRORS,
+            },
             params=PAGE_PARAMS,
             tag="Standards",
         )
@@ -211,7 +214,10 @@ PATHS = {
         "get": _op(
             "List employers",
             OFFICE,
-            {"200": {"description": "A page of employers", **_json(_page_of("Employer"))}, **LIST_ERRORS},
+            {
+                "200": {"description": "A page of employers", **_json(_page_of("Employer"))},
+                **LIST_ERRORS,
+            },
             params=PAGE_PARAMS,
             tag="Organisations",
         ),
@@ -241,7 +247,10 @@ PATHS = {
         "get": _op(
             "List training providers",
             OFFICE,
-            {"200": {"description": "A page of providers", **_json(_page_of("Provider"))}, **LIST_ERRORS},
+            {
+                "200": {"description": "A page of providers", **_json(_page_of("Provider"))},
+                **LIST_ERRORS,
+            },
             params=PAGE_PARAMS,
             tag="Organisations",
         ),

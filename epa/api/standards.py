@@ -17,9 +17,7 @@ ALL_ROLES = ("admin", "staff", "assessor")
 @roles(*ALL_ROLES)
 def list_standards():
     """Every standard with its versions' start-date windows."""
-    query = (
-        select(Standard).options(selectinload(Standard.versions)).order_by(Standard.reference)
-    )
+    query = select(Standard).options(selectinload(Standard.versions)).order_by(Standard.reference)
     return jsonify(paginate(query, standard_summary))
 
 

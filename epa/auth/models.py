@@ -14,9 +14,7 @@ ROLES = ("admin", "staff", "assessor")
 
 class User(UserMixin, db.Model):
     __tablename__ = "users"
-    __table_args__ = (
-        CheckConstraint("role IN ('admin', 'staff', 'assessor')", name="role_known"),
-    )
+    __table_args__ = (CheckConstraint("role IN ('admin', 'staff', 'assessor')", name="role_known"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: stored lower-case, so sign-in and uniqueness ignore case

@@ -53,8 +53,9 @@ def create_user(email, name, role, password) -> User:
         fields["password"] = f"Password must be at least {MIN_PASSWORD_LENGTH} characters"
     if fields:
         raise ServiceError(
-            "validation_failed", "The user could not be created: " + "; ".join(fields.values())
-            + ".", fields=fields
+            "validation_failed",
+            "The user could not be created: " + "; ".join(fields.values()) + ".",
+            fields=fields,
         )
     if db.session.scalar(select(User.id).where(User.email == email)):
         raise ServiceError(

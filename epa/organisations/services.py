@@ -12,7 +12,9 @@ from epa.rules.identifiers import is_valid_ukprn
 def _name(value, what: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ServiceError(
-            "validation_failed", f"Enter the {what}'s name.", fields={"name": f"Enter the {what}'s name"}
+            "validation_failed",
+            f"Enter the {what}'s name.",
+            fields={"name": f"Enter the {what}'s name"},
         )
     name = " ".join(value.split())
     if len(name) > 200:

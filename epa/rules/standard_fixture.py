@@ -44,9 +44,36 @@ def _need(obj: dict, key: str, kind, where: str, problems: list[str]):
     return value
 
 
+def _items(obj, key: str, where: str, problems: list[str]) -> list[tuple[int, dict]]:
+    """The objects of a list field, with their index; other entries are reported."""
+    value = obj.get(key) if isinstance(obj, dict) else None
+    if not isinstance(value, list):
+        return []
+    items = []
+    for i, item in enumerate(value):
+        if isinstance(item, dict):
+            items.append((i, item))
+        else:
+            problems.append(f"{where}: {key}[{i}] must be an object, not {item!r}")
+    return items
+
+
+def _ksb_codes(obj: dict, where: str, known: set[str], problems: list[str]) -> list[str]:
+    """A list of KSB codes that exist, each once; unknown, repeated or non-text codes reported."""
+    codes: list[str] = []
+    for code in _need(obj, "ksbs", list, where, problems) or []:
+        if not isinstance(code, str) or code not in known:
+            problems.append(f"{where} lists unknown KSB code {code!r}")
+        elif code in codes:
+            problems.append(f"{where} lists KSB {code} more than once")
+        else:
+            codes.append(code)
+    return codes
+
+
 def _check_ksbs(data: dict, problems: list[str]) -> set[str]:
     codes: set[str] = set()
-    for i, ksb in enumerate(data.get("ksbs") or []):
+    for i, ksb in _items(data, "ksbs", "standard", problems):
         code = _need(ksb, "code", str, f"ksbs[{i}]", problems)
         where = f"KSB {code}" if code else f"ksbs[{i}]"
         _need(ksb, "text", str, where, problems)
@@ -66,22 +93,21 @@ def _check_ksbs(data: dict, problems: list[str]) -> set[str]:
 
 def _check_duties(data: dict, ksb_codes: set[str], problems: list[str]) -> None:
     seen: set[str] = set()
-    for i, duty in enumerate(data.get("duties") or []):
+    for i, duty in _items(data, "duties", "standard", problems):
         code = _need(duty, "code", str, f"duties[{i}]", problems)
         where = f"duty {code}" if code else f"duties[{i}]"
         _need(duty, "text", str, where, problems)
         if code in seen:
             problems.append(f"duty {code} appears more than once")
         seen.add(code)
-        for ksb in _need(duty, "ksbs", list, where, problems) or []:
-            if ksb not in ksb_codes:
-                problems.append(f"{where} lists unknown KSB code {ksb!r}")
+        _ksb_codes(duty, where, ksb_codes, problems)
 
 
 def _check_methods(plan: dict, where: str, ksb_codes: set[str], problems: list[str]) -> list[str]:
     method_codes: list[str] = []
     covered: set[str] = set()
-    for m, method in enumerate(_need(plan, "methods", list, where, problems) or []):
+    _need(plan, "methods", list, where, problems)
+    for m, method in _items(plan, "methods", where, problems):
         code = _need(method, "code", str, f"{where} methods[{m}]", problems)
         mwhere = f"{where} method {code}" if code else f"{where} methods[{m}]"
         if code in method_codes:
@@ -90,10 +116,13 @@ def _check_methods(plan: dict, where: str, ksb_codes: set[str], problems: list[s
         _need(method, "name", str, mwhere, problems)
         for key in ("duration_minutes", "earliest_days_after_gateway", "min_notice_days"):
             value = _need(method, key, int, mwhere, problems)
-            if value is not None and (value < 0 or (key == "duration_minutes" and value == 0)):
+            if value is not None and key == "duration_minutes" and value <= 0:
                 problems.append(f"{mwhere}: '{key}' must be more than zero")
+            elif value is not None and value < 0:
+                problems.append(f"{mwhere}: '{key}' cannot be negative")
         ids: set[str] = set()
-        for c, criterion in enumerate(_need(method, "criteria", list, mwhere, problems) or []):
+        _need(method, "criteria", list, mwhere, problems)
+        for c, criterion in _items(method, "criteria", mwhere, problems):
             cid = _need(criterion, "id", str, f"{mwhere} criteria[{c}]", problems)
             cwhere = f"{mwhere} criterion {cid}" if cid else f"{mwhere} criteria[{c}]"
             if cid in ids:
@@ -101,14 +130,12 @@ def _check_methods(plan: dict, where: str, ksb_codes: set[str], problems: list[s
             ids.add(cid)
             _need(criterion, "theme", str, cwhere, problems)
             _need(criterion, "text", str, cwhere, problems)
-            grade = criterion.get("grade") if isinstance(criterion, dict) else None
+            grade = criterion.get("grade")
             if grade not in CRITERION_GRADES:
                 problems.append(f"{cwhere}: grade is {grade!r}; it must be 'pass' or 'distinction'")
-            for ksb in _need(criterion, "ksbs", list, cwhere, problems) or []:
-                if ksb not in ksb_codes:
-                    problems.append(f"{cwhere} lists unknown KSB code {ksb!r}")
-                elif grade == "pass":
-                    covered.add(ksb)
+            codes = _ksb_codes(criterion, cwhere, ksb_codes, problems)
+            if grade == "pass":
+                covered.update(codes)
     uncovered = sorted(ksb_codes - covered, key=_ksb_order)
     if uncovered:
         problems.append(
@@ -126,16 +153,20 @@ def _check_grading(plan: dict, where: str, methods: list[str], problems: list[st
     grading = _need(plan, "grading", dict, where, problems)
     if grading is None:
         return
-    grades = _need(grading, "method_grades", list, f"{where} grading", problems) or []
+    grades = _need(grading, "method_grades", list, f"{where} grading", problems)
+    if grades is not None and not grades:
+        problems.append(f"{where} grading: method_grades must list at least one grade")
+    grades = grades or []
+    if any(not isinstance(g, str) for g in grades) or len(set(grades)) != len(grades):
+        problems.append(f"{where} grading: method_grades must be distinct names of grades")
+        grades = []
     cap = plan.get("retry_grade_cap")
     if grades and cap not in grades:
         problems.append(f"{where}: retry_grade_cap {cap!r} is not one of the method grades")
     seen: dict[tuple, int] = {}
-    for r, row in enumerate(_need(grading, "overall", list, f"{where} grading", problems) or []):
+    _need(grading, "overall", list, f"{where} grading", problems)
+    for r, row in _items(grading, "overall", f"{where} grading", problems):
         rwhere = f"{where} grading overall[{r}]"
-        if not isinstance(row, dict):
-            problems.append(f"{rwhere} must be an object")
-            continue
         _need(row, "overall", str, rwhere, problems)
         keys = set(row) - {"overall"}
         if keys != set(methods):
@@ -161,7 +192,7 @@ def _check_grading(plan: dict, where: str, methods: list[str], problems: list[st
 def _check_versions(data: dict, ksb_codes: set[str], problems: list[str]) -> None:
     windows: list[tuple[str, date, date | None]] = []
     labels: set[str] = set()
-    for v, version in enumerate(data.get("versions") or []):
+    for v, version in _items(data, "versions", "standard", problems):
         label = _need(version, "version", str, f"versions[{v}]", problems)
         where = f"version {label}" if label else f"versions[{v}]"
         if label in labels:
@@ -171,15 +202,11 @@ def _check_versions(data: dict, ksb_codes: set[str], problems: list[str]) -> Non
         earliest = _date(
             version.get("earliest_start_date"), f"{where} earliest_start_date", problems
         )
-        latest = _date(
-            version.get("latest_start_date"),
-            f"{where} latest_start_date",
-            problems,
-            optional=True,
-        )
+        latest_given = version.get("latest_start_date")
+        latest = _date(latest_given, f"{where} latest_start_date", problems, optional=True)
         if earliest and latest and latest < earliest:
             problems.append(f"{where}: latest_start_date is before earliest_start_date")
-        elif earliest:
+        elif earliest and (latest or latest_given is None):
             windows.append((label, earliest, latest))
         plan = _need(version, "plan", dict, where, problems)
         if plan is None:

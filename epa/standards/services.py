@@ -51,7 +51,8 @@ class _Changes:
         return rows
 
     def set_list(self, current: list, wanted: list) -> None:
-        if [id(x) for x in current] != [id(x) for x in wanted]:
+        # Links are kept in KSB order, so only membership counts as a change.
+        if {id(x) for x in current} != {id(x) for x in wanted}:
             current[:] = wanted
             self.count += 1
 

@@ -1,0 +1,167 @@
+"""Sign-in, sign-out, CSRF and the rule that every page but sign-in needs a signed-in user."""
+
+import pytest
+
+from tests.conftest import PASSWORD, csrf_token
+
+
+def _email(app, user_id):
+    from epa.auth.models import User
+    from epa.extensions import db
+
+    with app.app_context():
+        return db.session.get(User, user_id).email
+
+
+def test_good_password_signs_in_and_shows_the_role_start_page(app, client, auth, make_user):
+    email = _email(app, make_user("staff"))
+    response = auth.sign_in(email)
+    assert response.status_code == 302
+    assert response.location == "/"
+    page = client.get("/")
+    assert page.status_code == 200
+    assert b"Operations" in page.data
+
+
+def test_email_is_matched_ignoring_case_and_spaces(app, auth, make_user):
+    email = _email(app, make_user("admin"))
+    assert auth.sign_in(f"  {email.upper()} ").status_code == 302
+
+
+@pytest.mark.parametrize(
+    "email, password",
+    [
+        ("known", "wrong password here"),
+        ("unknown@epao.example", PASSWORD),
+        ("known", ""),
+        ("", PASSWORD),
+    ],
+)
+def test_bad_sign_in_is_refused_without_saying_which_part(
+    app, client, auth, make_user, email, password
+):
+    known = _email(app, make_user("staff"))
+    response = auth.sign_in(known if email == "known" else email, password)
+    assert response.status_code in (400, 401)
+    assert b"There is a problem" in response.data
+    assert b"govuk-error-summary" in response.data
+    assert client.get("/").status_code == 302  # still signed out
+
+
+def test_wrong_password_message_does_not_reveal_whether_the_email_exists(app, auth, make_user):
+    known = _email(app, make_user("staff"))
+    wrong_password = auth.sign_in(known, "not the password at all")
+    unknown_email = auth.sign_in("nobody@epao.example", "not the password at all")
+    assert b"Enter a correct email address and password" in wrong_password.data
+    assert b"Enter a correct email address and password" in unknown_email.data
+
+
+def test_disabled_user_cannot_sign_in(app, auth, make_user):
+    from epa.auth.models import User
+    from epa.extensions import db
+
+    user_id = make_user("staff")
+    with app.app_context():
+        db.session.get(User, user_id).is_enabled = False
+        db.session.commit()
+    assert auth.sign_in(_email(app, user_id)).status_code == 401
+
+
+def test_sign_in_without_csrf_token_is_refused(app, client, make_user):
+    email = _email(app, make_user("staff"))
+    response = client.post("/sign-in", data={"email": email, "password": PASSWORD})
+    assert response.status_code == 400
+    assert b"The form could not be sent" in response.data
+    assert client.get("/").status_code == 302
+
+
+def test_sign_in_with_a_forged_csrf_token_is_refused(app, client, make_user):
+    email = _email(app, make_user("staff"))
+    client.get("/sign-in")
+    response = client.post(
+        "/sign-in", data={"email": email, "password": PASSWORD, "csrf_token": "forged"}
+    )
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize("path", ["/", "/standards/", "/accessibility", "/privacy"])
+def test_pages_need_a_signed_in_user(client, path):
+    response = client.get(path)
+    assert response.status_code == 302
+    assert response.location.startswith("/sign-in?next=")
+
+
+def test_sign_in_returns_to_the_page_asked_for(app, client, make_user):
+    email = _email(app, make_user("staff"))
+    client.get("/standards/")
+    page = client.get("/sign-in?next=/standards/")
+    response = client.post(
+        "/sign-in?next=/standards/",
+        data={"email": email, "password": PASSWORD, "csrf_token": csrf_token(page.data)},
+    )
+    assert response.location == "/standards/"
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "/\\evil.example"])
+def test_sign_in_never_sends_the_user_to_another_site(app, client, make_user, target):
+    email = _email(app, make_user("staff"))
+    page = client.get("/sign-in")
+    response = client.post(
+        f"/sign-in?next={target}",
+        data={"email": email, "password": PASSWORD, "csrf_token": csrf_token(page.data)},
+    )
+    assert response.location == "/"
+
+
+def test_sign_out_needs_a_post_with_csrf_and_ends_the_session(client, signed_in):
+    signed_in("staff")
+    assert client.get("/sign-out").status_code == 405
+    assert client.post("/sign-out").status_code == 400  # no CSRF token
+    home = client.get("/")
+    response = client.post("/sign-out", data={"csrf_token": csrf_token(home.data)})
+    assert response.status_code == 302
+    assert client.get("/").status_code == 302
+    assert b"You have signed out" in client.get("/sign-in").data
+
+
+def test_session_cookie_is_httponly_and_samesite_lax(app, client, auth, make_user):
+    response = auth.sign_in(_email(app, make_user("staff")))
+    cookie = response.headers.get("Set-Cookie")
+    assert "HttpOnly" in cookie
+    assert "SameSite=Lax" in cookie
+    assert "Secure" not in cookie  # plain HTTP in the test client
+
+
+def test_session_cookie_is_secure_over_https(app, make_user):
+    client = app.test_client()
+    email = _email(app, make_user("staff"))
+    page = client.get("/sign-in", base_url="https://localhost")
+    response = client.post(
+        "/sign-in",
+        base_url="https://localhost",
+        headers={"Referer": "https://localhost/sign-in"},  # checked for CSRF over HTTPS
+        data={"email": email, "password": PASSWORD, "csrf_token": csrf_token(page.data)},
+    )
+    assert response.status_code == 302
+    assert "Secure" in response.headers["Set-Cookie"]
+
+
+def test_passwords_are_stored_hashed_with_scrypt(app, make_user):
+    from epa.auth.models import User
+    from epa.extensions import db
+
+    user_id = make_user("staff")
+    with app.app_context():
+        stored = db.session.get(User, user_id).password_hash
+    assert PASSWORD not in stored
+    assert stored.startswith("scrypt:")
+
+
+def test_signed_in_pages_are_not_cached_and_have_a_content_security_policy(client, signed_in):
+    signed_in("admin")
+    response = client.get("/")
+    assert response.headers["Cache-Control"] == "no-store"
+    policy = response.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy
+    nonce = policy.split("'nonce-")[1].split("'")[0]
+    assert f'nonce="{nonce}"'.encode() in response.data

@@ -1,0 +1,221 @@
+"""Shared fixtures: one migrated database per run (SQLite, or PostgreSQL when asked), emptied
+after every test, and factories that return callables."""
+
+import json
+import os
+import re
+import secrets
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from epa import create_app
+from epa.extensions import db
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE = ROOT / "fixtures" / "standard.json"
+PASSWORD = "correct horse battery"
+
+
+def _postgres_server_url() -> str | None:
+    return os.environ.get("TEST_POSTGRES_URL") or None
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    """A fresh, empty database for this run; dropped at the end on PostgreSQL."""
+    server = _postgres_server_url()
+    if server is None:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+        return
+    # A database of our own, so runs never see each other's rows. A failure to reach the
+    # server fails the run: PostgreSQL is never skipped silently.
+    name = f"epa_test_{secrets.token_hex(4)}"
+    admin = create_engine(make_url(server), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(server).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def test_settings(database_url: str, tmp_path: Path | None = None) -> dict:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "DEMO_SIGN_IN_FILE": str((tmp_path or Path("/tmp")) / "demo-sign-in.txt"),
+    }
+
+
+@pytest.fixture(scope="session")
+def _migrated_app(database_url, tmp_path_factory):
+    """The app on a database upgraded to the newest migration, once per run."""
+    from flask_migrate import upgrade
+
+    app = create_app(test_settings(database_url, tmp_path_factory.mktemp("instance")))
+    with app.app_context():
+        upgrade()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def app(_migrated_app):
+    """The app; every row a test writes is removed afterwards."""
+    yield _migrated_app
+    with _migrated_app.app_context():
+        db.session.remove()
+        tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+        with db.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+            else:
+                for table in tables:
+                    conn.execute(text(f"DELETE FROM {table}"))
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def ctx(app):
+    """An application context for calling services directly."""
+    with app.app_context():
+        yield
+
+
+def fixture_data() -> dict:
+    return json.loads(FIXTURE.read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def standard(app):
+    """ST0825 loaded from the project's fixture."""
+    from epa.standards.services import load_standard
+
+    with app.app_context():
+        load_standard(fixture_data())
+        db.session.commit()
+
+
+@pytest.fixture
+def make_user(app):
+    """make_user(role="staff", email=None, name=None, password=PASSWORD) -> user id."""
+    from epa.auth.services import create_user
+
+    counter = iter(range(1, 10_000))
+
+    def make(role="staff", email=None, name=None, password=PASSWORD):
+        n = next(counter)
+        with app.app_context():
+            user = create_user(
+                email or f"{role}{n}@epao.example", name or f"{role.title()} {n}", role, password
+            )
+            db.session.commit()
+            return user.id
+
+    return make
+
+
+@pytest.fixture
+def make_token(app, make_user):
+    """make_token(role) -> a bearer token for a new user with that role."""
+    from epa.auth.models import User
+    from epa.auth.services import create_token
+
+    def make(role="staff", user_id=None):
+        user_id = user_id or make_user(role)
+        with app.app_context():
+            token = create_token(db.session.get(User, user_id))
+            db.session.commit()
+            return token
+
+    return make
+
+
+class ApiClient:
+    """The test client with a bearer token on every request."""
+
+    def __init__(self, client, token):
+        self.client = client
+        self.headers = {"Authorization": f"Bearer {token}"}
+
+    def get(self, path, **kw):
+        return self.client.get(path, headers=self.headers, **kw)
+
+    def post(self, path, json=None, **kw):
+        return self.client.post(path, json=json, headers=self.headers, **kw)
+
+    def patch(self, path, json=None, **kw):
+        return self.client.patch(path, json=json, headers=self.headers, **kw)
+
+    def put(self, path, json=None, **kw):
+        return self.client.put(path, json=json, headers=self.headers, **kw)
+
+    def delete(self, path, **kw):
+        return self.client.delete(path, headers=self.headers, **kw)
+
+
+@pytest.fixture
+def api(client, make_token):
+    """api(role) -> an ApiClient acting as a new user with that role."""
+
+    def as_role(role="staff"):
+        return ApiClient(client, make_token(role))
+
+    return as_role
+
+
+def csrf_token(html: bytes) -> str:
+    match = re.search(rb'name="csrf_token"[^>]*value="([^"]+)"', html) or re.search(
+        rb'value="([^"]+)"[^>]*name="csrf_token"', html
+    )
+    assert match, "the form has no CSRF token"
+    return match.group(1).decode()
+
+
+class Auth:
+    def __init__(self, client):
+        self.client = client
+
+    def sign_in(self, email, password=PASSWORD):
+        page = self.client.get("/sign-in")
+        return self.client.post(
+            "/sign-in",
+            data={"email": email, "password": password, "csrf_token": csrf_token(page.data)},
+        )
+
+
+@pytest.fixture
+def auth(client):
+    return Auth(client)
+
+
+@pytest.fixture
+def signed_in(app, auth, make_user):
+    """signed_in(role) -> the user id of a new user of that role, signed in on `client`."""
+    from epa.auth.models import User
+
+    def sign_in(role="staff"):
+        user_id = make_user(role)
+        with app.app_context():
+            email = db.session.get(User, user_id).email
+        response = auth.sign_in(email)
+        assert response.status_code == 302, response.data
+        return user_id
+
+    return sign_in

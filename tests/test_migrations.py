@@ -1,0 +1,66 @@
+"""Migrations are the only way the schema is made: upgrading an empty database to head gives
+exactly the models' schema."""
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import inspect
+
+from epa.extensions import NAMING_CONVENTION, db
+from epa.types import UTCDateTime
+
+
+def test_upgraded_database_matches_the_models(app):
+    with app.app_context(), db.engine.connect() as conn:
+        context = MigrationContext.configure(
+            conn,
+            opts={"compare_type": True, "render_as_batch": True},
+        )
+        diff = compare_metadata(context, db.metadata)
+    assert diff == [], f"models and migrations disagree: {diff}"
+
+
+def test_database_is_at_the_newest_migration(app):
+    from alembic.script import ScriptDirectory
+    from flask_migrate import Migrate
+
+    with app.app_context(), db.engine.connect() as conn:
+        current = MigrationContext.configure(conn).get_current_heads()
+        config = app.extensions["migrate"].migrate.get_config()
+    heads = ScriptDirectory.from_config(config).get_heads()
+    assert Migrate  # Flask-Migrate is what `flask db upgrade` runs
+    assert set(current) == set(heads) and len(heads) == 1
+
+
+def test_every_constraint_is_named(app):
+    assert set(NAMING_CONVENTION) == {"ix", "uq", "ck", "fk", "pk"}
+    with app.app_context():
+        inspector = inspect(db.engine)
+        for table in inspector.get_table_names():
+            if table == "alembic_version":
+                continue
+            for fk in inspector.get_foreign_keys(table):
+                assert fk["name"], f"unnamed foreign key on {table}"
+            for uq in inspector.get_unique_constraints(table):
+                assert uq["name"], f"unnamed unique constraint on {table}"
+
+
+def test_instants_are_stored_in_utc_and_read_back_aware(ctx):
+    from datetime import UTC, datetime, timedelta, timezone
+
+    from epa.audit.models import AuditEvent
+
+    bst = timezone(timedelta(hours=1))
+    event = AuditEvent(
+        channel="cli",
+        entity="user",
+        entity_id="1",
+        action="create",
+        occurred_at=datetime(2026, 7, 1, 10, 0, tzinfo=bst),
+    )
+    db.session.add(event)
+    db.session.commit()
+    db.session.expire_all()
+    stored = db.session.get(AuditEvent, event.id).occurred_at
+    assert stored == datetime(2026, 7, 1, 9, 0, tzinfo=UTC)
+    assert stored.utcoffset() == timedelta(0)
+    assert isinstance(AuditEvent.__table__.c.occurred_at.type, UTCDateTime)
