@@ -5,6 +5,7 @@ import os
 from flask import Flask
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from epa import config
 
@@ -22,6 +23,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.from_mapping(test_config)
     config.check_secret_key(app)
     os.makedirs(app.instance_path, exist_ok=True)
+    app.url_map.converters["id"] = IdConverter
     register_templates(app)
     register_extensions(app)
     register_blueprints(app)
@@ -29,6 +31,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_commands(app)
     register_proxy(app)
     return app
+
+
+class IdConverter(IntegerConverter):
+    """A record id in a path: an id no database column can hold is simply not found."""
+
+    def __init__(self, url_map):
+        super().__init__(url_map, min=1, max=2**31 - 1)
 
 
 def register_templates(app: Flask) -> None:
@@ -64,6 +73,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from epa.api import bp as api_bp
+    from epa.auth.user_views import bp as users_bp
     from epa.auth.views import bp as auth_bp
     from epa.extensions import csrf
     from epa.ops.views import bp as ops_bp
@@ -71,7 +81,7 @@ def register_blueprints(app: Flask) -> None:
     from epa.standards.views import bp as standards_bp
 
     csrf.exempt(api_bp)  # the API takes bearer tokens, never the session cookie
-    for blueprint in (ops_bp, auth_bp, pages_bp, standards_bp, api_bp):
+    for blueprint in (ops_bp, auth_bp, users_bp, pages_bp, standards_bp, api_bp):
         app.register_blueprint(blueprint)
 
 

@@ -27,7 +27,7 @@ def list_employers():
     return jsonify(paginate(select(Employer).order_by(Employer.name, Employer.id), Employer.public))
 
 
-@bp.get("/employers/<int:employer_id>")
+@bp.get("/employers/<id:employer_id>")
 @roles("admin", "staff")
 def get_employer(employer_id: int):
     """One employer."""
@@ -51,7 +51,7 @@ def list_providers():
     return jsonify(paginate(select(Provider).order_by(Provider.name, Provider.id), Provider.public))
 
 
-@bp.get("/providers/<int:provider_id>")
+@bp.get("/providers/<id:provider_id>")
 @roles("admin", "staff")
 def get_provider(provider_id: int):
     """One training provider."""

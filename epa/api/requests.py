@@ -1,10 +1,9 @@
 """Reading API requests: JSON bodies, pagination and typed fields."""
 
 from flask import request
-from sqlalchemy import func, select
 
 from epa.errors import ServiceError
-from epa.extensions import db
+from epa.pagination import fetch_page
 
 MAX_PER_PAGE = 200
 
@@ -49,8 +48,7 @@ def page_args() -> tuple[int, int]:
 def paginate(query, serialise) -> dict:
     """Run a select for one page and count the whole; the contract's list body."""
     page, per_page = page_args()
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    rows = db.session.scalars(query.limit(per_page).offset((page - 1) * per_page))
+    rows, total = fetch_page(query, page, per_page)
     return {
         "items": [serialise(row) for row in rows],
         "page": page,

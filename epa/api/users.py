@@ -31,7 +31,7 @@ def list_users():
     return jsonify(paginate(select(User).order_by(User.name, User.id), User.public))
 
 
-@bp.get("/users/<int:user_id>")
+@bp.get("/users/<id:user_id>")
 @roles("admin")
 def get_user(user_id: int):
     """One user."""

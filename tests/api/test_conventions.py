@@ -181,3 +181,8 @@ def test_bad_pagination_is_422_naming_the_field(api, query, field):
 
 def test_per_page_200_is_allowed(api):
     assert api("staff").get("/api/v1/employers?per_page=200").status_code == 200
+
+
+@pytest.mark.parametrize("record_id", ["0", "2147483648", "99999999999999999999999"])
+def test_ids_no_column_can_hold_are_not_found(api, record_id):
+    assert_error(api("admin").get(f"/api/v1/users/{record_id}"), 404, "not_found")

@@ -1,0 +1,47 @@
+"""The form an administrator uses to add a user."""
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput
+from wtforms import PasswordField, RadioField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired
+
+from epa.auth.services import MIN_PASSWORD_LENGTH
+from epa.pages.widgets import GovRadioWithHints
+
+ROLE_CHOICES = [
+    SelectChoice("staff", "Operations staff"),
+    SelectChoice("assessor", "Assessor"),
+    SelectChoice("admin", "Administrator"),
+]
+ROLE_HINTS = {
+    "staff": "Registers apprentices, checks gateway evidence and books assessments",
+    "assessor": "Sees only the assessments booked with them, and records their results",
+    "admin": "Signs outcomes off, manages users and exports returns",
+}
+
+
+class NewUserForm(FlaskForm):
+    name = StringField(
+        "Full name", widget=GovTextInput(), validators=[InputRequired("Enter the person's name")]
+    )
+    email = StringField(
+        "Email address",
+        widget=GovTextInput(),
+        description="They sign in with this address",
+        validators=[InputRequired("Enter an email address")],
+    )
+    role = RadioField(
+        "Role",
+        choices=ROLE_CHOICES,
+        widget=GovRadioWithHints(ROLE_HINTS),
+        validators=[InputRequired("Select a role")],
+    )
+    password = PasswordField(
+        "Password",
+        widget=GovPasswordInput(),
+        description=f"At least {MIN_PASSWORD_LENGTH} characters. Give it to them in person "
+        "or by phone, never in the same email as their address",
+        validators=[InputRequired("Enter a password")],
+    )
+    submit = SubmitField("Add user", widget=GovSubmitInput())

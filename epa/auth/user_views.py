@@ -1,0 +1,46 @@
+"""Pages where administrators see and add users."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from epa.auth import services
+from epa.auth.decorators import roles_required
+from epa.auth.models import User
+from epa.auth.user_forms import NewUserForm
+from epa.errors import ServiceError
+from epa.extensions import db
+from epa.pages.forms import show_service_error
+from epa.pagination import fetch_page, page_from_args
+
+bp = Blueprint("users", __name__, url_prefix="/users")
+PER_PAGE = 50
+
+
+@bp.get("/")
+@roles_required("admin")
+def index():
+    """Every user, by name, a page at a time."""
+    page = page_from_args(request.args)
+    users, total = fetch_page(select(User).order_by(User.name, User.id), page, PER_PAGE)
+    pages = max(1, -(-total // PER_PAGE))
+    return render_template("users/index.html", users=users, page=page, pages=pages, total=total)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required("admin")
+def new():
+    """Add a user with a role and a first password."""
+    form = NewUserForm()
+    if form.validate_on_submit():
+        try:
+            user = services.create_user(
+                form.email.data, form.name.data, form.role.data, form.password.data
+            )
+        except ServiceError as error:
+            show_service_error(form, error)
+        else:
+            db.session.commit()
+            flash(f"{user.name} can now sign in as {user.role} with {user.email}.")
+            return redirect(url_for("users.index"))
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("users/new.html", form=form), status

@@ -1,0 +1,18 @@
+"""One page of a query and the count of the whole, for the API and the pages alike."""
+
+from sqlalchemy import func, select
+
+from epa.extensions import db
+
+
+def fetch_page(query, page: int, per_page: int) -> tuple[list, int]:
+    """The rows of page `page` (from 1) and the total number of rows."""
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    rows = db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)).all()
+    return rows, total
+
+
+def page_from_args(args, default: int = 1) -> int:
+    """A page number from a query string, forgiving anything that is not one (pages only)."""
+    raw = args.get("page", "")
+    return int(raw) if raw.isdigit() and 0 < int(raw) < 10**6 else default
