@@ -27,7 +27,11 @@ COMMON_ERRORS = {
     "503": _error("The database is not answering", ["database_unavailable"]),
 }
 PAGE_PARAMS = [
-    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 1}},
+    {
+        "name": "page",
+        "in": "query",
+        "schema": {"type": "integer", "minimum": 1, "maximum": 1_000_000, "default": 1},
+    },
     {
         "name": "per_page",
         "in": "query",
@@ -76,6 +80,9 @@ def _obj(required: list[str], properties: dict) -> dict:
 
 
 STR = {"type": "string"}
+NAME = {"type": "string", "minLength": 1, "maxLength": 200, "pattern": "\\S"}
+UKPRN = {"type": "string", "pattern": "^1[0-9]{7}$"}
+EMAIL = {"type": "string", "format": "email", "maxLength": 254}
 INT = {"type": "integer"}
 DATE = {"type": "string", "format": "date"}
 NULLABLE_DATE = {"type": ["string", "null"], "format": "date"}
@@ -174,9 +181,7 @@ SCHEMAS = {
         },
     ),
     "Employer": _obj(["id", "name"], {"id": INT, "name": STR}),
-    "Provider": _obj(
-        ["id", "name", "ukprn"], {"id": INT, "name": STR, "ukprn": {**STR, "pattern": "^1\\d{7}$"}}
-    ),
+    "Provider": _obj(["id", "name", "ukprn"], {"id": INT, "name": STR, "ukprn": UKPRN}),
     "User": _obj(
         ["id", "email", "name", "role"], {"id": INT, "email": STR, "name": STR, "role": ROLE}
     ),
@@ -230,7 +235,7 @@ PATHS = {
                 "409": _error("An employer with that name exists", ["duplicate_employer"]),
                 "422": _error("The name is missing", ["validation_failed"]),
             },
-            body=_obj(["name"], {"name": STR}),
+            body=_obj(["name"], {"name": NAME}),
             tag="Organisations",
         ),
     },
@@ -263,7 +268,7 @@ PATHS = {
                 "409": _error("The UKPRN is already registered", ["duplicate_ukprn"]),
                 "422": _error("A field is not valid", ["invalid_ukprn", "validation_failed"]),
             },
-            body=_obj(["name", "ukprn"], {"name": STR, "ukprn": STR}),
+            body=_obj(["name", "ukprn"], {"name": NAME, "ukprn": UKPRN}),
             tag="Organisations",
         ),
     },
@@ -295,7 +300,7 @@ PATHS = {
             },
             body=_obj(
                 ["email", "name", "role", "password"],
-                {"email": STR, "name": STR, "role": ROLE, "password": {**STR, "minLength": 12}},
+                {"email": EMAIL, "name": NAME, "role": ROLE, "password": {**STR, "minLength": 12}},
             ),
             tag="Users",
         ),

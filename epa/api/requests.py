@@ -6,6 +6,7 @@ from epa.errors import ServiceError
 from epa.pagination import fetch_page
 
 MAX_PER_PAGE = 200
+MAX_PAGE = 1_000_000
 
 
 def json_body() -> dict:
@@ -20,29 +21,21 @@ def json_body() -> dict:
     return data
 
 
-def _positive_int(name: str, default: int) -> int:
+def _whole_number(name: str, default: int, largest: int) -> int:
     raw = request.args.get(name)
-    if raw is None or raw == "":
+    if raw is None:
         return default
-    if not raw.isdigit() or int(raw) < 1:
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= largest:
         raise ServiceError(
             "validation_failed",
-            f"'{name}' must be a whole number of 1 or more.",
-            fields={name: "Must be a whole number of 1 or more"},
+            f"'{name}' must be a whole number from 1 to {largest}.",
+            fields={name: f"Must be a whole number from 1 to {largest}"},
         )
     return int(raw)
 
 
 def page_args() -> tuple[int, int]:
-    page = _positive_int("page", 1)
-    per_page = _positive_int("per_page", 50)
-    if per_page > MAX_PER_PAGE:
-        raise ServiceError(
-            "validation_failed",
-            f"'per_page' may be at most {MAX_PER_PAGE}.",
-            fields={"per_page": f"Must be at most {MAX_PER_PAGE}"},
-        )
-    return page, per_page
+    return _whole_number("page", 1, MAX_PAGE), _whole_number("per_page", 50, MAX_PER_PAGE)
 
 
 def paginate(query, serialise) -> dict:

@@ -47,7 +47,10 @@ def init_errorhandlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         if _is_api():
-            return api_error_response(error.code or 500)
+            response = api_error_response(error.code or 500)
+            if error.code == 405:
+                response.headers["Allow"] = dict(error.get_headers()).get("Allow", "")
+            return response
         template = PAGE_TEMPLATES.get(error.code, "errors/generic.html")
         return render_template(template, error=error), error.code
 

@@ -2,7 +2,7 @@
 
 import re
 
-_UKPRN = re.compile(r"1\d{7}")
+_UKPRN = re.compile(r"1[0-9]{7}")
 
 
 def is_valid_ukprn(value: str) -> bool:

@@ -186,3 +186,8 @@ def test_per_page_200_is_allowed(api):
 @pytest.mark.parametrize("record_id", ["0", "2147483648", "99999999999999999999999"])
 def test_ids_no_column_can_hold_are_not_found(api, record_id):
     assert_error(api("admin").get(f"/api/v1/users/{record_id}"), 404, "not_found")
+
+
+def test_405_says_which_methods_are_allowed(api):
+    response = api("staff").delete("/api/v1/employers")
+    assert set(response.headers["Allow"].replace(" ", "").split(",")) >= {"GET", "POST"}

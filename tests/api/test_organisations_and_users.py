@@ -71,6 +71,7 @@ def test_employer_list_and_read(api):
         ("00012345", False),
         ("1001234X", False),
         ("１0012345", False),  # a full-width digit
+        ("1001234５", False),
         (10012345, False),  # a number, not text
         ("", False),
         (None, False),
