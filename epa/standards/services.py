@@ -259,3 +259,11 @@ def version_document(version: StandardVersion) -> dict:
             },
         },
     }
+
+
+def by_theme(criteria: list[dict]) -> list[tuple[str, list[dict]]]:
+    """Criteria grouped by theme, themes in the order the plan first names them."""
+    groups: dict[str, list[dict]] = {}
+    for criterion in criteria:
+        groups.setdefault(criterion["theme"], []).append(criterion)
+    return list(groups.items())

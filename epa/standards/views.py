@@ -2,7 +2,7 @@
 
 from flask import Blueprint, render_template
 
-from epa.standards.services import get_version, list_standards, version_document
+from epa.standards.services import by_theme, get_version, list_standards, version_document
 
 bp = Blueprint("standards", __name__, url_prefix="/standards")
 
@@ -18,5 +18,8 @@ def version(reference: str, version: str):
     """One version's plan: methods, criteria by theme, grading table and KSBs."""
     found = get_version(reference, version)
     return render_template(
-        "standards/version.html", version=found, document=version_document(found)
+        "standards/version.html",
+        version=found,
+        document=version_document(found),
+        by_theme=by_theme,
     )
