@@ -1,5 +1,6 @@
 """The end-point assessment service: `create_app` builds the Flask application."""
 
+import logging
 import os
 
 from flask import Flask
@@ -30,6 +31,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_errorhandlers(app)
     register_commands(app)
     register_proxy(app)
+    register_logging(app)
     return app
 
 
@@ -102,3 +104,13 @@ def register_proxy(app: Flask) -> None:
     hops = app.config["TRUSTED_PROXIES"]
     if hops:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+
+def register_logging(app: Flask) -> None:
+    """Our loggers write to stderr (where gunicorn and containers collect them) at INFO."""
+    logger = logging.getLogger("epa")
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
