@@ -1,0 +1,25 @@
+"""Calendar arithmetic the plan's rules are written in."""
+
+import calendar
+from datetime import date
+
+
+def add_months(start: date, months: int) -> date:
+    """The same day `months` later, clamped to the end of a shorter month (31 Oct + 4 = 28 Feb)."""
+    index = start.month - 1 + months
+    year, month = start.year + index // 12, index % 12 + 1
+    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+
+
+def age_on(born: date, on: date) -> int:
+    """Age in whole years on a date.
+
+    A 29 February birthday falls on 1 March in other years: (2, 28) sorts before (2, 29).
+    """
+    before_birthday = (on.month, on.day) < (born.month, born.day)
+    return on.year - born.year - before_birthday
+
+
+def epa_deadline(gateway_date: date, epa_period_months: int) -> date:
+    """The last day of the EPA period: the gateway date plus the plan's months; the day counts."""
+    return add_months(gateway_date, epa_period_months)
