@@ -3,6 +3,8 @@
 from flask import jsonify
 
 from epa.api import bp
+from epa.apprentices.models import STATUSES
+from epa.rules.gateway import LEVELS, REASON_CODES
 
 
 def _ref(name: str) -> dict:
@@ -80,6 +82,10 @@ def _obj(required: list[str], properties: dict) -> dict:
 
 
 STR = {"type": "string"}
+BOOL = {"type": "boolean"}
+REASON = {"type": "string", "minLength": 1, "maxLength": 2000, "pattern": "\\S"}
+ULN = {"type": "string", "pattern": "^[0-9]{10}$"}
+LEVEL = {"type": "string", "enum": list(LEVELS)}
 NAME = {"type": "string", "minLength": 1, "maxLength": 200, "pattern": "\\S"}
 UKPRN = {"type": "string", "pattern": "^1[0-9]{7}$"}
 EMAIL = {"type": "string", "format": "email", "maxLength": 254}
@@ -182,6 +188,56 @@ SCHEMAS = {
     ),
     "Employer": _obj(["id", "name"], {"id": INT, "name": STR}),
     "Provider": _obj(["id", "name", "ukprn"], {"id": INT, "name": STR, "ukprn": UKPRN}),
+    "Apprentice": _obj(
+        [
+            "id",
+            "uln",
+            "given_names",
+            "family_name",
+            "date_of_birth",
+            "employer_id",
+            "provider_id",
+            "standard",
+            "version",
+            "start_date",
+            "ehc_plan",
+            "status",
+        ],
+        {
+            "id": INT,
+            "uln": ULN,
+            "given_names": STR,
+            "family_name": STR,
+            "date_of_birth": DATE,
+            "email": {"type": ["string", "null"]},
+            "employer_id": INT,
+            "provider_id": INT,
+            "standard": STR,
+            "version": STR,
+            "start_date": DATE,
+            "ehc_plan": BOOL,
+            "status": {"type": "string", "enum": list(STATUSES)},
+            "gateway_date": NULLABLE_DATE,
+            "epa_deadline": NULLABLE_DATE,
+            "withdrawn_reason": {"type": ["string", "null"]},
+        },
+    ),
+    "GatewayAttempt": _obj(
+        ["id", "gateway_date", "passed", "reasons", "epa_deadline"],
+        {
+            "id": INT,
+            "gateway_date": DATE,
+            "english": LEVEL,
+            "maths": LEVEL,
+            "bsl": BOOL,
+            "employer_confirmed": BOOL,
+            "portfolio_submitted": BOOL,
+            "passed": BOOL,
+            "reasons": {"type": "array", "items": {"type": "string", "enum": list(REASON_CODES)}},
+            "epa_deadline": NULLABLE_DATE,
+            "recorded_at": {"type": "string", "format": "date-time"},
+        },
+    ),
     "User": _obj(
         ["id", "email", "name", "role"], {"id": INT, "email": STR, "name": STR, "role": ROLE}
     ),
@@ -189,6 +245,30 @@ SCHEMAS = {
 
 ALL = ["admin", "staff", "assessor"]
 OFFICE = ["admin", "staff"]
+APPRENTICE_BODY = _obj(
+    [
+        "uln",
+        "given_names",
+        "family_name",
+        "date_of_birth",
+        "employer_id",
+        "provider_id",
+        "standard",
+        "start_date",
+    ],
+    {
+        "uln": ULN,
+        "given_names": NAME,
+        "family_name": NAME,
+        "date_of_birth": DATE,
+        "email": {"type": ["string", "null"], "format": "email"},
+        "employer_id": {"type": "integer", "minimum": 1},
+        "provider_id": {"type": "integer", "minimum": 1},
+        "standard": {"type": "string", "examples": ["ST0825"]},
+        "start_date": DATE,
+        "ehc_plan": BOOL,
+    },
+)
 
 PATHS = {
     "/api/v1/standards": {
@@ -313,6 +393,146 @@ PATHS = {
             params=[_id_param("user_id")],
             tag="Users",
         )
+    },
+    "/api/v1/apprentices": {
+        "get": _op(
+            "Search apprentices by exact ULN or name; filter by status",
+            ALL,
+            {
+                "200": {"description": "A page of apprentices", **_json(_page_of("Apprentice"))},
+                "422": _error("A filter or paging parameter is not valid", ["validation_failed"]),
+            },
+            params=[
+                {
+                    "name": "q",
+                    "in": "query",
+                    "schema": STR,
+                    "description": "A ULN (exact) or words of the name (case-insensitive)",
+                },
+                {
+                    "name": "status",
+                    "in": "query",
+                    "schema": {"type": "string", "enum": list(STATUSES)},
+                },
+                *PAGE_PARAMS,
+            ],
+            tag="Apprentices",
+        ),
+        "post": _op(
+            "Register an apprentice",
+            OFFICE,
+            {
+                "201": {"description": "Registered", **_json(_ref("Apprentice"))},
+                **BAD_BODY,
+                "409": _error("Already registered on that standard", ["duplicate_apprentice"]),
+                "422": _error(
+                    "A field is missing or not valid",
+                    [
+                        "invalid_uln",
+                        "no_version_for_start_date",
+                        "unknown_standard",
+                        "invalid_date",
+                        "validation_failed",
+                    ],
+                ),
+            },
+            body=APPRENTICE_BODY,
+            tag="Apprentices",
+        ),
+    },
+    "/api/v1/apprentices/{apprentice_id}": {
+        "get": _op(
+            "One apprentice",
+            ALL,
+            {"200": {"description": "The apprentice", **_json(_ref("Apprentice"))}, **NOT_FOUND},
+            params=[_id_param("apprentice_id")],
+            tag="Apprentices",
+        ),
+        "patch": _op(
+            "Change an apprentice's details; a new start date re-chooses the version",
+            OFFICE,
+            {
+                "200": {"description": "The changed apprentice", **_json(_ref("Apprentice"))},
+                **BAD_BODY,
+                **NOT_FOUND,
+                "409": _error(
+                    "Conflicts with existing data", ["epa_started", "duplicate_apprentice"]
+                ),
+                "422": _error(
+                    "A field is not valid",
+                    [
+                        "invalid_uln",
+                        "no_version_for_start_date",
+                        "invalid_date",
+                        "validation_failed",
+                    ],
+                ),
+            },
+            params=[_id_param("apprentice_id")],
+            body={**APPRENTICE_BODY, "required": []},
+            tag="Apprentices",
+        ),
+    },
+    "/api/v1/apprentices/{apprentice_id}/withdraw": {
+        "post": _op(
+            "Withdraw an apprentice from end-point assessment",
+            OFFICE,
+            {
+                "200": {"description": "The withdrawn apprentice", **_json(_ref("Apprentice"))},
+                **BAD_BODY,
+                **NOT_FOUND,
+                "409": _error(
+                    "Completed or already withdrawn", ["apprentice_completed", "already_withdrawn"]
+                ),
+                "422": _error("The reason is missing", ["validation_failed"]),
+            },
+            params=[_id_param("apprentice_id")],
+            body=_obj(["reason"], {"reason": REASON}),
+            tag="Apprentices",
+        )
+    },
+    "/api/v1/apprentices/{apprentice_id}/gateway": {
+        "get": _op(
+            "Every gateway attempt, newest first",
+            ALL,
+            {
+                "200": {"description": "A page of attempts", **_json(_page_of("GatewayAttempt"))},
+                **NOT_FOUND,
+                **LIST_ERRORS,
+            },
+            params=[_id_param("apprentice_id"), *PAGE_PARAMS],
+            tag="Gateway",
+        ),
+        "post": _op(
+            "Record a gateway attempt; the rules decide whether it passes",
+            OFFICE,
+            {
+                "201": {
+                    "description": "The attempt, passed or not",
+                    **_json(_ref("GatewayAttempt")),
+                },
+                **BAD_BODY,
+                **NOT_FOUND,
+                "409": _error("Gateway already passed", ["gateway_already_passed"]),
+                "422": _error(
+                    "A field is not valid, or the apprentice is withdrawn",
+                    ["invalid_date", "apprentice_withdrawn", "validation_failed"],
+                ),
+            },
+            params=[_id_param("apprentice_id")],
+            body=_obj(
+                ["gateway_date", "english", "maths"],
+                {
+                    "gateway_date": DATE,
+                    "english": LEVEL,
+                    "maths": LEVEL,
+                    "bsl": BOOL,
+                    "employer_confirmed": BOOL,
+                    "portfolio_submitted": BOOL,
+                },
+            ),
+            tag="Gateway",
+        ),
     },
     "/api/v1/openapi.json": {
         "get": {

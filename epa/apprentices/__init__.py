@@ -1,0 +1,1 @@
+"""Apprentices registered for end-point assessment."""

@@ -1,0 +1,77 @@
+"""The apprentice record."""
+
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from epa.extensions import db
+from epa.organisations.models import Employer, Provider
+from epa.standards.models import Standard, StandardVersion
+from epa.types import UTCDateTime, utcnow
+
+STATUSES = ("registered", "gateway_passed", "in_epa", "completed", "withdrawn")
+STATUS_LABELS = {
+    "registered": "Registered",
+    "gateway_passed": "Gateway passed",
+    "in_epa": "In EPA",
+    "completed": "Completed",
+    "withdrawn": "Withdrawn",
+}
+
+
+class Apprentice(db.Model):
+    __tablename__ = "apprentices"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('registered', 'gateway_passed', 'in_epa', 'completed', 'withdrawn')",
+            name="status_known",
+        ),
+        CheckConstraint("length(uln) = 10", name="uln_ten_digits"),
+        # One registration per ULN and standard; the temporary ULN may be shared.
+        Index(
+            "uq_apprentices_standard_id_uln",
+            "standard_id",
+            "uln",
+            unique=True,
+            sqlite_where=text("uln <> '9999999999'"),
+            postgresql_where=text("uln <> '9999999999'"),
+        ),
+        Index("ix_apprentices_family_name", "family_name"),
+        Index("ix_apprentices_status", "status"),
+        Index("ix_apprentices_uln", "uln"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: unique learner number; 9999999999 while the real one is awaited
+    uln: Mapped[str] = mapped_column(String(10))
+    given_names: Mapped[str] = mapped_column(String(100))
+    family_name: Mapped[str] = mapped_column(String(100))
+    date_of_birth: Mapped[date]
+    #: for assessment invitations; optional
+    email: Mapped[str | None] = mapped_column(String(254))
+    employer_id: Mapped[int] = mapped_column(ForeignKey("employers.id"), index=True)
+    provider_id: Mapped[int] = mapped_column(ForeignKey("providers.id"), index=True)
+    standard_id: Mapped[int] = mapped_column(ForeignKey("standards.id"))
+    #: chosen by the start date; re-chosen when the start date changes
+    version_id: Mapped[int] = mapped_column(ForeignKey("standard_versions.id"), index=True)
+    start_date: Mapped[date]
+    #: an education, health and care plan, legacy statement or equivalent assessment
+    ehc_plan: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[str] = mapped_column(String(20), default="registered")
+    #: set by the passed gateway attempt
+    gateway_date: Mapped[date | None]
+    epa_deadline: Mapped[date | None]
+    withdrawn_reason: Mapped[str | None] = mapped_column(Text)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    employer: Mapped[Employer] = relationship()
+    provider: Mapped[Provider] = relationship()
+    standard: Mapped[Standard] = relationship()
+    version: Mapped[StandardVersion] = relationship()
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_names} {self.family_name}"

@@ -1,0 +1,356 @@
+"""Registering, finding, changing and withdrawing apprentices."""
+
+from sqlalchemy import false, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from epa import clock, validation
+from epa.apprentices.models import STATUSES, Apprentice
+from epa.audit.services import changes, record
+from epa.auth.models import User
+from epa.errors import NotFound, ServiceError
+from epa.extensions import db
+from epa.organisations.models import Employer, Provider
+from epa.rules.dates import age_on
+from epa.rules.identifiers import TEMPORARY_ULN, is_valid_uln
+from epa.rules.versions import NoVersionForStartDate, VersionWindow, version_for_start_date
+from epa.standards.models import Standard, StandardVersion
+from epa.types import utcnow
+
+MIN_AGE_AT_START = 16
+EDITABLE = (
+    "uln",
+    "given_names",
+    "family_name",
+    "date_of_birth",
+    "email",
+    "employer_id",
+    "provider_id",
+    "start_date",
+    "ehc_plan",
+)
+#: Once an assessment is booked the start date (and so the version) is settled.
+EPA_STARTED = ("in_epa", "completed")
+
+
+def public(apprentice: Apprentice) -> dict:
+    """The record as the API returns it."""
+    return {
+        "id": apprentice.id,
+        "uln": apprentice.uln,
+        "given_names": apprentice.given_names,
+        "family_name": apprentice.family_name,
+        "date_of_birth": apprentice.date_of_birth.isoformat(),
+        "email": apprentice.email,
+        "employer_id": apprentice.employer_id,
+        "provider_id": apprentice.provider_id,
+        "standard": apprentice.standard.reference,
+        "version": apprentice.version.version,
+        "start_date": apprentice.start_date.isoformat(),
+        "ehc_plan": apprentice.ehc_plan,
+        "status": apprentice.status,
+        "gateway_date": _iso(apprentice.gateway_date),
+        "epa_deadline": _iso(apprentice.epa_deadline),
+        "withdrawn_reason": apprentice.withdrawn_reason,
+    }
+
+
+def _iso(value):
+    return value.isoformat() if value else None
+
+
+def _audit_view(apprentice: Apprentice) -> dict:
+    view = public(apprentice)
+    view.pop("id")
+    return view
+
+
+def _read_uln(data: dict, problems: validation.Problems) -> str | None:
+    value = data.get("uln")
+    if isinstance(value, str):
+        value = value.strip()
+    if not is_valid_uln(value):
+        problems.add(
+            "uln",
+            "Enter a ULN of 10 digits whose last digit is the check digit "
+            f"(or the temporary ULN {TEMPORARY_ULN})",
+            "invalid_uln",
+        )
+        return None
+    return value
+
+
+def _read_person(data: dict, problems: validation.Problems, only_present=False) -> dict:
+    """The fields both registering and changing read, checked the same way."""
+    readers = {
+        "uln": lambda: _read_uln(data, problems),
+        "given_names": lambda: validation.text(data, "given_names", "given names", problems),
+        "family_name": lambda: validation.text(data, "family_name", "family name", problems),
+        "date_of_birth": lambda: validation.a_date(
+            data, "date_of_birth", "date of birth", problems
+        ),
+        "email": lambda: validation.email(data, "email", problems),
+        "employer_id": lambda: _existing(Employer, data, "employer_id", "employer", problems),
+        "provider_id": lambda: _existing(Provider, data, "provider_id", "provider", problems),
+        "start_date": lambda: validation.a_date(data, "start_date", "start date", problems),
+        "ehc_plan": lambda: validation.boolean(data, "ehc_plan", "EHC plan", problems),
+    }
+    return {field: read() for field, read in readers.items() if not only_present or field in data}
+
+
+def _existing(model, data, field, label, problems):
+    record_id = validation.record_id(data, field, label, problems)
+    if record_id is not None and db.session.get(model, record_id) is None:
+        problems.add(field, f"No {label} has the id {record_id}")
+        return None
+    return record_id
+
+
+def _check_dates(values: dict, problems: validation.Problems) -> None:
+    born, start = values.get("date_of_birth"), values.get("start_date")
+    today = clock.london_today()
+    if born and born > today:
+        problems.add("date_of_birth", "The date of birth must be in the past", "invalid_date")
+        return
+    if born and start:
+        if start < born:
+            problems.add(
+                "start_date", "The start date must be after the date of birth", "invalid_date"
+            )
+        elif age_on(born, start) < MIN_AGE_AT_START:
+            problems.add(
+                "date_of_birth",
+                f"The apprentice must be at least {MIN_AGE_AT_START} on their start date; "
+                "check the date of birth and start date",
+                "invalid_date",
+            )
+
+
+def _standard(data: dict, problems: validation.Problems) -> Standard | None:
+    reference = validation.text(data, "standard", "standard reference", problems, max_length=20)
+    if reference is None:
+        return None
+    standard = db.session.scalar(select(Standard).where(Standard.reference == reference.upper()))
+    if standard is None:
+        problems.add(
+            "standard", f"No standard with the reference {reference} is loaded", "unknown_standard"
+        )
+    return standard
+
+
+def _version(standard: Standard, start, problems) -> StandardVersion | None:
+    windows = {
+        VersionWindow(v.version, v.earliest_start_date, v.latest_start_date): v
+        for v in standard.versions
+    }
+    try:
+        return windows[version_for_start_date(list(windows), start)]
+    except NoVersionForStartDate as error:
+        problems.add("start_date", str(error).rstrip("."), "no_version_for_start_date")
+        return None
+
+
+def _refuse_duplicate(standard_id: int, uln: str, exclude_id: int | None = None) -> None:
+    if uln == TEMPORARY_ULN:
+        return
+    query = select(Apprentice.id).where(
+        Apprentice.standard_id == standard_id, Apprentice.uln == uln
+    )
+    if exclude_id is not None:
+        query = query.where(Apprentice.id != exclude_id)
+    if db.session.scalar(query) is not None:
+        raise _duplicate(uln)
+
+
+def _duplicate(uln: str) -> ServiceError:
+    return ServiceError(
+        "duplicate_apprentice",
+        f"An apprentice with ULN {uln} is already registered on this standard.",
+        status=409,
+        fields={"uln": "This ULN is already registered on this standard"},
+    )
+
+
+def _flush_unique(uln: str) -> None:
+    """Flush, turning a lost race for the same ULN into the usual 409."""
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise _duplicate(uln) from None
+
+
+def register_apprentice(data: dict) -> Apprentice:
+    """Register an apprentice on the version their start date chooses."""
+    problems = validation.Problems()
+    values = _read_person(data, problems)
+    standard = _standard(data, problems)
+    _check_dates(values, problems)
+    version = None
+    if standard is not None and values["start_date"] and "start_date" not in problems.fields:
+        version = _version(standard, values["start_date"], problems)
+    problems.raise_if_any()
+    _refuse_duplicate(standard.id, values["uln"])
+    apprentice = Apprentice(**values, standard=standard, version=version, status="registered")
+    db.session.add(apprentice)
+    _flush_unique(values["uln"])
+    record("apprentice", apprentice.id, "create", after=_audit_view(apprentice))
+    return apprentice
+
+
+def update_apprentice(apprentice: Apprentice, data: dict) -> Apprentice:
+    """Change the fields given; a new start date re-chooses the version."""
+    problems = validation.Problems()
+    if "standard" in data and data["standard"] != apprentice.standard.reference:
+        problems.add(
+            "standard",
+            "The standard cannot be changed; withdraw this registration and register again",
+        )
+    values = _read_person(data, problems, only_present=True)
+    for required in (
+        "uln",
+        "given_names",
+        "family_name",
+        "date_of_birth",
+        "employer_id",
+        "provider_id",
+        "start_date",
+    ):
+        if required in values and values[required] is None:
+            values.pop(required)  # already reported
+    merged = {
+        "date_of_birth": values.get("date_of_birth", apprentice.date_of_birth),
+        "start_date": values.get("start_date", apprentice.start_date),
+    }
+    _check_dates(merged, problems)
+    new_start = values.get("start_date")
+    version = apprentice.version
+    if new_start and new_start != apprentice.start_date and "start_date" not in problems.fields:
+        if apprentice.status in EPA_STARTED:
+            raise ServiceError(
+                "epa_started",
+                "The start date cannot change once an assessment has been booked.",
+                status=409,
+                fields={"start_date": "The start date cannot change once an assessment is booked"},
+            )
+        version = _version(apprentice.standard, new_start, problems)
+    problems.raise_if_any()
+    if "uln" in values and values["uln"] != apprentice.uln:
+        _refuse_duplicate(apprentice.standard_id, values["uln"], exclude_id=apprentice.id)
+    before = _audit_view(apprentice)
+    for field, value in values.items():
+        setattr(apprentice, field, value)
+    apprentice.version = version
+    _flush_unique(apprentice.uln)
+    old, new = changes(before, _audit_view(apprentice))
+    if new:
+        record("apprentice", apprentice.id, "update", before=old, after=new)
+    return apprentice
+
+
+def withdraw_apprentice(apprentice: Apprentice, data: dict) -> Apprentice:
+    """Withdraw from end-point assessment, with a reason; a completed EPA cannot be withdrawn."""
+    problems = validation.Problems()
+    reason = validation.reason(data, problems, what="withdrawing")
+    problems.raise_if_any()
+    if apprentice.status == "completed":
+        raise ServiceError(
+            "apprentice_completed",
+            "This apprentice has completed end-point assessment and cannot be withdrawn.",
+            status=409,
+        )
+    if apprentice.status == "withdrawn":
+        raise ServiceError(
+            "already_withdrawn", "This apprentice has already been withdrawn.", status=409
+        )
+    before_status = apprentice.status
+    apprentice.status = "withdrawn"
+    apprentice.withdrawn_reason = reason
+    apprentice.withdrawn_at = utcnow()
+    db.session.flush()
+    record(
+        "apprentice",
+        apprentice.id,
+        "withdraw",
+        before={"status": before_status},
+        after={"status": "withdrawn"},
+        reason=reason,
+    )
+    return apprentice
+
+
+def mark_gateway_passed(apprentice: Apprentice, gateway_date, epa_deadline) -> bool:
+    """Move a registered apprentice to gateway_passed; False when another request got there."""
+    result = db.session.execute(
+        update(Apprentice)
+        .where(Apprentice.id == apprentice.id, Apprentice.status == "registered")
+        .values(
+            status="gateway_passed",
+            gateway_date=gateway_date,
+            epa_deadline=epa_deadline,
+            updated_at=utcnow(),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(apprentice)
+    return result.rowcount == 1
+
+
+def assessor_apprentice_ids(user: User):
+    """The apprentices an assessor is booked to assess.
+
+    Bookings arrive with scheduling; until an assessor has one, they see no apprentice.
+    """
+    return select(Apprentice.id).where(false())
+
+
+def visible_to(query, user: User):
+    """Restrict a query of apprentices to those the user may see."""
+    if user.role == "assessor":
+        return query.where(Apprentice.id.in_(assessor_apprentice_ids(user)))
+    return query
+
+
+def get_apprentice(apprentice_id: int, user: User) -> Apprentice:
+    """One apprentice, if it exists and the user may see it."""
+    apprentice = db.session.get(Apprentice, apprentice_id)
+    if apprentice is None:
+        raise NotFound("apprentice")
+    if user.role == "assessor":
+        allowed = db.session.scalar(
+            visible_to(select(Apprentice.id).where(Apprentice.id == apprentice_id), user)
+        )
+        if allowed is None:
+            raise ServiceError(
+                "forbidden",
+                "Assessors see only the apprentices they are booked to assess.",
+                status=403,
+            )
+    return apprentice
+
+
+def search(user: User, q: str | None = None, status: str | None = None):
+    """A query of the apprentices the user may see: `q` is an exact ULN or words of the name."""
+    query = select(Apprentice)
+    q = " ".join((q or "").split())
+    if q:
+        if q.isascii() and q.isdigit():
+            query = query.where(Apprentice.uln == q)
+        else:
+            for word in q.split():
+                query = query.where(
+                    or_(
+                        Apprentice.given_names.icontains(word, autoescape=True),
+                        Apprentice.family_name.icontains(word, autoescape=True),
+                    )
+                )
+    if status:
+        if status not in STATUSES:
+            raise ServiceError(
+                "validation_failed",
+                f"The status must be one of: {', '.join(STATUSES)}.",
+                fields={"status": f"Must be one of: {', '.join(STATUSES)}"},
+            )
+        query = query.where(Apprentice.status == status)
+    return visible_to(query, user).order_by(
+        Apprentice.family_name, Apprentice.given_names, Apprentice.id
+    )

@@ -1,0 +1,1 @@
+"""Gateway: the check that an apprentice is ready for end-point assessment."""
