@@ -1,5 +1,6 @@
 """A believable demonstration for an empty database (`flask --app app epa demo-data`)."""
 
+import json
 import os
 import secrets
 from pathlib import Path
@@ -9,8 +10,12 @@ from sqlalchemy import func, select
 
 from epa.auth.models import User
 from epa.auth.services import create_user
+from epa.config import PROJECT_ROOT
+from epa.demo_apprentices import seed_apprentices
 from epa.extensions import db
 from epa.organisations.services import create_employer, create_provider
+from epa.standards.models import Standard
+from epa.standards.services import load_standard
 
 EMPLOYERS = ["Northwind Digital Ltd", "Severn Valley NHS Trust", "Brightwater Insurance plc"]
 PROVIDERS = [("Midlands Tech Academy", "10012345"), ("Cloud Skills Training Ltd", "10087654")]
@@ -38,10 +43,10 @@ def seed_demo() -> list[tuple[str, str, str]]:
             "The database already has users, so no demonstration data was added. "
             f"Earlier demonstration sign-ins, if any, are in {sign_in_file()}."
         )
-    for name in EMPLOYERS:
-        create_employer(name)
-    for name, ukprn in PROVIDERS:
-        create_provider(name, ukprn)
+    employer_ids = [create_employer(name).id for name in EMPLOYERS]
+    provider_ids = [create_provider(name, ukprn).id for name, ukprn in PROVIDERS]
+    _ensure_standard()
+    seed_apprentices(employer_ids, provider_ids)
     accounts = []
     for role, email, name in USERS:
         # Random per database: a demonstration copied to a server must not share passwords.
@@ -50,6 +55,13 @@ def seed_demo() -> list[tuple[str, str, str]]:
         accounts.append((role, email, password))
     _keep_sign_ins(accounts)
     return accounts
+
+
+def _ensure_standard() -> None:
+    """The demonstration apprentices follow ST0825; load it when it is not loaded yet."""
+    if db.session.scalar(select(Standard.id).where(Standard.reference == "ST0825")) is None:
+        path = PROJECT_ROOT / "fixtures" / "standard.json"
+        load_standard(json.loads(path.read_text(encoding="utf-8")))
 
 
 def _keep_sign_ins(accounts: list[tuple[str, str, str]]) -> None:

@@ -124,3 +124,19 @@ def test_demo_data_refuses_a_database_with_users_unless_asked_to_skip(app, runne
     skipped = runner.invoke(args=["epa", "demo-data", "--if-empty"])
     assert skipped.exit_code == 0
     assert _count(app, User) == 1
+
+
+def test_demo_data_has_apprentices_at_each_stage_with_failed_gateway_attempts(app, runner):
+    from epa.apprentices.models import Apprentice
+    from epa.gateway.models import GatewayAttempt
+
+    assert runner.invoke(args=["epa", "demo-data"]).exit_code == 0
+    with app.app_context():
+        statuses = set(db.session.scalars(select(Apprentice.status)))
+        failed = db.session.scalar(
+            select(func.count()).select_from(GatewayAttempt).filter_by(passed=False)
+        )
+        reasons = {r for a in db.session.scalars(select(GatewayAttempt)) for r in a.reasons}
+    assert statuses >= {"registered", "gateway_passed", "withdrawn"}
+    assert failed >= 3
+    assert {"english_not_met", "minimum_duration_not_met", "employer_not_confirmed"} <= reasons

@@ -1,0 +1,88 @@
+"""Demonstration apprentices at every stage the service knows, dated relative to today."""
+
+from datetime import timedelta
+
+from epa import clock
+from epa.apprentices.services import register_apprentice, withdraw_apprentice
+from epa.gateway.services import record_gateway
+from epa.rules.dates import add_months
+
+READY = {
+    "english": "level2",
+    "maths": "level2",
+    "employer_confirmed": True,
+    "portfolio_submitted": True,
+}
+
+# (given names, family name, born, months since start, ehc plan, story)
+PEOPLE = [
+    ("Amelia", "Hughes", "2001-03-14", 6, False, "registered"),
+    ("Oliver", "Bennett", "1998-11-02", 10, False, "registered"),
+    ("Isla", "Campbell", "2006-07-21", 14, False, "failed_english"),
+    ("Noah", "Patel", "1995-01-30", 11, False, "failed_too_early"),
+    ("Freya", "Robinson", "2005-12-08", 15, True, "failed_then_passed"),
+    ("Leo", "Murphy", "1999-05-17", 16, False, "passed"),
+    ("Zara", "Ahmed", "2004-02-29", 18, False, "passed"),
+    ("Harry", "Walsh", "1997-09-09", 13, False, "withdrawn"),
+    ("Maya", "Kowalski", "2003-04-04", 8, False, "temporary_uln"),
+]
+
+
+def uln_for(n: int) -> str:
+    """The n-th valid ULN above 1000000000 (demonstration numbers only)."""
+    candidate = 100000000 + n * 7919
+    while True:
+        digits = str(candidate)
+        remainder = sum(int(d) * w for d, w in zip(digits, range(10, 1, -1), strict=True)) % 11
+        if remainder not in (0, 1):  # 10 - r must be a single digit
+            return digits + str(10 - remainder)
+        candidate += 1
+
+
+def seed_apprentices(employer_ids: list[int], provider_ids: list[int]) -> int:
+    """Register the demonstration apprentices and walk each through its story; returns a count."""
+    today = clock.london_today()
+    for n, (given, family, born, months, ehc, story) in enumerate(PEOPLE):
+        start = add_months(today, -months)
+        apprentice = register_apprentice(
+            {
+                "uln": "9999999999" if story == "temporary_uln" else uln_for(n),
+                "given_names": given,
+                "family_name": family,
+                "date_of_birth": born,
+                "email": f"{given.lower()}.{family.lower()}@example.com",
+                "employer_id": employer_ids[n % len(employer_ids)],
+                "provider_id": provider_ids[n % len(provider_ids)],
+                "standard": "ST0825",
+                "start_date": start,
+                "ehc_plan": ehc,
+            }
+        )
+        _walk(apprentice, story, start, today)
+    return len(PEOPLE)
+
+
+def _walk(apprentice, story: str, start, today) -> None:
+    recent = today - timedelta(days=21)
+    if story == "failed_english":
+        record_gateway(apprentice, {**READY, "gateway_date": recent, "english": "level1"})
+    elif story == "failed_too_early":
+        record_gateway(apprentice, {**READY, "gateway_date": recent})
+    elif story == "failed_then_passed":
+        record_gateway(
+            apprentice,
+            {
+                **READY,
+                "gateway_date": recent - timedelta(days=14),
+                "employer_confirmed": False,
+                "maths": "entry3",
+            },
+        )
+        record_gateway(apprentice, {**READY, "gateway_date": recent, "maths": "entry3"})
+    elif story == "passed":
+        record_gateway(apprentice, {**READY, "gateway_date": recent})
+    elif story == "withdrawn":
+        withdraw_apprentice(
+            apprentice,
+            {"reason": "Left the employer; the provider confirmed the apprentice will not return."},
+        )
