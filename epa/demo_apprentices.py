@@ -18,7 +18,7 @@ READY = {
 PEOPLE = [
     ("Amelia", "Hughes", "2001-03-14", 6, False, "registered"),
     ("Oliver", "Bennett", "1998-11-02", 10, False, "registered"),
-    ("Isla", "Campbell", "2006-07-21", 14, False, "failed_english"),
+    ("Isla", "Campbell", "2007-07-21", 14, False, "failed_english"),  # 18 at the start
     ("Noah", "Patel", "1995-01-30", 11, False, "failed_too_early"),
     ("Freya", "Robinson", "2005-12-08", 15, True, "failed_then_passed"),
     ("Leo", "Murphy", "1999-05-17", 16, False, "passed"),
