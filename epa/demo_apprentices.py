@@ -14,17 +14,18 @@ READY = {
     "portfolio_submitted": True,
 }
 
-# (given names, family name, born, months since start, ehc plan, story)
+# (given names, family name, age in whole years at the start, months since the start,
+#  EHC plan, story); dates follow today, so the stories stay true whenever the demo is made.
 PEOPLE = [
-    ("Amelia", "Hughes", "2001-03-14", 6, False, "registered"),
-    ("Oliver", "Bennett", "1998-11-02", 10, False, "registered"),
-    ("Isla", "Campbell", "2007-07-21", 14, False, "failed_english"),  # 18 at the start
-    ("Noah", "Patel", "1995-01-30", 11, False, "failed_too_early"),
-    ("Freya", "Robinson", "2005-12-08", 15, True, "failed_then_passed"),
-    ("Leo", "Murphy", "1999-05-17", 16, False, "passed"),
-    ("Zara", "Ahmed", "2004-02-29", 18, False, "passed"),
-    ("Harry", "Walsh", "1997-09-09", 13, False, "withdrawn"),
-    ("Maya", "Kowalski", "2003-04-04", 8, False, "temporary_uln"),
+    ("Amelia", "Hughes", 23, 6, False, "registered"),
+    ("Oliver", "Bennett", 26, 10, False, "registered"),
+    ("Isla", "Campbell", 18, 14, False, "failed_english"),  # under 19: English still counts
+    ("Noah", "Patel", 29, 11, False, "failed_too_early"),
+    ("Freya", "Robinson", 18, 15, True, "failed_then_passed"),
+    ("Leo", "Murphy", 24, 16, False, "passed"),
+    ("Zara", "Ahmed", 20, 18, False, "passed"),
+    ("Harry", "Walsh", 27, 13, False, "withdrawn"),
+    ("Maya", "Kowalski", 21, 8, False, "temporary_uln"),
 ]
 
 
@@ -42,8 +43,9 @@ def uln_for(n: int) -> str:
 def seed_apprentices(employer_ids: list[int], provider_ids: list[int]) -> int:
     """Register the demonstration apprentices and walk each through its story; returns a count."""
     today = clock.london_today()
-    for n, (given, family, born, months, ehc, story) in enumerate(PEOPLE):
+    for n, (given, family, age, months, ehc, story) in enumerate(PEOPLE):
         start = add_months(today, -months)
+        born = add_months(start, -(12 * age + 1 + n % 11))
         apprentice = register_apprentice(
             {
                 "uln": "9999999999" if story == "temporary_uln" else uln_for(n),
