@@ -10,8 +10,8 @@ from datetime import date
 from email_validator import EmailNotValidError, validate_email
 
 from epa.errors import ServiceError
+from epa.rules.dates import parse_iso_date
 
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 # PostgreSQL refuses NUL in text, and no name or reason needs control characters.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -79,11 +79,9 @@ def a_date(data: dict, field: str, label: str, problems: Problems, *, required=T
         if required:
             problems.add(field, f"Enter the {label}", "invalid_date")
         return None
-    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            pass
+    parsed = parse_iso_date(value)
+    if parsed is not None:
+        return parsed
     problems.add(field, f"The {label} must be a real date in the form YYYY-MM-DD", "invalid_date")
     return None
 

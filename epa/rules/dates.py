@@ -1,7 +1,20 @@
 """Calendar arithmetic the plan's rules are written in."""
 
 import calendar
+import re
 from datetime import date
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def parse_iso_date(value) -> date | None:
+    """A real calendar date written YYYY-MM-DD, or None for anything else."""
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
 
 
 def add_months(start: date, months: int) -> date:

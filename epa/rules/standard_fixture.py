@@ -4,12 +4,12 @@ Every problem is collected, so one run tells the author everything to fix.
 """
 
 import itertools
-import re
 from datetime import date
+
+from epa.rules.dates import parse_iso_date
 
 KINDS = {"K": "knowledge", "S": "skill", "B": "behaviour"}
 CRITERION_GRADES = ("pass", "distinction")
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class FixtureError(ValueError):
@@ -23,11 +23,9 @@ class FixtureError(ValueError):
 def _date(value, where: str, problems: list[str], *, optional: bool = False) -> date | None:
     if value is None and optional:
         return None
-    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            pass
+    parsed = parse_iso_date(value)
+    if parsed is not None:
+        return parsed
     problems.append(f"{where} is {value!r}, which is not a date in the form YYYY-MM-DD")
     return None
 
