@@ -25,6 +25,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     config.check_secret_key(app)
     os.makedirs(app.instance_path, exist_ok=True)
     app.url_map.converters["id"] = IdConverter
+    app.url_map.merge_slashes = False  # `/api/v1//x` is not found, rather than redirected
     register_templates(app)
     register_extensions(app)
     register_blueprints(app)
@@ -63,27 +64,40 @@ def register_templates(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from epa import models  # noqa: F401  (every model registered on the metadata)
+    from epa import models, persistence  # noqa: F401  (models on the metadata; SQLite pragmas)
     from epa.auth.sessions import init_sessions
     from epa.extensions import csrf, db, migrate
+    from epa.guards import init_guards
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(config.PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
+    init_guards(app)
     init_sessions(app)
 
 
 def register_blueprints(app: Flask) -> None:
     from epa.api import bp as api_bp
+    from epa.apprentices.views import bp as apprentices_bp
     from epa.auth.user_views import bp as users_bp
     from epa.auth.views import bp as auth_bp
     from epa.extensions import csrf
+    from epa.gateway.views import bp as gateway_bp
     from epa.ops.views import bp as ops_bp
     from epa.pages.views import bp as pages_bp
     from epa.standards.views import bp as standards_bp
 
     csrf.exempt(api_bp)  # the API takes bearer tokens, never the session cookie
-    for blueprint in (ops_bp, auth_bp, users_bp, pages_bp, standards_bp, api_bp):
+    for blueprint in (
+        ops_bp,
+        auth_bp,
+        users_bp,
+        pages_bp,
+        standards_bp,
+        apprentices_bp,
+        gateway_bp,
+        api_bp,
+    ):
         app.register_blueprint(blueprint)
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 from flask.cli import AppGroup
+from sqlalchemy.exc import SQLAlchemyError
 
 from epa.auth import services as auth_services
 from epa.auth.models import ROLES
@@ -36,10 +37,12 @@ def load_standard_command(path: Path):
         _fail(f"{path} is not valid JSON: {error}.")
     try:
         standard, changed = load_standard(data)
+        db.session.commit()
     except FixtureError as error:
         problems = "\n".join(f"  - {p}" for p in error.problems)
         _fail(f"{path} was not loaded; nothing was changed. Fix these and try again:\n{problems}")
-    db.session.commit()
+    except SQLAlchemyError as error:
+        _fail(f"{path} was not loaded; nothing was changed. The database refused it: {error.orig}")
     versions = ", ".join(v.version for v in standard.versions)
     if changed:
         click.echo(f"Loaded {standard.reference} {standard.title} (versions {versions}).")

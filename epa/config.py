@@ -1,5 +1,7 @@
 """Configuration read from the environment, with a test-only override."""
 
+import secrets
+from datetime import timedelta
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -22,27 +24,40 @@ def database_url_from(env: dict[str, str]) -> str:
     return url
 
 
+def _whole_number(env: dict[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if not (raw.isascii() and raw.isdigit()):
+        raise ConfigurationError(f"{name} must be a whole number, not {raw!r}.")
+    return int(raw)
+
+
 def settings_from(env: dict[str, str]) -> dict:
     """Flask settings from environment variables."""
     secure = env.get("SESSION_COOKIE_SECURE", "").lower() in {"1", "true", "yes"}
     return {
         "SECRET_KEY": env.get("SECRET_KEY") or None,
         "SQLALCHEMY_DATABASE_URI": database_url_from(env),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # hide_parameters: a failing statement's values (names, emails, hashes) stay out of logs
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         # Always Secure when configured so; otherwise Secure whenever the request came over HTTPS.
         "SESSION_COOKIE_SECURE": secure,
+        # Idle sessions end after 8 hours: each request renews the signed cookie.
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=8),
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": 12 * 1024 * 1024,
+        "PASSWORD_HASH_METHOD": "scrypt",
         "EPAO_NAME": env.get("EPAO_NAME", "End-point assessment"),
         "GOVUK_ASSETS_PATH": env.get(
             "GOVUK_ASSETS_PATH",
             str(PROJECT_ROOT / "node_modules" / "govuk-frontend" / "dist" / "govuk" / "assets"),
         ),
-        "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES", "0") or 0),
+        "TRUSTED_PROXIES": _whole_number(env, "TRUSTED_PROXIES", 0),
     }
 
 
@@ -51,7 +66,8 @@ def check_secret_key(app) -> None:
     if app.config.get("SECRET_KEY"):
         return
     if app.debug or app.testing:
-        app.config["SECRET_KEY"] = "development-only-not-secret"  # noqa: S105
+        # A fresh key per process: sessions end on restart, and no fixed key ever signs them.
+        app.config["SECRET_KEY"] = secrets.token_hex(32)
         return
     raise ConfigurationError(
         "SECRET_KEY is not set. Set the SECRET_KEY environment variable to a long random "

@@ -2,7 +2,7 @@
 
 from epa.apprentices.models import Apprentice
 from epa.audit.models import AuditEvent
-from epa.auth.models import ApiToken, User
+from epa.auth.models import ApiToken, SignInFailure, User
 from epa.gateway.models import GatewayAttempt
 from epa.organisations.models import Employer, Provider
 from epa.standards.models import (
@@ -27,6 +27,7 @@ __all__ = [
     "GradingRow",
     "Ksb",
     "Provider",
+    "SignInFailure",
     "Standard",
     "StandardVersion",
     "User",

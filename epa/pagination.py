@@ -15,4 +15,11 @@ def fetch_page(query, page: int, per_page: int) -> tuple[list, int]:
 def page_from_args(args, default: int = 1) -> int:
     """A page number from a query string, forgiving anything that is not one (pages only)."""
     raw = args.get("page", "")
-    return int(raw) if raw.isdigit() and 0 < int(raw) < 10**6 else default
+    if raw.isascii() and raw.isdigit() and 0 < int(raw) < 10**6:
+        return int(raw)
+    return default
+
+
+def page_count(total: int, per_page: int) -> int:
+    """How many pages `total` rows fill; an empty list still has one page."""
+    return max(1, -(-total // per_page))

@@ -50,6 +50,8 @@ def test_settings(database_url: str, tmp_path: Path | None = None) -> dict:
         "SECRET_KEY": "test-secret-key",
         "SQLALCHEMY_DATABASE_URI": database_url,
         "DEMO_SIGN_IN_FILE": str((tmp_path or Path("/tmp")) / "demo-sign-in.txt"),
+        # Still scrypt, at a cost that keeps hundreds of sign-ins quick.
+        "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
     }
 
 

@@ -1,6 +1,7 @@
 """Migrations are the only way the schema is made: upgrading an empty database to head gives
 exactly the models' schema."""
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
@@ -64,3 +65,33 @@ def test_instants_are_stored_in_utc_and_read_back_aware(ctx):
     assert stored == datetime(2026, 7, 1, 9, 0, tzinfo=UTC)
     assert stored.utcoffset() == timedelta(0)
     assert isinstance(AuditEvent.__table__.c.occurred_at.type, UTCDateTime)
+
+
+def test_check_constraints_match_the_models(app):
+    """compare_metadata ignores CHECK constraints, so compare their names directly."""
+    from sqlalchemy import CheckConstraint
+
+    with app.app_context():
+        inspector = inspect(db.engine)
+        for table in db.metadata.sorted_tables:
+            expected = {
+                c.name for c in table.constraints if isinstance(c, CheckConstraint) and c.name
+            }
+            found = {c["name"] for c in inspector.get_check_constraints(table.name)}
+            assert found == expected, table.name
+
+
+def test_the_database_enforces_foreign_keys(app):
+    """PostgreSQL always does; SQLite only when each connection asks."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import IntegrityError
+
+    with app.app_context(), db.engine.connect() as conn:
+        with pytest.raises(IntegrityError):
+            conn.execute(
+                text(
+                    "INSERT INTO api_tokens (user_id, token_hash, prefix, created_at) "
+                    "VALUES (999999, 'x', 'x', CURRENT_TIMESTAMP)"
+                )
+            )
+        conn.rollback()

@@ -8,7 +8,7 @@ DEFAULTS = {
     403: ("forbidden", "Your role may not do this."),
     404: ("not_found", "There is nothing at this address."),
     405: ("method_not_allowed", "This address does not accept that HTTP method."),
-    413: ("file_too_large", "The request is too large; files may be at most 10 MB."),
+    413: ("file_too_large", "The request is larger than this service accepts."),
     415: ("malformed_request", "Send the body as application/json."),
     422: ("validation_failed", "Some fields are missing or not valid."),
     500: ("internal_error", "Something went wrong on our side; it has been logged. Try again."),

@@ -24,8 +24,12 @@ def _error(description: str, codes: list[str]) -> dict:
 
 
 COMMON_ERRORS = {
+    "400": _error("The body or a query parameter cannot be read", ["malformed_request"]),
     "401": _error("No token, or a token that is unknown or revoked", ["unauthenticated"]),
     "403": _error("The token's role may not do this", ["forbidden"]),
+    "405": _error("The address does not take that method", ["method_not_allowed"]),
+    "413": _error("The request body is too large", ["file_too_large"]),
+    "500": _error("An unexpected failure, logged for the operators", ["internal_error"]),
     "503": _error("The database is not answering", ["database_unavailable"]),
 }
 PAGE_PARAMS = [

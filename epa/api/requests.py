@@ -3,6 +3,7 @@
 from flask import request
 
 from epa.errors import ServiceError
+from epa.guards import unstorable
 from epa.pagination import fetch_page
 
 MAX_PER_PAGE = 200
@@ -11,14 +12,40 @@ MAX_PAGE = 1_000_000
 
 def json_body() -> dict:
     """The request body as a JSON object, or a 400 malformed_request."""
-    data = request.get_json(silent=True)
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:  # nesting deep enough to exhaust the parser
+        data = None
     if not isinstance(data, dict):
         raise ServiceError(
             "malformed_request",
             "The request body must be a JSON object sent as application/json.",
             status=400,
         )
+    for field, value in data.items():
+        if _holds_unstorable_text(field) or _holds_unstorable_text(value):
+            raise ServiceError(
+                "validation_failed",
+                f"'{field}' contains characters that cannot be stored (a null character or "
+                "broken Unicode); remove them.",
+                fields={str(field): "Contains a null character or broken Unicode"},
+            )
     return data
+
+
+def _holds_unstorable_text(value, depth: int = 0) -> bool:
+    if isinstance(value, str):
+        return unstorable(value)
+    if depth > 20:
+        return True
+    if isinstance(value, dict):
+        return any(
+            _holds_unstorable_text(k, depth + 1) or _holds_unstorable_text(v, depth + 1)
+            for k, v in value.items()
+        )
+    if isinstance(value, list):
+        return any(_holds_unstorable_text(v, depth + 1) for v in value)
+    return False
 
 
 def _whole_number(name: str, default: int, largest: int) -> int:

@@ -1,7 +1,6 @@
 """Registering, finding, changing and withdrawing apprentices."""
 
 from sqlalchemy import false, or_, select, update
-from sqlalchemy.exc import IntegrityError
 
 from epa import clock, validation
 from epa.apprentices.models import STATUSES, Apprentice
@@ -10,6 +9,7 @@ from epa.auth.models import User
 from epa.errors import NotFound, ServiceError
 from epa.extensions import db
 from epa.organisations.models import Employer, Provider
+from epa.persistence import flush_or_conflict
 from epa.rules.dates import age_on
 from epa.rules.identifiers import TEMPORARY_ULN, is_valid_uln
 from epa.rules.versions import NoVersionForStartDate, VersionWindow, version_for_start_date
@@ -170,15 +170,6 @@ def _duplicate(uln: str) -> ServiceError:
     )
 
 
-def _flush_unique(uln: str) -> None:
-    """Flush, turning a lost race for the same ULN into the usual 409."""
-    try:
-        db.session.flush()
-    except IntegrityError:
-        db.session.rollback()
-        raise _duplicate(uln) from None
-
-
 def register_apprentice(data: dict) -> Apprentice:
     """Register an apprentice on the version their start date chooses."""
     problems = validation.Problems()
@@ -192,7 +183,7 @@ def register_apprentice(data: dict) -> Apprentice:
     _refuse_duplicate(standard.id, values["uln"])
     apprentice = Apprentice(**values, standard=standard, version=version, status="registered")
     db.session.add(apprentice)
-    _flush_unique(values["uln"])
+    flush_or_conflict(_duplicate(values["uln"]))
     record("apprentice", apprentice.id, "create", after=_audit_view(apprentice))
     return apprentice
 
@@ -240,7 +231,7 @@ def update_apprentice(apprentice: Apprentice, data: dict) -> Apprentice:
     for field, value in values.items():
         setattr(apprentice, field, value)
     apprentice.version = version
-    _flush_unique(apprentice.uln)
+    flush_or_conflict(_duplicate(apprentice.uln))
     old, new = changes(before, _audit_view(apprentice))
     if new:
         record("apprentice", apprentice.id, "update", before=old, after=new)

@@ -1,15 +1,20 @@
 """Users and their API tokens."""
 
+import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from epa.extensions import db
 from epa.types import UTCDateTime, utcnow
 
 ROLES = ("admin", "staff", "assessor")
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(32)
 
 
 class User(UserMixin, db.Model):
@@ -24,6 +29,8 @@ class User(UserMixin, db.Model):
     #: werkzeug's scrypt hash; never the password itself
     password_hash: Mapped[str] = mapped_column(String(255))
     is_enabled: Mapped[bool] = mapped_column(default=True)
+    #: part of the signed-in session's id: a new one on sign-out ends every copy of the session
+    session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     tokens: Mapped[list["ApiToken"]] = relationship(back_populates="user")
@@ -32,11 +39,26 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:
         return self.is_enabled
 
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}"
+
     def has_role(self, *roles: str) -> bool:
         return self.role in roles
 
     def public(self) -> dict:
         return {"id": self.id, "email": self.email, "name": self.name, "role": self.role}
+
+
+class SignInFailure(db.Model):
+    """A failed sign-in, kept briefly so repeated guessing of one account can be slowed."""
+
+    __tablename__ = "sign_in_failures"
+    __table_args__ = (Index("ix_sign_in_failures_email_occurred_at", "email", "occurred_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: as typed, lower-cased (it need not belong to a user)
+    email: Mapped[str] = mapped_column(String(254))
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class ApiToken(db.Model):

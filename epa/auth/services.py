@@ -2,84 +2,105 @@
 
 import hashlib
 import secrets
+from datetime import timedelta
 
-from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import func, select
+from flask import current_app
+from sqlalchemy import delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from epa import validation
 from epa.audit.services import record
-from epa.auth.models import ROLES, ApiToken, User
+from epa.auth.models import ROLES, ApiToken, SignInFailure, User, new_session_token
 from epa.errors import ServiceError
 from epa.extensions import db
+from epa.guards import unstorable
+from epa.persistence import flush_or_conflict
+from epa.types import utcnow
 
 MIN_PASSWORD_LENGTH = 12
+#: Five wrong passwords for one email within 15 minutes pause sign-in for that email.
+MAX_FAILURES = 5
+FAILURE_WINDOW = timedelta(minutes=15)
 # Checked against when the email is unknown, so a wrong email costs as long as a wrong password.
-_DUMMY_HASH = generate_password_hash("not-a-real-password")
-
-
-def normalise_email(email) -> str:
-    """The email as stored: trimmed and lower-case; ServiceError when it is not an address."""
-    if not isinstance(email, str) or not email.strip():
-        raise ServiceError(
-            "validation_failed",
-            "Enter an email address.",
-            fields={"email": "Enter an email address"},
-        )
-    try:
-        checked = validate_email(email.strip(), check_deliverability=False)
-    except EmailNotValidError:
-        raise ServiceError(
-            "validation_failed",
-            "Enter an email address in the correct format, like name@example.com.",
-            fields={"email": "Enter an email address in the correct format, like name@example.com"},
-        ) from None
-    return checked.normalized.lower()
+_DUMMY_HASHES: dict[str, str] = {}
 
 
 def create_user(email, name, role, password) -> User:
     """Add a user with a hashed password, refusing bad input field by field."""
-    fields = {}
-    try:
-        email = normalise_email(email)
-    except ServiceError as error:
-        fields.update(error.fields)
-    if not isinstance(name, str) or not name.strip():
-        fields["name"] = "Enter the person's name"
-    elif len(name.strip()) > 200:
-        fields["name"] = "Name must be 200 characters or fewer"
+    problems = validation.Problems()
+    data = {"email": email, "name": name}
+    email = validation.email(data, "email", problems, required=True)
+    name = validation.text(data, "name", "person's name", problems, max_length=200)
     if role not in ROLES:
-        fields["role"] = "Role must be one of admin, staff or assessor"
+        problems.add("role", "Role must be one of admin, staff or assessor")
     if not isinstance(password, str) or len(password) < MIN_PASSWORD_LENGTH:
-        fields["password"] = f"Password must be at least {MIN_PASSWORD_LENGTH} characters"
-    if fields:
-        raise ServiceError(
-            "validation_failed",
-            "The user could not be created: " + "; ".join(fields.values()) + ".",
-            fields=fields,
-        )
-    if db.session.scalar(select(User.id).where(User.email == email)):
-        raise ServiceError(
-            "duplicate_email",
-            f"A user with the email {email} already exists.",
-            status=409,
-            fields={"email": "A user with this email already exists"},
-        )
-    user = User(
-        email=email, name=name.strip(), role=role, password_hash=generate_password_hash(password)
+        problems.add("password", f"Password must be at least {MIN_PASSWORD_LENGTH} characters")
+    elif unstorable(password):
+        problems.add("password", "Password must not contain a null character")
+    problems.raise_if_any()
+    email = email.lower()
+    conflict = ServiceError(
+        "duplicate_email",
+        f"A user with the email {email} already exists.",
+        status=409,
+        fields={"email": "A user with this email already exists"},
     )
+    if db.session.scalar(select(User.id).where(User.email == email)):
+        raise conflict
+    user = User(email=email, name=name, role=role, password_hash=hash_password(password))
     db.session.add(user)
-    db.session.flush()
+    flush_or_conflict(conflict)
     record("user", user.id, "create", after=user.public())
     return user
+
+
+def hash_password(password: str) -> str:
+    """scrypt by default; the test settings choose a cheaper scrypt so the suite stays quick."""
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
+def too_many_failures(email: str) -> bool:
+    """Whether this email has failed to sign in too often lately to be tried again yet."""
+    since = utcnow() - FAILURE_WINDOW
+    failures = db.session.scalar(
+        select(func.count())
+        .select_from(SignInFailure)
+        .where(SignInFailure.email == _email_key(email), SignInFailure.occurred_at >= since)
+    )
+    return failures >= MAX_FAILURES
+
+
+def note_failure(email: str) -> None:
+    """Keep a failed sign-in (and forget ones old enough not to count)."""
+    db.session.execute(
+        delete(SignInFailure).where(SignInFailure.occurred_at < utcnow() - FAILURE_WINDOW)
+    )
+    db.session.add(SignInFailure(email=_email_key(email)))
+
+
+def forget_failures(email: str) -> None:
+    db.session.execute(delete(SignInFailure).where(SignInFailure.email == _email_key(email)))
+
+
+def _email_key(email: str) -> str:
+    return email.strip().lower()[:254]
+
+
+def end_sessions(user: User) -> None:
+    """Sign the user out everywhere: every session cookie issued so far stops working."""
+    user.session_token = new_session_token()
 
 
 def authenticate(email, password) -> User | None:
     """The enabled user with that email and password, or None."""
     if not isinstance(email, str) or not isinstance(password, str):
         return None
-    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    user = db.session.scalar(select(User).where(User.email == _email_key(email)))
     if user is None:
-        check_password_hash(_DUMMY_HASH, password)
+        method = current_app.config["PASSWORD_HASH_METHOD"]
+        if method not in _DUMMY_HASHES:
+            _DUMMY_HASHES[method] = hash_password("not-a-real-password")
+        check_password_hash(_DUMMY_HASHES[method], password)
         return None
     if not check_password_hash(user.password_hash, password) or not user.is_enabled:
         return None

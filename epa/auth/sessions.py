@@ -1,6 +1,7 @@
 """Signed-in sessions for pages: who is asking, and the rule that pages need a sign-in."""
 
 import secrets
+from urllib.parse import urlsplit
 
 from flask import Flask, g, redirect, request, url_for
 from flask.sessions import SecureCookieSessionInterface
@@ -10,7 +11,14 @@ from epa.auth.models import User
 from epa.extensions import db, login_manager
 
 # Reachable without signing in; the API and calendar feeds authenticate themselves.
-PUBLIC_ENDPOINTS = {"auth.sign_in", "static", "ops.healthz", "ops.assets"}
+PUBLIC_ENDPOINTS = {
+    "auth.sign_in",
+    "static",
+    "ops.healthz",
+    "ops.assets",
+    "pages.accessibility",
+    "pages.privacy",
+}
 SELF_AUTHENTICATING_BLUEPRINTS = {"api"}
 
 
@@ -22,8 +30,17 @@ class SessionInterface(SecureCookieSessionInterface):
 
 
 def safe_next(target: str | None) -> str | None:
-    """A local path to return to after sign-in, never another site."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+    """A local path to return to after sign-in, never another site.
+
+    Browsers drop tabs and line breaks inside URLs, so `/\t/evil.example` would become
+    `//evil.example`: any whitespace or control character makes the target unsafe.
+    """
+    if not target or any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target:
         return None
     return target
 
@@ -35,11 +52,14 @@ def init_sessions(app: Flask) -> None:
     login_manager.session_protection = "strong"
 
     @login_manager.user_loader
-    def load_user(user_id: str) -> User | None:
-        if not user_id.isdigit():
+    def load_user(session_id: str) -> User | None:
+        user_id, _, token = session_id.partition(":")
+        if not (user_id.isascii() and user_id.isdigit()) or len(user_id) > 9 or not token:
             return None
         user = db.session.get(User, int(user_id))
-        return user if user and user.is_enabled else None
+        if user is None or not user.is_enabled:
+            return None
+        return user if secrets.compare_digest(user.session_token, token) else None
 
     @app.before_request
     def require_sign_in():

@@ -10,7 +10,7 @@ from epa.auth.user_forms import NewUserForm
 from epa.errors import ServiceError
 from epa.extensions import db
 from epa.pages.forms import show_service_error
-from epa.pagination import fetch_page, page_from_args
+from epa.pagination import fetch_page, page_count, page_from_args
 
 bp = Blueprint("users", __name__, url_prefix="/users")
 PER_PAGE = 50
@@ -21,8 +21,11 @@ PER_PAGE = 50
 def index():
     """Every user, by name, a page at a time."""
     page = page_from_args(request.args)
-    users, total = fetch_page(select(User).order_by(User.name, User.id), page, PER_PAGE)
-    pages = max(1, -(-total // PER_PAGE))
+    query = select(User).order_by(User.name, User.id)
+    users, total = fetch_page(query, page, PER_PAGE)
+    pages = page_count(total, PER_PAGE)
+    if page > pages:
+        return redirect(url_for("users.index", page=pages))
     return render_template("users/index.html", users=users, page=page, pages=pages, total=total)
 
 

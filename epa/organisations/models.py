@@ -14,10 +14,16 @@ class Employer(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), index=True)
+    #: the name case-folded: the database refuses two employers whose names differ only in case
+    name_key: Mapped[str] = mapped_column(String(200), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     def public(self) -> dict:
         return {"id": self.id, "name": self.name}
+
+
+def employer_name_key(name: str) -> str:
+    return name.casefold()
 
 
 class Provider(db.Model):

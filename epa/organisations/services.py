@@ -1,74 +1,59 @@
 """Registering employers and training providers."""
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
+from epa import validation
 from epa.audit.services import record
 from epa.errors import NotFound, ServiceError
 from epa.extensions import db
-from epa.organisations.models import Employer, Provider
+from epa.organisations.models import Employer, Provider, employer_name_key
+from epa.persistence import flush_or_conflict
 from epa.rules.identifiers import is_valid_ukprn
-
-
-def _name(value, what: str) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise ServiceError(
-            "validation_failed",
-            f"Enter the {what}'s name.",
-            fields={"name": f"Enter the {what}'s name"},
-        )
-    name = " ".join(value.split())
-    if len(name) > 200:
-        raise ServiceError(
-            "validation_failed",
-            f"The {what}'s name must be 200 characters or fewer.",
-            fields={"name": "Name must be 200 characters or fewer"},
-        )
-    return name
 
 
 def create_employer(name) -> Employer:
     """Add an employer; the same name (ignoring case) may not be added twice."""
-    name = _name(name, "employer")
-    if db.session.scalar(select(Employer.id).where(func.lower(Employer.name) == name.lower())):
-        raise ServiceError(
-            "duplicate_employer",
-            f"An employer called {name} already exists.",
-            status=409,
-            fields={"name": "An employer with this name already exists"},
-        )
-    employer = Employer(name=name)
+    problems = validation.Problems()
+    name = validation.text({"name": name}, "name", "employer's name", problems, max_length=200)
+    problems.raise_if_any()
+    conflict = ServiceError(
+        "duplicate_employer",
+        f"An employer called {name} already exists.",
+        status=409,
+        fields={"name": "An employer with this name already exists"},
+    )
+    key = employer_name_key(name)
+    if db.session.scalar(select(Employer.id).where(Employer.name_key == key)):
+        raise conflict
+    employer = Employer(name=name, name_key=key)
     db.session.add(employer)
-    db.session.flush()
+    flush_or_conflict(conflict)
     record("employer", employer.id, "create", after=employer.public())
     return employer
 
 
 def create_provider(name, ukprn) -> Provider:
     """Add a training provider with a valid, unused UKPRN."""
-    fields = {}
-    try:
-        name = _name(name, "provider")
-    except ServiceError as error:
-        fields.update(error.fields)
+    problems = validation.Problems()
+    data = {"name": name, "ukprn": ukprn}
+    name = validation.text(data, "name", "provider's name", problems, max_length=200)
     ukprn = ukprn.strip() if isinstance(ukprn, str) else ukprn
     if not is_valid_ukprn(ukprn):
-        raise ServiceError(
-            "invalid_ukprn",
-            "The UKPRN must be 8 digits starting with 1, like 10012345.",
-            fields={"ukprn": "Enter a UKPRN of 8 digits starting with 1, like 10012345", **fields},
+        problems.add(
+            "ukprn", "Enter a UKPRN of 8 digits starting with 1, like 10012345", "invalid_ukprn"
         )
-    if fields:
-        raise ServiceError("validation_failed", "Enter the provider's name.", fields=fields)
+    problems.raise_if_any()
+    conflict = ServiceError(
+        "duplicate_ukprn",
+        f"A provider with UKPRN {ukprn} is already registered.",
+        status=409,
+        fields={"ukprn": "A provider with this UKPRN is already registered"},
+    )
     if db.session.scalar(select(Provider.id).where(Provider.ukprn == ukprn)):
-        raise ServiceError(
-            "duplicate_ukprn",
-            f"A provider with UKPRN {ukprn} is already registered.",
-            status=409,
-            fields={"ukprn": "A provider with this UKPRN is already registered"},
-        )
+        raise conflict
     provider = Provider(name=name, ukprn=ukprn)
     db.session.add(provider)
-    db.session.flush()
+    flush_or_conflict(conflict)
     record("provider", provider.id, "create", after=provider.public())
     return provider
 

@@ -2,7 +2,7 @@
 
 import logging
 
-from flask import Flask, render_template, request
+from flask import Flask, current_app, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -17,7 +17,7 @@ PAGE_TEMPLATES = {401: "errors/401.html", 403: "errors/403.html", 404: "errors/4
 
 
 def _is_api() -> bool:
-    return request.path.startswith("/api/")
+    return request.path == "/api" or request.path.startswith("/api/")
 
 
 def init_errorhandlers(app: Flask) -> None:
@@ -47,7 +47,13 @@ def init_errorhandlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         if _is_api():
-            response = api_error_response(error.code or 500)
+            message = None
+            if error.code == 413:
+                limit = current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
+                message = f"The request is larger than the {limit} MB this service accepts."
+            elif error.code == 400 and isinstance(error.description, str):
+                message = error.description
+            response = api_error_response(error.code or 500, message=message)
             if error.code == 405:
                 response.headers["Allow"] = dict(error.get_headers()).get("Allow", "")
             return response

@@ -4,6 +4,7 @@ Every problem is collected, so one run tells the author everything to fix.
 """
 
 import itertools
+import re
 from datetime import date
 
 from epa.rules.dates import parse_iso_date
@@ -30,6 +31,22 @@ def _date(value, where: str, problems: list[str], *, optional: bool = False) -> 
     return None
 
 
+# The columns that hold them; a longer value could not be stored.
+MAX_LENGTH = {
+    "reference": 20,
+    "title": 200,
+    "code": 40,
+    "id": 10,
+    "version": 10,
+    "name": 200,
+    "theme": 200,
+    "retry_grade_cap": 20,
+    "overall": 20,
+}
+WHOLE_NUMBER_RANGE = {"level": (1, 8), "duration_minutes": (1, 24 * 60)}
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def _need(obj: dict, key: str, kind, where: str, problems: list[str]):
     value = obj.get(key) if isinstance(obj, dict) else None
     ok = isinstance(value, kind) and not (kind is int and isinstance(value, bool))
@@ -38,6 +55,29 @@ def _need(obj: dict, key: str, kind, where: str, problems: list[str]):
     if not ok:
         name = {str: "some text", int: "a whole number", list: "a list", dict: "an object"}[kind]
         problems.append(f"{where}: '{key}' must be {name}")
+        return None
+    if kind is str:
+        return _checked_text(value, key, where, problems)
+    if kind is int:
+        low, high = WHOLE_NUMBER_RANGE.get(key, (0, 10_000))
+        if not low <= value <= high:
+            problems.append(f"{where}: '{key}' is {value}; it must be from {low} to {high}")
+            return None
+    return value
+
+
+def _checked_text(value: str, key: str, where: str, problems: list[str]):
+    limit = MAX_LENGTH.get(key)
+    if limit and len(value) > limit:
+        problems.append(f"{where}: '{key}' is {len(value)} characters; at most {limit} fit")
+        return None
+    if _CONTROL.search(value):
+        problems.append(f"{where}: '{key}' contains a control character")
+        return None
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        problems.append(f"{where}: '{key}' contains broken Unicode")
         return None
     return value
 
@@ -113,11 +153,7 @@ def _check_methods(plan: dict, where: str, ksb_codes: set[str], problems: list[s
         method_codes.append(code)
         _need(method, "name", str, mwhere, problems)
         for key in ("duration_minutes", "earliest_days_after_gateway", "min_notice_days"):
-            value = _need(method, key, int, mwhere, problems)
-            if value is not None and key == "duration_minutes" and value <= 0:
-                problems.append(f"{mwhere}: '{key}' must be more than zero")
-            elif value is not None and value < 0:
-                problems.append(f"{mwhere}: '{key}' cannot be negative")
+            _need(method, key, int, mwhere, problems)
         ids: set[str] = set()
         _need(method, "criteria", list, mwhere, problems)
         for c, criterion in _items(method, "criteria", mwhere, problems):
@@ -155,7 +191,9 @@ def _check_grading(plan: dict, where: str, methods: list[str], problems: list[st
     if grades is not None and not grades:
         problems.append(f"{where} grading: method_grades must list at least one grade")
     grades = grades or []
-    if any(not isinstance(g, str) for g in grades) or len(set(grades)) != len(grades):
+    if any(not isinstance(g, str) or not 0 < len(g) <= 20 for g in grades) or len(
+        set(grades)
+    ) != len(grades):
         problems.append(f"{where} grading: method_grades must be distinct names of grades")
         grades = []
     cap = plan.get("retry_grade_cap")
@@ -215,9 +253,7 @@ def _check_versions(data: dict, ksb_codes: set[str], problems: list[str]) -> Non
             "resit_within_months",
             "retake_within_months",
         ):
-            value = _need(plan, key, int, where, problems)
-            if value is not None and value < 0:
-                problems.append(f"{where}: '{key}' cannot be negative")
+            _need(plan, key, int, where, problems)
         _need(plan, "retry_grade_cap", str, where, problems)
         methods = _check_methods(plan, where, ksb_codes, problems)
         _check_grading(plan, where, methods, problems)

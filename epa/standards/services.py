@@ -21,18 +21,26 @@ from epa.standards.models import (
 
 
 class _Changes:
-    """Counts what a load actually changed, so a repeated load writes nothing."""
+    """What a load actually changed, path by path, so a repeated load writes nothing and an
+    update's audit event shows each value before and after."""
 
     def __init__(self):
         self.count = 0
+        self.before: dict[str, object] = {}
+        self.after: dict[str, object] = {}
+        self._new: set[int] = set()
 
-    def assign(self, obj, **values) -> None:
+    def assign(self, obj, path: str, **values) -> None:
         for key, value in values.items():
-            if getattr(obj, key) != value:
+            old = getattr(obj, key)
+            if old != value:
                 setattr(obj, key, value)
                 self.count += 1
+                if id(obj) not in self._new:
+                    self.before[f"{path}.{key}"] = old
+                    self.after[f"{path}.{key}"] = value
 
-    def sync(self, current: list, wanted: list, key, make) -> list:
+    def sync(self, current: list, wanted: list, key, make, path: str) -> list:
         """Match `wanted` (dicts) to `current` rows by key; add missing rows, drop extra ones."""
         by_key = {key(row): row for row in current}
         rows = []
@@ -40,19 +48,26 @@ class _Changes:
             row = by_key.pop(item["__key"], None)
             if row is None:
                 row = make()
+                self._new.add(id(row))
                 self.count += 1
+                self.after[f"{path}.{item['__key']}"] = "added"
             rows.append((row, position, item))
-        for row in by_key.values():
+        for row_key, row in by_key.items():
             current.remove(row)
             self.count += 1
+            self.before[f"{path}.{row_key}"] = "removed"
         for row, _, _ in rows:
             if row not in current:
                 current.append(row)
         return rows
 
-    def set_list(self, current: list, wanted: list) -> None:
+    def set_ksbs(self, owner, wanted: list, path: str) -> None:
         # Links are kept in KSB order, so only membership counts as a change.
+        current = owner.ksbs
         if {id(x) for x in current} != {id(x) for x in wanted}:
+            if id(owner) not in self._new:
+                self.before[path] = [k.code for k in current]
+                self.after[path] = [k.code for k in wanted]
             current[:] = wanted
             self.count += 1
 
@@ -64,6 +79,13 @@ def _keyed(items: list[dict], key: str) -> list[dict]:
 def load_standard(data: dict) -> tuple[Standard, int]:
     """Create or update a standard from a validated fixture; returns it and how many changes."""
     validate_fixture(data)
+    # New rows get their values only after they join their parent's list; loading an existing
+    # row's links meanwhile must not flush them half-made.
+    with db.session.no_autoflush:
+        return _load(data)
+
+
+def _load(data: dict) -> tuple[Standard, int]:
     changes = _Changes()
     standard = db.session.scalar(select(Standard).filter_by(reference=data["reference"]))
     created = standard is None
@@ -73,42 +95,53 @@ def load_standard(data: dict) -> tuple[Standard, int]:
         changes.count += 1
     changes.assign(
         standard,
+        "standard",
         title=data["title"],
         level=data["level"],
         typical_duration_months=data["typical_duration_months"],
     )
     ksbs = {}
     for ksb, position, item in changes.sync(
-        standard.ksbs, _keyed(data["ksbs"], "code"), lambda k: k.code, Ksb
+        standard.ksbs, _keyed(data["ksbs"], "code"), lambda k: k.code, Ksb, "ksbs"
     ):
-        changes.assign(ksb, code=item["code"], kind=item["kind"], text=item["text"])
-        changes.assign(ksb, position=position)
+        path = f"ksbs.{item['code']}"
+        changes.assign(ksb, path, code=item["code"], kind=item["kind"], text=item["text"])
+        changes.assign(ksb, path, position=position)
         ksbs[ksb.code] = ksb
     for duty, position, item in changes.sync(
-        standard.duties, _keyed(data["duties"], "code"), lambda d: d.code, Duty
+        standard.duties, _keyed(data["duties"], "code"), lambda d: d.code, Duty, "duties"
     ):
-        changes.assign(duty, code=item["code"], text=item["text"], position=position)
-        changes.set_list(duty.ksbs, [ksbs[c] for c in item["ksbs"]])
+        path = f"duties.{item['code']}"
+        changes.assign(duty, path, code=item["code"], text=item["text"], position=position)
+        changes.set_ksbs(duty, [ksbs[c] for c in item["ksbs"]], f"{path}.ksbs")
     for version, _, item in changes.sync(
-        standard.versions, _keyed(data["versions"], "version"), lambda v: v.version, StandardVersion
+        standard.versions,
+        _keyed(data["versions"], "version"),
+        lambda v: v.version,
+        StandardVersion,
+        "versions",
     ):
         _load_version(version, item, ksbs, changes)
     db.session.flush()
-    if changes.count:
+    if created:
         summary = {
             "reference": standard.reference,
             "title": standard.title,
             "versions": [v.version for v in standard.versions],
         }
-        record("standard", standard.id, "create" if created else "update", after=summary)
+        record("standard", standard.id, "create", after=summary)
+    elif changes.count:
+        record("standard", standard.id, "update", before=changes.before, after=changes.after)
     return standard, changes.count
 
 
 def _load_version(version: StandardVersion, item: dict, ksbs: dict, changes: _Changes) -> None:
     plan = item["plan"]
     latest = item.get("latest_start_date")
+    vpath = f"versions.{item['version']}"
     changes.assign(
         version,
+        vpath,
         version=item["version"],
         earliest_start_date=date.fromisoformat(item["earliest_start_date"]),
         latest_start_date=date.fromisoformat(latest) if latest else None,
@@ -121,10 +154,16 @@ def _load_version(version: StandardVersion, item: dict, ksbs: dict, changes: _Ch
         method_grades=list(plan["grading"]["method_grades"]),
     )
     for method, position, m in changes.sync(
-        version.methods, _keyed(plan["methods"], "code"), lambda x: x.code, AssessmentMethod
+        version.methods,
+        _keyed(plan["methods"], "code"),
+        lambda x: x.code,
+        AssessmentMethod,
+        f"{vpath}.methods",
     ):
+        mpath = f"{vpath}.methods.{m['code']}"
         changes.assign(
             method,
+            mpath,
             code=m["code"],
             name=m["name"],
             duration_minutes=m["duration_minutes"],
@@ -133,13 +172,18 @@ def _load_version(version: StandardVersion, item: dict, ksbs: dict, changes: _Ch
             position=position,
         )
         for criterion, cpos, c in changes.sync(
-            method.criteria, _keyed(m["criteria"], "id"), lambda x: x.code, Criterion
+            method.criteria,
+            _keyed(m["criteria"], "id"),
+            lambda x: x.code,
+            Criterion,
+            f"{mpath}.criteria",
         ):
+            cpath = f"{mpath}.criteria.{c['id']}"
             changes.assign(
-                criterion, code=c["id"], theme=c["theme"], grade=c["grade"], text=c["text"]
+                criterion, cpath, code=c["id"], theme=c["theme"], grade=c["grade"], text=c["text"]
             )
-            changes.assign(criterion, position=cpos)
-            changes.set_list(criterion.ksbs, [ksbs[k] for k in c["ksbs"]])
+            changes.assign(criterion, cpath, position=cpos)
+            changes.set_ksbs(criterion, [ksbs[k] for k in c["ksbs"]], f"{cpath}.ksbs")
     method_codes = [m["code"] for m in plan["methods"]]
     rows = [
         {
@@ -150,10 +194,11 @@ def _load_version(version: StandardVersion, item: dict, ksbs: dict, changes: _Ch
         for row in plan["grading"]["overall"]
     ]
     for grading_row, position, row in changes.sync(
-        version.grading_rows, rows, lambda r: r.combination, GradingRow
+        version.grading_rows, rows, lambda r: r.combination, GradingRow, f"{vpath}.grading"
     ):
         changes.assign(
             grading_row,
+            f"{vpath}.grading.{row['__key']}",
             combination=row["__key"],
             method_grades=row["grades"],
             overall=row["overall"],

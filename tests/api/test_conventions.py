@@ -59,6 +59,7 @@ ROLE_MATRIX = [
 def test_role_checks(api, method, path, allowed, role):
     client = api(role)
     response = client.get(path) if method == "GET" else client.post(path, json={})
+    assert response.status_code < 500, response.data
     if role in allowed:
         assert response.status_code != 403, response.data
     else:
@@ -191,3 +192,70 @@ def test_ids_no_column_can_hold_are_not_found(api, record_id):
 def test_405_says_which_methods_are_allowed(api):
     response = api("staff").delete("/api/v1/employers")
     assert set(response.headers["Allow"].replace(" ", "").split(",")) >= {"GET", "POST"}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"name": "Acme\u0000Ltd"},
+        {"name": "ok", "extra": ["a", {"b": "\u0000"}]},
+    ],
+)
+def test_a_null_character_in_json_is_a_422_naming_the_field(app, api, body):
+    from epa.organisations.models import Employer
+
+    error = assert_error(
+        api("staff").post("/api/v1/employers", json=body), 422, "validation_failed"
+    )
+    assert error["fields"]
+    with app.app_context():
+        assert db_count(Employer) == 0
+
+
+def test_a_lone_surrogate_in_json_is_refused(client, make_token):
+    token = make_token("staff")
+    response = client.post(
+        "/api/v1/employers",
+        data='{"name": "\\ud800"}',
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )
+    assert_error(response, 422, "validation_failed")
+
+
+def test_absurdly_nested_json_is_400(client, make_token):
+    token = make_token("staff")
+    response = client.post(
+        "/api/v1/employers",
+        data="[" * 100_000 + "]" * 100_000,
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )
+    assert_error(response, 400, "malformed_request")
+
+
+@pytest.mark.parametrize(
+    "path, status, code",
+    [
+        ("/api/v1/standards/ST0825%00/versions/1.0", 404, "not_found"),
+        ("/api/v1/employers?page=1%00", 400, "malformed_request"),
+        ("/api", 404, "not_found"),
+        ("/api/v1//employers", 404, "not_found"),
+    ],
+)
+def test_odd_paths_get_json_errors(api, path, status, code):
+    assert_error(api("staff").get(path), status, code)
+
+
+def test_the_413_message_states_the_limit(app, api):
+    huge = "x" * (app.config["MAX_CONTENT_LENGTH"] + 1)
+    error = assert_error(
+        api("staff").post("/api/v1/employers", json={"name": huge}), 413, "file_too_large"
+    )
+    assert f"{app.config['MAX_CONTENT_LENGTH'] // (1024 * 1024)} MB" in error["message"]
+
+
+def db_count(model):
+    from sqlalchemy import func, select
+
+    from epa.extensions import db
+
+    return db.session.scalar(select(func.count()).select_from(model))

@@ -84,7 +84,7 @@ def test_sign_in_with_a_forged_csrf_token_is_refused(app, client, make_user):
     assert response.status_code == 400
 
 
-@pytest.mark.parametrize("path", ["/", "/standards/", "/accessibility", "/privacy"])
+@pytest.mark.parametrize("path", ["/", "/standards/", "/users/", "/standards/ST0825/versions/1.0"])
 def test_pages_need_a_signed_in_user(client, path):
     response = client.get(path)
     assert response.status_code == 302
@@ -165,3 +165,72 @@ def test_signed_in_pages_are_not_cached_and_have_a_content_security_policy(clien
     assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy
     nonce = policy.split("'nonce-")[1].split("'")[0]
     assert f'nonce="{nonce}"'.encode() in response.data
+
+
+@pytest.mark.parametrize("path", ["/accessibility", "/privacy"])
+def test_the_accessibility_statement_and_privacy_page_are_public(client, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    assert b"Sign out" not in response.data
+
+
+@pytest.mark.parametrize(
+    "target", ["/%09/evil.example", "/%0d%0aX:1", "/\t/evil.example", "https:/evil.example"]
+)
+def test_control_characters_in_next_are_ignored(app, client, make_user, target):
+    email = _email(app, make_user("staff"))
+    page = client.get("/sign-in")
+    response = client.post(
+        f"/sign-in?next={target}",
+        data={"email": email, "password": PASSWORD, "csrf_token": csrf_token(page.data)},
+    )
+    assert response.status_code == 302
+    assert response.location == "/"
+
+
+def test_a_null_character_in_the_sign_in_form_is_refused_not_a_500(client):
+    page = client.get("/sign-in")
+    response = client.post(
+        "/sign-in",
+        data={"email": "a\x00@x.example", "password": "x", "csrf_token": csrf_token(page.data)},
+    )
+    assert response.status_code == 400
+
+
+def test_sessions_end_after_eight_idle_hours(app, auth, make_user):
+    response = auth.sign_in(_email(app, make_user("staff")))
+    assert "Expires=" in response.headers["Set-Cookie"]
+    assert app.permanent_session_lifetime.total_seconds() == 8 * 3600
+
+
+def test_repeated_wrong_passwords_pause_sign_in_for_that_email(app, client, auth, make_user):
+    email = _email(app, make_user("staff"))
+    other = _email(app, make_user("staff"))
+    for _ in range(5):
+        assert auth.sign_in(email, "wrong password!!").status_code == 401
+    paused = auth.sign_in(email)  # even the right password waits
+    assert paused.status_code == 429
+    assert b"Too many attempts" in paused.data
+    assert auth.sign_in(other).status_code == 302  # other accounts are unaffected
+
+
+def test_a_good_sign_in_forgets_earlier_failures(app, client, auth, make_user):
+    email = _email(app, make_user("staff"))
+    for _ in range(4):
+        auth.sign_in(email, "wrong password!!")
+    assert auth.sign_in(email).status_code == 302
+    client.post("/sign-out", data={"csrf_token": csrf_token(client.get("/").data)})
+    for _ in range(4):
+        auth.sign_in(email, "wrong password!!")
+    assert auth.sign_in(email).status_code == 302
+
+
+def test_sign_out_ends_every_copy_of_the_session(app, client, auth, make_user):
+    email = _email(app, make_user("staff"))
+    auth.sign_in(email)
+    copied = client.get_cookie("session").value
+    home = client.get("/")
+    client.post("/sign-out", data={"csrf_token": csrf_token(home.data)})
+    thief = app.test_client()
+    thief.set_cookie("session", copied)
+    assert thief.get("/").status_code == 302  # back to sign-in

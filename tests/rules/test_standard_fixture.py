@@ -479,7 +479,7 @@ REFUSED = [
     ),
     pytest.param(
         _zero_duration,
-        ("version 1.0 method discussion: 'duration_minutes' must be more than zero",),
+        ("version 1.0 method discussion: 'duration_minutes' is 0; it must be from 1 to 1440",),
         id="zero-duration",
     ),
     pytest.param(
@@ -489,7 +489,7 @@ REFUSED = [
     ),
     pytest.param(
         _negative_months,
-        ("version 1.0: 'resit_within_months' cannot be negative",),
+        ("version 1.0: 'resit_within_months' is -2; it must be from 0 to 10000",),
         id="negative-resit-months",
     ),
     pytest.param(
@@ -629,7 +629,7 @@ def test_several_problems_are_all_reported_together():
         "versions 1.0 and 1.1 are open for starts on the same dates",
         "version 1.2 earliest_start_date is '26/09/2025', which is not a date",
         "version 1.0 method project criterion P1 appears more than once",
-        "version 1.0 method discussion: 'duration_minutes' must be more than zero",
+        "version 1.0 method discussion: 'duration_minutes' is 0; it must be from 1 to 1440",
         "version 1.1: retry_grade_cap 'merit' is not one of the method grades",
         "KSB K1: kind is 'skill'",
         "standard: 'title' must be some text",

@@ -215,6 +215,9 @@ def test_a_changed_criterion_text_is_updated_in_place(app, runner, tmp_path):
         events = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()
         assert [e.action for e in events] == ["create", "update"]
         assert (events[1].entity, events[1].channel) == ("standard", "cli")
+        key = "versions.1.1.methods.project.criteria.P3.text"
+        assert events[1].before == {key: old_text}
+        assert events[1].after == {key: new_text}
     after = table_counts(app)
     assert after == {**before, "audit_events": before["audit_events"] + 1}
 
@@ -489,3 +492,41 @@ def test_the_api_lists_nothing_before_a_load(api):
     response = api("staff").get("/api/v1/standards")
     assert response.status_code == 200
     assert response.json["items"] == [] and response.json["total"] == 0
+
+
+def test_an_added_and_a_removed_criterion_are_audited_by_path(app, runner, tmp_path):
+    loaded_ok(runner)
+    data = fixture_data()
+    criteria = data["versions"][1]["plan"]["methods"][1]["criteria"]
+    removed = criteria.pop()  # a distinction criterion of the discussion
+    criteria.append({**removed, "id": "D9"})
+    loaded_ok(runner, write(tmp_path, data))
+    with app.app_context():
+        event = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
+    prefix = "versions.1.1.methods.discussion.criteria"
+    assert event.before == {f"{prefix}.{removed['id']}": "removed"}
+    assert event.after == {f"{prefix}.D9": "added"}
+
+
+@pytest.mark.parametrize(
+    "mutate, words",
+    [
+        (lambda d: d.update(reference="ST" + "0" * 30), "'reference' is 32 characters"),
+        (lambda d: d.update(level=2**70), "'level' is"),
+        (lambda d: d.update(level=-4), "'level' is -4"),
+        (lambda d: d.update(title="DevOps\x00engineer"), "control character"),
+        (lambda d: d["ksbs"][0].update(text="bell\x07"), "control character"),
+        (lambda d: d["versions"][0]["plan"]["methods"][0].update(code="m" * 41), "at most 40"),
+    ],
+)
+def test_values_the_database_cannot_hold_are_refused_with_a_message(
+    app, runner, tmp_path, mutate, words
+):
+    before = table_counts(app)
+    data = fixture_data()
+    mutate(data)
+    result = runner.invoke(args=["epa", "load-standard", str(write(tmp_path, data))])
+    assert result.exit_code == 1
+    assert words in result.output
+    assert "Traceback" not in result.output
+    assert table_counts(app) == before

@@ -1,0 +1,189 @@
+"""Pages where operations staff find, register, change and withdraw apprentices."""
+
+from datetime import date
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy.orm import selectinload
+
+from epa import clock
+from epa.apprentices import services
+from epa.apprentices.forms import ApprenticeForm, EditApprenticeForm, SearchForm, WithdrawForm
+from epa.apprentices.models import STATUS_LABELS, Apprentice
+from epa.auth.decorators import roles_required
+from epa.errors import ServiceError
+from epa.extensions import db
+from epa.gateway.forms import LEVEL_LABELS
+from epa.gateway.services import attempts_for
+from epa.pages.forms import show_service_error
+from epa.pagination import fetch_page, page_from_args
+from epa.rules.dates import add_months
+from epa.rules.gateway import reason_text
+from epa.standards.models import StandardVersion
+from epa.standards.services import list_standards
+
+bp = Blueprint("apprentices", __name__, url_prefix="/apprentices")
+PER_PAGE = 50
+OFFICE = ("admin", "staff")
+STATUS_TAG_CLASSES = {
+    "registered": "govuk-tag--blue",
+    "gateway_passed": "govuk-tag--turquoise",
+    "in_epa": "govuk-tag--purple",
+    "completed": "govuk-tag--green",
+    "withdrawn": "govuk-tag--grey",
+}
+
+
+@bp.app_template_filter("long_date")
+def long_date(day: date | None) -> str:
+    """A date as people write it: 3 March 2025."""
+    return f"{day.day} {day:%B %Y}" if day else ""
+
+
+@bp.app_template_global()
+def status_tag(status: str) -> dict:
+    """The GOV.UK tag for an apprentice's status, one colour per status."""
+    return {"text": STATUS_LABELS[status], "classes": STATUS_TAG_CLASSES[status]}
+
+
+@bp.app_template_global()
+def version_window(version: StandardVersion) -> str:
+    """A version with the start dates it takes: "1.1: starts from 26 September 2024"."""
+    earliest = long_date(version.earliest_start_date)
+    if version.latest_start_date is None:
+        return f"{version.version}: starts from {earliest}"
+    return f"{version.version}: starts {earliest} to {long_date(version.latest_start_date)}"
+
+
+def days_left(deadline: date, today: date) -> str:
+    """How long is left until a last day that itself counts."""
+    days = (deadline - today).days
+    if days == 0:
+        return "today is the last day"
+    if days > 0:
+        return f"{days} day{'s' if days != 1 else ''} left"
+    return f"ended {-days} day{'s' if days != -1 else ''} ago"
+
+
+def submit(form, action):
+    """Give the service the form's data; a refusal goes beside the fields it names.
+
+    Returns (result, status): the result is None when the form must be shown again, with
+    409 for a conflict with existing records and 422 for anything else.
+    """
+    form.validate()
+    try:
+        result = action(form.service_data())
+    except ServiceError as error:
+        db.session.rollback()
+        show_service_error(form, error)
+        return None, 409 if error.status == 409 else 422
+    if form.errors:  # boxes that made no date; the service was given none, so refused too
+        db.session.rollback()
+        return None, 422
+    return result, 200
+
+
+@bp.get("/")
+@roles_required(*OFFICE)
+def index():
+    """Apprentices found by ULN or name and filtered by status, a page at a time."""
+    form = SearchForm(request.args)
+    page = page_from_args(request.args)
+    try:
+        query = services.search(current_user, form.q.data, form.status.data)
+    except ServiceError as error:
+        show_service_error(form, error)
+        return render_template(
+            "apprentices/index.html", form=form, apprentices=[], total=0, page=1, pages=1
+        ), 422
+    query = query.options(selectinload(Apprentice.standard), selectinload(Apprentice.version))
+    apprentices, total = fetch_page(query, page, PER_PAGE)
+    pages = max(1, -(-total // PER_PAGE))
+    return render_template(
+        "apprentices/index.html",
+        form=form,
+        apprentices=apprentices,
+        total=total,
+        page=page,
+        pages=pages,
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(*OFFICE)
+def new():
+    """Register an apprentice on the version their start date chooses."""
+    form = ApprenticeForm()
+    status = 200
+    if form.is_submitted():
+        apprentice, status = submit(form, services.register_apprentice)
+        if apprentice is not None:
+            message = (
+                f"{apprentice.full_name} is registered on {apprentice.standard.reference} "
+                f"version {apprentice.version.version}."
+            )
+            db.session.commit()
+            flash(message)
+            return redirect(url_for("apprentices.detail", apprentice_id=apprentice.id))
+    return render_template("apprentices/new.html", form=form, standards=list_standards()), status
+
+
+@bp.get("/<id:apprentice_id>")
+@roles_required("admin", "staff", "assessor")
+def detail(apprentice_id: int):
+    """One apprentice: the record, its version, every gateway attempt and the EPA period."""
+    apprentice = services.get_apprentice(apprentice_id, current_user)
+    today = clock.london_today()
+    deadline = apprentice.epa_deadline
+    return render_template(
+        "apprentices/detail.html",
+        apprentice=apprentice,
+        attempts=attempts_for(apprentice),
+        reason_text=reason_text,
+        level_labels=LEVEL_LABELS,
+        days_left=days_left(deadline, today) if deadline else None,
+        earliest_gateway=add_months(
+            apprentice.start_date, apprentice.version.min_months_before_gateway
+        ),
+        withdrawn_on=_london_date(apprentice.withdrawn_at),
+        office=current_user.has_role(*OFFICE),
+    )
+
+
+def _london_date(instant):
+    return instant.astimezone(clock.LONDON).date() if instant else None
+
+
+@bp.route("/<id:apprentice_id>/edit", methods=["GET", "POST"])
+@roles_required(*OFFICE)
+def edit(apprentice_id: int):
+    """Change an apprentice's details; a new start date re-chooses the version."""
+    apprentice = services.get_apprentice(apprentice_id, current_user)
+    form = EditApprenticeForm(obj=apprentice)
+    status = 200
+    if form.is_submitted():
+        changed, status = submit(form, lambda data: services.update_apprentice(apprentice, data))
+        if changed is not None:
+            message = f"{changed.full_name}’s details are saved."
+            db.session.commit()
+            flash(message)
+            return redirect(url_for("apprentices.detail", apprentice_id=apprentice_id))
+    return render_template("apprentices/edit.html", form=form, apprentice=apprentice), status
+
+
+@bp.route("/<id:apprentice_id>/withdraw", methods=["GET", "POST"])
+@roles_required(*OFFICE)
+def withdraw(apprentice_id: int):
+    """Withdraw an apprentice from end-point assessment, with a reason."""
+    apprentice = services.get_apprentice(apprentice_id, current_user)
+    form = WithdrawForm()
+    status = 200
+    if form.is_submitted():
+        done, status = submit(form, lambda data: services.withdraw_apprentice(apprentice, data))
+        if done is not None:
+            message = f"{done.full_name} is withdrawn from end-point assessment."
+            db.session.commit()
+            flash(message)
+            return redirect(url_for("apprentices.detail", apprentice_id=apprentice_id))
+    return render_template("apprentices/withdraw.html", form=form, apprentice=apprentice), status

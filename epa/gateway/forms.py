@@ -1,0 +1,77 @@
+"""The gateway form: the evidence an EPAO officer checks, with hints in their words."""
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
+from wtforms import BooleanField, RadioField, SubmitField
+from wtforms.fields.choices import SelectChoice
+
+from epa.apprentices.forms import DayMonthYearField, GovCheckboxWithHint
+from epa.pages.widgets import GovRadioWithHints
+from epa.rules.gateway import LEVELS
+
+LEVEL_LABELS = {
+    "none": "None",
+    "entry3": "Entry level 3",
+    "level1": "Level 1",
+    "level2": "Level 2 or above",
+}
+LEVEL_CHOICES = [SelectChoice(level, LEVEL_LABELS[level]) for level in LEVELS]
+LEVEL_HINTS = {
+    "entry3": "Enough for an apprentice with an EHC plan, legacy statement or equivalent "
+    "assessment",
+    "level2": "For example, functional skills level 2, or GCSE grade 4 (C) or above",
+}
+GATEWAY_FIELDS = (
+    "gateway_date",
+    "english",
+    "bsl",
+    "maths",
+    "employer_confirmed",
+    "portfolio_submitted",
+)
+
+
+class GatewayForm(FlaskForm):
+    """One gateway attempt; the service decides whether it passes."""
+
+    gateway_date = DayMonthYearField(
+        "Gateway date",
+        what="gateway date",
+        example="15 1 2026",
+        description="The day the evidence was checked; the EPA period starts on it. It cannot "
+        "be in the future. For example, 15 1 2026",
+    )
+    english = RadioField(
+        "English: the highest level the apprentice holds",
+        choices=LEVEL_CHOICES,
+        widget=GovRadioWithHints(LEVEL_HINTS),
+        validate_choice=False,
+        description="Level 2 is needed, or entry level 3 with an EHC plan. Apprentices whose "
+        "first language is British Sign Language can hold a BSL qualification instead",
+    )
+    bsl = BooleanField(
+        "The apprentice holds a British Sign Language (BSL) qualification",
+        widget=GovCheckboxWithHint(),
+        description="For apprentices whose first language is BSL: it counts instead of "
+        "English. It does not replace maths",
+    )
+    maths = RadioField(
+        "Maths: the highest level the apprentice holds",
+        choices=LEVEL_CHOICES,
+        widget=GovRadioWithHints(LEVEL_HINTS),
+        validate_choice=False,
+        description="Level 2 is needed, or entry level 3 with an EHC plan",
+    )
+    employer_confirmed = BooleanField(
+        "The employer has confirmed the apprentice is ready for end-point assessment",
+        widget=GovCheckboxWithHint(),
+    )
+    portfolio_submitted = BooleanField(
+        "The portfolio or project summary has been submitted",
+        widget=GovCheckboxWithHint(),
+    )
+    submit = SubmitField("Record gateway attempt", widget=GovSubmitInput())
+
+    def service_data(self) -> dict:
+        """The body the service takes, exactly as the API would send it."""
+        return {name: self[name].data for name in GATEWAY_FIELDS}

@@ -1,0 +1,75 @@
+"""The page where operations staff record a gateway attempt."""
+
+from datetime import date
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from epa import clock
+from epa.apprentices.models import Apprentice
+from epa.apprentices.services import get_apprentice
+from epa.apprentices.views import long_date, submit
+from epa.auth.decorators import roles_required
+from epa.extensions import db
+from epa.gateway.forms import GatewayForm
+from epa.gateway.models import GatewayAttempt
+from epa.gateway.services import record_gateway
+from epa.rules.dates import add_months, age_on
+from epa.rules.gateway import Learner, english_maths_required, policy_on
+
+bp = Blueprint("gateway", __name__)
+
+
+def english_maths_note(apprentice: Apprentice, gateway_date: date) -> str:
+    """Whether this apprentice needs English and maths for a gateway on that date, and why."""
+    learner = Learner(apprentice.date_of_birth, apprentice.start_date, apprentice.ehc_plan)
+    age = age_on(apprentice.date_of_birth, apprentice.start_date)
+    policy = policy_on(gateway_date)
+    on = f"for a gateway on {long_date(gateway_date)}"
+    if not english_maths_required(learner, gateway_date):
+        return (
+            f"Not needed {on}: they were {age} on their start date. {policy.description} "
+            "Record the levels they hold all the same."
+        )
+    if policy is None or policy.exempt_from_age is None:
+        return f"Needed {on}: no age exemption applies to gateways on that date."
+    return (
+        f"Needed {on}: they were {age} on their start date, under {policy.exempt_from_age}. "
+        f"{policy.description}"
+    )
+
+
+def _outcome_message(attempt: GatewayAttempt) -> str:
+    on = long_date(attempt.gateway_date)
+    if attempt.passed:
+        return f"Gateway passed on {on}. The EPA period ends on {long_date(attempt.epa_deadline)}."
+    count = len(attempt.reasons)
+    return (
+        f"Gateway not passed on {on}: {count} requirement{'s' if count != 1 else ''} not met. "
+        "The attempt is kept and its reasons are listed under Gateway attempts."
+    )
+
+
+@bp.route("/apprentices/<id:apprentice_id>/gateway", methods=["GET", "POST"])
+@roles_required("admin", "staff")
+def record(apprentice_id: int):
+    """Record a gateway attempt; the rules decide whether it passes, and every attempt is kept."""
+    apprentice = get_apprentice(apprentice_id, current_user)
+    form = GatewayForm()
+    status = 200
+    if form.is_submitted():
+        attempt, status = submit(form, lambda data: record_gateway(apprentice, data))
+        if attempt is not None:
+            message = _outcome_message(attempt)
+            db.session.commit()
+            flash(message)
+            return redirect(url_for("apprentices.detail", apprentice_id=apprentice_id))
+    gateway_date = form.gateway_date.data or clock.london_today()
+    version = apprentice.version
+    return render_template(
+        "gateway/record.html",
+        form=form,
+        apprentice=apprentice,
+        earliest_gateway=add_months(apprentice.start_date, version.min_months_before_gateway),
+        english_maths=english_maths_note(apprentice, gateway_date),
+    ), status

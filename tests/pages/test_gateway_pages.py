@@ -1,0 +1,228 @@
+"""Staff record gateway attempts; the apprentice's page shows every attempt and the EPA period."""
+
+import re
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from epa.apprentices.models import Apprentice
+from epa.extensions import db
+from epa.gateway.models import GatewayAttempt
+from epa.rules.gateway import REASON_CODES, reason_text
+from tests.conftest import csrf_token
+from tests.pages.test_apprentice_pages import error_beside
+
+TODAY = date(2026, 1, 15)
+YOUNG = {"date_of_birth": "2007-06-01"}  # 16 on the start date, 8 January 2024
+
+
+@pytest.fixture
+def office(signed_in, today, organisations, standard):
+    today(TODAY)
+    signed_in("staff")
+
+
+def attempts(app) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(GatewayAttempt))
+
+
+def status_of(app, apprentice_id) -> str:
+    with app.app_context():
+        return db.session.get(Apprentice, apprentice_id).status
+
+
+def gateway_form(client, apprentice_id, **changes) -> dict:
+    page = client.get(f"/apprentices/{apprentice_id}/gateway")
+    assert page.status_code == 200
+    data = {
+        "csrf_token": csrf_token(page.data),
+        "gateway_date": ["15", "1", "2026"],
+        "english": "level2",
+        "maths": "level2",
+        "employer_confirmed": "y",
+        "portfolio_submitted": "y",
+    }
+    data.update(changes)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def record(client, apprentice_id, **changes):
+    path = f"/apprentices/{apprentice_id}/gateway"
+    return client.post(path, data=gateway_form(client, apprentice_id, **changes))
+
+
+def test_gateway_page_explains_the_rules_for_this_apprentice(client, office, make_apprentice):
+    apprentice_id = make_apprentice()
+    html = client.get(f"/apprentices/{apprentice_id}/gateway").get_data(as_text=True)
+    assert html.count("<h1") == 1 and "<title>Record a gateway attempt" in html
+    for words in [
+        "8 January 2025: at least 12 months on programme",
+        "No, not on their record",
+        "education, health and care (EHC) plan, a legacy statement or an equivalent assessment",
+        "Not needed for a gateway on 15 January 2026: they were 22 on their start date.",
+        "From 11 February 2025, apprentices aged 19 or over on their start date need neither "
+        "English nor maths for gateway.",
+        "first language is BSL: it counts instead of English",
+        "Enough for an apprentice with an EHC plan, legacy statement or equivalent assessment",
+        "Level 2 or above",
+        "Entry level 3",
+    ]:
+        assert words in html, words
+    assert html.count('type="radio"') == 8
+    for field in ["gateway_date-day", "english", "maths", "bsl", "employer_confirmed"]:
+        assert f'id="{field}"' in html
+    assert f'href="/apprentices/{apprentice_id}/edit"' in html
+    active = r'govuk-service-navigation__item--active[^>]*>\s*<a[^>]*href="/apprentices/"'
+    assert re.search(active, html), "Apprentices stays the current section"
+
+
+def test_a_young_apprentice_with_an_ehc_plan_is_told_what_they_need(
+    client, office, make_apprentice
+):
+    apprentice_id = make_apprentice(ehc_plan=True, **YOUNG)
+    html = client.get(f"/apprentices/{apprentice_id}/gateway").get_data(as_text=True)
+    needed = "Needed for a gateway on 15 January 2026: they were 16 on their start date, under 19."
+    assert needed in html
+    assert "Yes, on their record" in html and "entry level 3 English and maths are enough" in html
+
+
+def test_a_passed_gateway_shows_the_epa_deadline_and_days_left(
+    app, client, office, make_apprentice, today
+):
+    apprentice_id = make_apprentice()
+    response = record(client, apprentice_id)
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/apprentices/{apprentice_id}"
+    assert status_of(app, apprentice_id) == "gateway_passed"
+    html = client.get(f"/apprentices/{apprentice_id}").get_data(as_text=True)
+    assert "Gateway passed on 15 January 2026. The EPA period ends on 15 May 2026." in html
+    assert "15 May 2026 (120 days left)" in html
+    assert "Attempt on 15 January 2026" in html and "govuk-tag--green" in html
+    assert "govuk-tag--turquoise" in html  # the status: gateway passed
+    assert f'href="/apprentices/{apprentice_id}/gateway"' not in html
+    for day, words in [
+        (date(2026, 5, 14), "15 May 2026 (1 day left)"),
+        (date(2026, 5, 15), "15 May 2026 (today is the last day)"),
+        (date(2026, 5, 16), "15 May 2026 (ended 1 day ago)"),
+        (date(2026, 5, 18), "15 May 2026 (ended 3 days ago)"),
+    ]:
+        today(day)
+        assert words in client.get(f"/apprentices/{apprentice_id}").get_data(as_text=True)
+
+
+def test_a_failed_gateway_lists_its_reasons_in_plain_english(app, client, office, make_apprentice):
+    apprentice_id = make_apprentice(**YOUNG)
+    response = record(
+        client,
+        apprentice_id,
+        gateway_date=["2", "1", "2025"],
+        english="entry3",
+        maths="level1",
+        employer_confirmed=None,
+        portfolio_submitted=None,
+    )
+    assert response.status_code == 302
+    assert status_of(app, apprentice_id) == "registered"
+    html = client.get(f"/apprentices/{apprentice_id}").get_data(as_text=True)
+    assert "Gateway not passed on 2 January 2025: 5 requirements not met." in html
+    assert "Not passed" in html and "govuk-tag--red" in html
+    for code in REASON_CODES:
+        assert reason_text(code).replace("'", "&#39;") in html, code
+        assert code not in html
+    assert f'href="/apprentices/{apprentice_id}/gateway"' in html  # may try again
+
+
+def test_every_attempt_is_listed_newest_first(app, client, office, make_apprentice):
+    apprentice_id = make_apprentice(**YOUNG)
+    record(client, apprentice_id, gateway_date=["1", "12", "2025"], maths="level1")
+    record(client, apprentice_id, gateway_date=["14", "1", "2026"], bsl="y", english="none")
+    html = client.get(f"/apprentices/{apprentice_id}").get_data(as_text=True)
+    assert html.index("Attempt on 14 January 2026") < html.index("Attempt on 1 December 2025")
+    assert reason_text("maths_not_met") in html
+    assert "None; BSL qualification held" in html
+    assert "14 May 2026 (119 days left)" in html
+
+
+@pytest.mark.parametrize(
+    "changes, field, message",
+    [
+        ({"gateway_date": ["16", "1", "2026"]}, "gateway_date", "cannot be in the future"),
+        ({"gateway_date": ["7", "1", "2024"]}, "gateway_date", "on or after the start date"),
+        ({"gateway_date": ["", "", ""]}, "gateway_date", "Enter the gateway date"),
+        (
+            {"gateway_date": ["31", "2", "2025"]},
+            "gateway_date",
+            "Enter the gateway date as a real date, for example 15 1 2026",
+        ),
+        ({"gateway_date": ["1", "", "2025"]}, "gateway_date", "must include a month"),
+        ({"english": None}, "english", "Select the English level"),
+        ({"maths": None}, "maths", "Select the maths level"),
+        ({"maths": "level9"}, "maths", "The maths level must be one of"),
+    ],
+)
+def test_each_refusal_is_beside_its_field_and_no_attempt_is_kept(
+    app, client, office, make_apprentice, changes, field, message
+):
+    apprentice_id = make_apprentice()
+    response = record(client, apprentice_id, **changes)
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "There is a problem" in html and "<title>Error: Record a gateway attempt" in html
+    anchor = "gateway_date-day" if field == "gateway_date" else field
+    assert f'href="#{anchor}"' in html
+    assert message in error_beside(html, field)
+    assert "Traceback" not in html
+    assert attempts(app) == 0
+
+
+def test_a_second_gateway_after_a_pass_is_a_conflict(app, client, office, make_apprentice):
+    apprentice_id = make_apprentice()
+    assert record(client, apprentice_id).status_code == 302
+    response = record(client, apprentice_id, gateway_date=["14", "1", "2026"])
+    assert response.status_code == 409
+    html = response.get_data(as_text=True)
+    assert "This apprentice has already passed gateway." in html
+    assert "There is a problem" in html
+    assert attempts(app) == 1
+
+
+def test_a_withdrawn_apprentice_cannot_pass_gateway(app, client, office, make_apprentice):
+    from epa.apprentices.services import withdraw_apprentice
+
+    apprentice_id = make_apprentice()
+    with app.app_context():
+        withdraw_apprentice(db.session.get(Apprentice, apprentice_id), {"reason": "Left."})
+        db.session.commit()
+    response = record(client, apprentice_id)
+    assert response.status_code == 422
+    assert "has been withdrawn; gateway cannot be recorded" in response.get_data(as_text=True)
+    assert attempts(app) == 0
+
+
+def test_gateway_without_csrf_records_nothing(app, client, office, make_apprentice):
+    apprentice_id = make_apprentice()
+    data = gateway_form(client, apprentice_id)
+    del data["csrf_token"]
+    assert client.post(f"/apprentices/{apprentice_id}/gateway", data=data).status_code == 400
+    assert attempts(app) == 0 and status_of(app, apprentice_id) == "registered"
+
+
+def test_admin_records_gateway_too(app, client, signed_in, today, make_apprentice):
+    today(TODAY)
+    apprentice_id = make_apprentice()
+    signed_in("admin")
+    assert record(client, apprentice_id).status_code == 302
+    assert status_of(app, apprentice_id) == "gateway_passed"
+
+
+def test_assessors_get_403_on_the_gateway_page(app, client, signed_in, make_apprentice):
+    apprentice_id = make_apprentice()
+    signed_in("assessor")
+    path = f"/apprentices/{apprentice_id}/gateway"
+    assert client.get(path).status_code == 403
+    token = csrf_token(client.get("/").data)
+    response = client.post(path, data={"csrf_token": token, "gateway_date": ["1", "1", "2025"]})
+    assert response.status_code == 403
+    assert attempts(app) == 0
