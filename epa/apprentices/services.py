@@ -240,9 +240,6 @@ def update_apprentice(apprentice: Apprentice, data: dict) -> Apprentice:
 
 def withdraw_apprentice(apprentice: Apprentice, data: dict) -> Apprentice:
     """Withdraw from end-point assessment, with a reason; a completed EPA cannot be withdrawn."""
-    problems = validation.Problems()
-    reason = validation.reason(data, problems, what="withdrawing")
-    problems.raise_if_any()
     if apprentice.status == "completed":
         raise ServiceError(
             "apprentice_completed",
@@ -253,6 +250,9 @@ def withdraw_apprentice(apprentice: Apprentice, data: dict) -> Apprentice:
         raise ServiceError(
             "already_withdrawn", "This apprentice has already been withdrawn.", status=409
         )
+    problems = validation.Problems()
+    reason = validation.reason(data, problems, what="withdrawing")
+    problems.raise_if_any()
     before_status = apprentice.status
     apprentice.status = "withdrawn"
     apprentice.withdrawn_reason = reason

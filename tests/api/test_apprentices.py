@@ -328,3 +328,11 @@ def test_a_completed_apprentice_cannot_be_withdrawn(app, api, make_apprentice):
         f"/api/v1/apprentices/{apprentice_id}/withdraw", json={"reason": "x"}
     )
     assert_error(response, 409, "apprentice_completed")
+
+
+def test_withdrawing_twice_says_so_even_without_a_reason(api, make_apprentice):
+    apprentice_id = make_apprentice()
+    client = api("staff")
+    path = f"/api/v1/apprentices/{apprentice_id}/withdraw"
+    assert client.post(path, json={"reason": "Left"}).status_code == 200
+    assert_error(client.post(path, json={}), 409, "already_withdrawn")

@@ -65,6 +65,7 @@ def test_each_invalid_field_is_shown_beside_it_and_nothing_is_added(
     assert f'href="#{field}'.encode() in response.data  # the summary links to the field
     assert message in response.data
     assert b"<title>Error: Add a user" in response.data
+    assert b'href="#None"' not in response.data
     assert _users(app) == before
 
 
