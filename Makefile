@@ -7,7 +7,7 @@ FLASK := $(BIN)/flask --app app
 ASSETS := static/build/epa.css static/build/govuk-frontend.min.js
 export SECRET_KEY ?= $(shell cat instance/secret_key 2>/dev/null)
 
-.PHONY: run test test-postgres lint format serve assets clean
+.PHONY: run test test-postgres lint format serve assets clean bench
 
 $(BIN)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 or newer is needed (set PYTHON=...)")'
@@ -65,3 +65,7 @@ format: $(BIN)/.installed
 
 clean:
 	rm -rf $(VENV) node_modules static/build
+
+# Timings at scale; kept out of `make test` because a busy machine would make them flaky.
+bench: $(BIN)/.installed
+	$(BIN)/python bench/apprentice_list.py

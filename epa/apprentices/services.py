@@ -1,6 +1,7 @@
 """Registering, finding, changing and withdrawing apprentices."""
 
 from sqlalchemy import false, or_, select, update
+from sqlalchemy.orm import selectinload
 
 from epa import clock, validation
 from epa.apprentices.models import STATUSES, Apprentice
@@ -342,6 +343,8 @@ def search(user: User, q: str | None = None, status: str | None = None):
                 fields={"status": f"Must be one of: {', '.join(STATUSES)}"},
             )
         query = query.where(Apprentice.status == status)
-    return visible_to(query, user).order_by(
-        Apprentice.family_name, Apprentice.given_names, Apprentice.id
+    return (
+        visible_to(query, user)
+        .options(selectinload(Apprentice.standard), selectinload(Apprentice.version))
+        .order_by(Apprentice.family_name, Apprentice.given_names, Apprentice.id)
     )
