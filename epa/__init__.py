@@ -37,10 +37,15 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 class IdConverter(IntegerConverter):
-    """A record id in a path: an id no database column can hold is simply not found."""
+    """A record id in a path: an id no database column can hold is simply not found.
 
-    def __init__(self, url_map):
-        super().__init__(url_map, min=1, max=2**31 - 1)
+    Out-of-range ids become 0 (no row has it) instead of failing the match, because a
+    failed match on one of several rules for a path makes the router answer 405.
+    """
+
+    def to_python(self, value: str) -> int:
+        number = int(value)
+        return number if 0 < number < 2**31 else 0
 
 
 def register_templates(app: Flask) -> None:

@@ -259,3 +259,9 @@ def db_count(model):
     from epa.extensions import db
 
     return db.session.scalar(select(func.count()).select_from(model))
+
+
+@pytest.mark.parametrize("suffix", ["", "/gateway"])
+def test_an_id_too_large_for_any_row_is_404_on_every_route(api, suffix):
+    path = f"/api/v1/apprentices/2111555303921{suffix}"
+    assert_error(api("staff").get(path), 404, "not_found")
