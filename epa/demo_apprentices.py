@@ -35,7 +35,7 @@ def uln_for(n: int) -> str:
     while True:
         digits = str(candidate)
         remainder = sum(int(d) * w for d, w in zip(digits, range(10, 1, -1), strict=True)) % 11
-        if remainder not in (0, 1):  # 10 - r must be a single digit
+        if remainder != 0:  # r = 0 has no check digit
             return digits + str(10 - remainder)
         candidate += 1
 

@@ -70,27 +70,32 @@ def text(
     return value
 
 
+#: No date the service records is earlier or later; these bounds keep date arithmetic safe.
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2100, 12, 31)
+
+
 def a_date(data: dict, field: str, label: str, problems: Problems, *, required=True):
-    """A date from a `date` or a `YYYY-MM-DD` string."""
+    """A date from a `date` or a `YYYY-MM-DD` string, between 1900 and 2100."""
     value = data.get(field)
-    if isinstance(value, date):
-        return value
     if value is None or value == "":
         if required:
             problems.add(field, f"Enter the {label}", "invalid_date")
         return None
-    parsed = parse_iso_date(value)
-    if parsed is not None:
-        return parsed
-    problems.add(field, f"The {label} must be a real date in the form YYYY-MM-DD", "invalid_date")
-    return None
+    parsed = value if isinstance(value, date) else parse_iso_date(value)
+    if parsed is None:
+        problems.add(
+            field, f"The {label} must be a real date in the form YYYY-MM-DD", "invalid_date"
+        )
+    elif not EARLIEST_DATE <= parsed <= LATEST_DATE:
+        problems.add(field, f"The {label} must be between 1900 and 2100", "invalid_date")
+        return None
+    return parsed
 
 
 def boolean(data: dict, field: str, label: str, problems: Problems) -> bool:
-    """True or false; left out means false."""
+    """True or false; left out means false (null is neither, and is refused)."""
     value = data.get(field, False)
-    if value is None:
-        return False
     if not isinstance(value, bool):
         problems.add(field, f"{label} must be true or false")
         return False

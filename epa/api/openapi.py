@@ -29,7 +29,6 @@ COMMON_ERRORS = {
     "403": _error("The token's role may not do this", ["forbidden"]),
     "405": _error("The address does not take that method", ["method_not_allowed"]),
     "413": _error("The request body is too large", ["file_too_large"]),
-    "500": _error("An unexpected failure, logged for the operators", ["internal_error"]),
     "503": _error("The database is not answering", ["database_unavailable"]),
 }
 PAGE_PARAMS = [
@@ -91,6 +90,7 @@ REASON = {"type": "string", "minLength": 1, "maxLength": 2000, "pattern": "\\S"}
 ULN = {"type": "string", "pattern": "^[0-9]{10}$"}
 LEVEL = {"type": "string", "enum": list(LEVELS)}
 NAME = {"type": "string", "minLength": 1, "maxLength": 200, "pattern": "\\S"}
+PERSON_NAME = {**NAME, "maxLength": 100}
 UKPRN = {"type": "string", "pattern": "^1[0-9]{7}$"}
 EMAIL = {"type": "string", "format": "email", "maxLength": 254}
 INT = {"type": "integer"}
@@ -262,8 +262,8 @@ APPRENTICE_BODY = _obj(
     ],
     {
         "uln": ULN,
-        "given_names": NAME,
-        "family_name": NAME,
+        "given_names": PERSON_NAME,
+        "family_name": PERSON_NAME,
         "date_of_birth": DATE,
         "email": {"type": ["string", "null"], "format": "email"},
         "employer_id": {"type": "integer", "minimum": 1},
@@ -460,7 +460,8 @@ PATHS = {
                 **BAD_BODY,
                 **NOT_FOUND,
                 "409": _error(
-                    "Conflicts with existing data", ["epa_started", "duplicate_apprentice"]
+                    "Conflicts with existing data",
+                    ["epa_started", "gateway_already_passed", "duplicate_apprentice"],
                 ),
                 "422": _error(
                     "A field is not valid",

@@ -48,6 +48,8 @@ class Apprentice(db.Model):
     uln: Mapped[str] = mapped_column(String(10))
     given_names: Mapped[str] = mapped_column(String(100))
     family_name: Mapped[str] = mapped_column(String(100))
+    #: given and family names case-folded, for search that ignores case in any alphabet
+    search_name: Mapped[str] = mapped_column(String(201))
     date_of_birth: Mapped[date]
     #: for assessment invitations; optional
     email: Mapped[str | None] = mapped_column(String(254))

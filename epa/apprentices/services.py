@@ -1,6 +1,6 @@
 """Registering, finding, changing and withdrawing apprentices."""
 
-from sqlalchemy import false, or_, select, update
+from sqlalchemy import false, select, update
 from sqlalchemy.orm import selectinload
 
 from epa import clock, validation
@@ -11,7 +11,7 @@ from epa.errors import NotFound, ServiceError
 from epa.extensions import db
 from epa.organisations.models import Employer, Provider
 from epa.persistence import flush_or_conflict
-from epa.rules.dates import age_on
+from epa.rules.dates import add_months, age_on
 from epa.rules.identifiers import TEMPORARY_ULN, is_valid_uln
 from epa.rules.versions import NoVersionForStartDate, VersionWindow, version_for_start_date
 from epa.standards.models import Standard, StandardVersion
@@ -31,6 +31,13 @@ EDITABLE = (
 )
 #: Once an assessment is booked the start date (and so the version) is settled.
 EPA_STARTED = ("in_epa", "completed")
+#: What a gateway decision rests on.
+GATEWAY_FACTS = ("start_date", "date_of_birth", "ehc_plan")
+
+
+def search_name(given_names: str, family_name: str) -> str:
+    """The name as search compares it: case-folded, so Élodie matches élodie on any database."""
+    return f"{given_names} {family_name}".casefold()
 
 
 def public(apprentice: Apprentice) -> dict:
@@ -112,6 +119,11 @@ def _check_dates(values: dict, problems: validation.Problems) -> None:
     if born and born > today:
         problems.add("date_of_birth", "The date of birth must be in the past", "invalid_date")
         return
+    if start and start > add_months(today, 12):
+        problems.add(
+            "start_date", "The start date cannot be more than a year from today", "invalid_date"
+        )
+        return
     if born and start:
         if start < born:
             problems.add(
@@ -182,7 +194,13 @@ def register_apprentice(data: dict) -> Apprentice:
         version = _version(standard, values["start_date"], problems)
     problems.raise_if_any()
     _refuse_duplicate(standard.id, values["uln"])
-    apprentice = Apprentice(**values, standard=standard, version=version, status="registered")
+    apprentice = Apprentice(
+        **values,
+        standard=standard,
+        version=version,
+        status="registered",
+        search_name=search_name(values["given_names"], values["family_name"]),
+    )
     db.session.add(apprentice)
     flush_or_conflict(_duplicate(values["uln"]))
     record("apprentice", apprentice.id, "create", after=_audit_view(apprentice))
@@ -192,7 +210,10 @@ def register_apprentice(data: dict) -> Apprentice:
 def update_apprentice(apprentice: Apprentice, data: dict) -> Apprentice:
     """Change the fields given; a new start date re-chooses the version."""
     problems = validation.Problems()
-    if "standard" in data and data["standard"] != apprentice.standard.reference:
+    standard = data.get("standard")
+    if "standard" in data and (
+        not isinstance(standard, str) or standard.strip().upper() != apprentice.standard.reference
+    ):
         problems.add(
             "standard",
             "The standard cannot be changed; withdraw this registration and register again",
@@ -225,6 +246,7 @@ def update_apprentice(apprentice: Apprentice, data: dict) -> Apprentice:
                 fields={"start_date": "The start date cannot change once an assessment is booked"},
             )
         version = _version(apprentice.standard, new_start, problems)
+    _refuse_changes_to_gateway_facts(apprentice, values, problems)
     problems.raise_if_any()
     if "uln" in values and values["uln"] != apprentice.uln:
         _refuse_duplicate(apprentice.standard_id, values["uln"], exclude_id=apprentice.id)
@@ -232,11 +254,35 @@ def update_apprentice(apprentice: Apprentice, data: dict) -> Apprentice:
     for field, value in values.items():
         setattr(apprentice, field, value)
     apprentice.version = version
+    apprentice.search_name = search_name(apprentice.given_names, apprentice.family_name)
     flush_or_conflict(_duplicate(apprentice.uln))
     old, new = changes(before, _audit_view(apprentice))
     if new:
         record("apprentice", apprentice.id, "update", before=old, after=new)
     return apprentice
+
+
+def _refuse_changes_to_gateway_facts(apprentice, values: dict, problems) -> None:
+    """The facts a passed gateway was decided on stay as they were when it was decided."""
+    if apprentice.gateway_date is None:
+        return
+    changed = [
+        field
+        for field in GATEWAY_FACTS
+        if field in values
+        and field not in problems.fields
+        and values[field] != getattr(apprentice, field)
+    ]
+    if changed:
+        raise ServiceError(
+            "gateway_already_passed",
+            "The start date, date of birth and EHC plan decided the passed gateway, so they "
+            "cannot change now.",
+            status=409,
+            fields={
+                field: "This decided the passed gateway, so it cannot change" for field in changed
+            },
+        )
 
 
 def withdraw_apprentice(apprentice: Apprentice, data: dict) -> Apprentice:
@@ -328,13 +374,8 @@ def search(user: User, q: str | None = None, status: str | None = None):
         if q.isascii() and q.isdigit():
             query = query.where(Apprentice.uln == q)
         else:
-            for word in q.split():
-                query = query.where(
-                    or_(
-                        Apprentice.given_names.icontains(word, autoescape=True),
-                        Apprentice.family_name.icontains(word, autoescape=True),
-                    )
-                )
+            for word in q.casefold().split():
+                query = query.where(Apprentice.search_name.contains(word, autoescape=True))
     if status:
         if status not in STATUSES:
             raise ServiceError(

@@ -177,6 +177,9 @@ def edit(apprentice_id: int):
 def withdraw(apprentice_id: int):
     """Withdraw an apprentice from end-point assessment, with a reason."""
     apprentice = services.get_apprentice(apprentice_id, current_user)
+    if request.method == "GET" and apprentice.status in ("withdrawn", "completed"):
+        flash(f"{apprentice.full_name} is {apprentice.status}, so cannot be withdrawn.", "info")
+        return redirect(url_for("apprentices.detail", apprentice_id=apprentice_id))
     form = WithdrawForm()
     status = 200
     if form.is_submitted():

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from epa import clock
@@ -55,6 +55,10 @@ def _outcome_message(attempt: GatewayAttempt) -> str:
 def record(apprentice_id: int):
     """Record a gateway attempt; the rules decide whether it passes, and every attempt is kept."""
     apprentice = get_apprentice(apprentice_id, current_user)
+    if request.method == "GET" and apprentice.status != "registered":
+        reason = "has been withdrawn" if apprentice.status == "withdrawn" else "has passed gateway"
+        flash(f"{apprentice.full_name} {reason}, so no gateway attempt can be recorded.", "info")
+        return redirect(url_for("apprentices.detail", apprentice_id=apprentice_id))
     form = GatewayForm()
     status = 200
     if form.is_submitted():

@@ -17,7 +17,7 @@ class NoVersionForStartDate(ValueError):
 
 
 def _long(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
+    return f"{day.day} {day:%B} {day.year}"
 
 
 def version_for_start_date(windows: list[VersionWindow], start: date) -> VersionWindow:

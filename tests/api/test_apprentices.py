@@ -75,7 +75,10 @@ def test_unknown_standard(api, apprentice_data):
     [
         ({"date_of_birth": "2099-01-01"}, "date_of_birth"),  # born in the future
         ({"date_of_birth": "2025-01-01", "start_date": "2024-01-08"}, "start_date"),
-        ({"date_of_birth": "2012-01-01"}, "date_of_birth"),  # 11 on the start date
+        ({"date_of_birth": "2012-01-01"}, "date_of_birth"),  # 12 on the start date
+        ({"date_of_birth": "1899-12-31"}, "date_of_birth"),
+        ({"start_date": "9999-12-31"}, "start_date"),
+        ({"start_date": "2027-11-27"}, "start_date"),  # more than a year ahead
         ({"date_of_birth": "2001-02-30"}, "date_of_birth"),
         ({"date_of_birth": "12/04/2001"}, "date_of_birth"),
         ({"start_date": "2024-1-8"}, "start_date"),
@@ -336,3 +339,73 @@ def test_withdrawing_twice_says_so_even_without_a_reason(api, make_apprentice):
     path = f"/api/v1/apprentices/{apprentice_id}/withdraw"
     assert client.post(path, json={"reason": "Left"}).status_code == 200
     assert_error(client.post(path, json={}), 409, "already_withdrawn")
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"start_date": "2024-02-05"}, {"date_of_birth": "2001-04-13"}, {"ehc_plan": True}],
+)
+def test_the_facts_a_passed_gateway_rests_on_cannot_change(api, make_apprentice, today, change):
+    today(date(2026, 11, 26))
+    apprentice_id = make_apprentice()
+    client = api("staff")
+    gateway = {
+        "gateway_date": "2025-03-03",
+        "english": "level2",
+        "maths": "level2",
+        "employer_confirmed": True,
+        "portfolio_submitted": True,
+    }
+    assert client.post(f"/api/v1/apprentices/{apprentice_id}/gateway", json=gateway).get_json()[
+        "passed"
+    ]
+    error = assert_error(
+        client.patch(f"/api/v1/apprentices/{apprentice_id}", json=change),
+        409,
+        "gateway_already_passed",
+    )
+    assert set(error["fields"]) == set(change)
+    same = client.patch(f"/api/v1/apprentices/{apprentice_id}", json={"start_date": "2024-01-08"})
+    assert same.status_code == 200  # unchanged values are not changes
+    assert (
+        client.patch(
+            f"/api/v1/apprentices/{apprentice_id}", json={"family_name": "Taylor-Reid"}
+        ).status_code
+        == 200
+    )
+
+
+def test_null_is_not_a_boolean(api, make_apprentice):
+    apprentice_id = make_apprentice()
+    error = assert_error(
+        api("staff").patch(f"/api/v1/apprentices/{apprentice_id}", json={"ehc_plan": None}),
+        422,
+        "validation_failed",
+    )
+    assert "ehc_plan" in error["fields"]
+
+
+def test_the_standard_may_be_named_in_any_case(api, make_apprentice):
+    apprentice_id = make_apprentice()
+    response = api("staff").patch(
+        f"/api/v1/apprentices/{apprentice_id}", json={"standard": "st0825"}
+    )
+    assert response.status_code == 200
+
+
+def test_name_search_ignores_case_beyond_ascii(api, make_apprentice):
+    make_apprentice(uln="1234567899", given_names="Élodie", family_name="Öztürk")
+    client = api("staff")
+    for q in ["élodie", "ÉLODIE", "öztürk", "ÖZTÜRK", "élodie öz"]:
+        body = client.get("/api/v1/apprentices", query_string={"q": q}).get_json()
+        assert [a["family_name"] for a in body["items"]] == ["Öztürk"], q
+    renamed = client.get("/api/v1/apprentices", query_string={"q": "taylor"}).get_json()
+    assert renamed["total"] == 0
+
+
+def test_search_follows_a_change_of_name(api, make_apprentice):
+    apprentice_id = make_apprentice()
+    client = api("staff")
+    client.patch(f"/api/v1/apprentices/{apprentice_id}", json={"family_name": "Ångström"})
+    body = client.get("/api/v1/apprentices", query_string={"q": "ångström"}).get_json()
+    assert body["total"] == 1

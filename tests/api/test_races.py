@@ -61,3 +61,44 @@ def test_one_of_many_simultaneous_creates_wins(app, make_token, path, bodies, co
     statuses = sorted(status for status, _ in results)
     assert statuses == [201] + [409] * (len(bodies) - 1), results
     assert {c for s, c in results if s == 409} == {code}
+
+
+def test_one_of_many_simultaneous_registrations_of_a_uln_wins(app, make_token, apprentice_data):
+    results = _race(
+        app,
+        make_token("staff"),
+        "/api/v1/apprentices",
+        [apprentice_data(given_names=f"N{n}") for n in range(6)],
+    )
+    assert sorted(s for s, _ in results) == [201] + [409] * 5, results
+    assert {c for s, c in results if s == 409} == {"duplicate_apprentice"}
+
+
+def test_gateway_passes_once_however_many_ask_at_the_same_moment(
+    app, make_token, make_apprentice, today
+):
+    from datetime import date
+
+    from sqlalchemy import func, select
+
+    from epa.extensions import db
+    from epa.gateway.models import GatewayAttempt
+
+    today(date(2026, 11, 26))
+    apprentice_id = make_apprentice()
+    body = {
+        "gateway_date": "2025-03-03",
+        "english": "level2",
+        "maths": "level2",
+        "employer_confirmed": True,
+        "portfolio_submitted": True,
+    }
+    results = _race(
+        app, make_token("staff"), f"/api/v1/apprentices/{apprentice_id}/gateway", [body] * 6
+    )
+    assert sorted(s for s, _ in results) == [201] + [409] * 5, results
+    with app.app_context():
+        passed = db.session.scalar(
+            select(func.count()).select_from(GatewayAttempt).filter_by(passed=True)
+        )
+    assert passed == 1

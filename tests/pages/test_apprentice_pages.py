@@ -151,6 +151,13 @@ def test_registering_shows_the_new_apprentice_with_a_message(app, client, office
         ({"standard": ""}, "standard", "Enter the standard reference"),
         ({"standard": "ST9999"}, "standard", "No standard with the reference ST9999"),
         ({"email": "not-an-address"}, "email", "correct format"),
+        (
+            {"date_of_birth": ["1", "1", "2010"]},
+            "date_of_birth",
+            "must be at least 16 on their start date",
+        ),
+        ({"start_date": ["1", "1", "2030"]}, "start_date", "more than a year from today"),
+        ({"start_date": ["1", "1", "9999"]}, "start_date", "between 1900 and 2100"),
     ],
 )
 def test_each_refusal_is_shown_beside_its_field_and_nothing_is_registered(
@@ -255,6 +262,7 @@ def test_edit_shows_the_record_and_saves_a_change(app, client, office, make_appr
         ({"given_names": ""}, "given_names", "Enter the given names", 422),
         ({"start_date": ["30", "2", "2024"]}, "start_date", "as a real date", 422),
         ({"uln": "1000000000"}, "uln", "already registered on this standard", 409),
+        ({"date_of_birth": ["1", "6", "2008"]}, "date_of_birth", "at least 16", 422),
     ],
 )
 def test_edit_refusals_are_beside_their_fields_and_change_nothing(
@@ -286,7 +294,7 @@ def test_edit_without_csrf_changes_nothing(app, client, office, make_apprentice)
 
 
 def withdraw(client, apprentice_id, **data):
-    page = client.get(f"/apprentices/{apprentice_id}/withdraw")
+    page = client.get(f"/apprentices/{apprentice_id}")  # any page carries the CSRF token
     assert page.status_code == 200
     return client.post(
         f"/apprentices/{apprentice_id}/withdraw",
@@ -488,3 +496,62 @@ def test_assessors_cannot_post_to_the_forms(app, client, signed_in, make_apprent
     )
     assert response.status_code == 403
     assert load(app, apprentice_id).status == "registered"
+
+
+def test_the_withdraw_page_sends_a_withdrawn_apprentice_back(app, client, office, make_apprentice):
+    apprentice_id = make_apprentice()
+    assert withdraw(client, apprentice_id, reason="Left.").status_code == 302
+    response = client.get(f"/apprentices/{apprentice_id}/withdraw", follow_redirects=True)
+    assert response.request.path == f"/apprentices/{apprentice_id}"
+    html = response.get_data(as_text=True)
+    assert "is withdrawn, so cannot be withdrawn" in html
+    assert "withdrawn: the EPA period stopped" not in html  # never passed gateway
+
+
+@pytest.mark.parametrize(
+    "status, changes, field, message",
+    [
+        ("in_epa", {"start_date": ["1", "2", "2024"]}, "start_date", "an assessment is booked"),
+        (
+            "gateway_passed",
+            {"start_date": ["1", "2", "2024"]},
+            "start_date",
+            "decided the passed gateway",
+        ),
+        (
+            "gateway_passed",
+            {"date_of_birth": ["13", "4", "2001"]},
+            "date_of_birth",
+            "decided the passed gateway",
+        ),
+    ],
+)
+def test_edit_refuses_changes_that_would_undo_gateway_or_epa(
+    app, client, office, make_apprentice, status, changes, field, message
+):
+    apprentice_id = make_apprentice()
+    with app.app_context():
+        apprentice = db.session.get(Apprentice, apprentice_id)
+        apprentice.status, apprentice.gateway_date = status, date(2025, 3, 3)
+        db.session.commit()
+    response = client.post(
+        f"/apprentices/{apprentice_id}/edit", data=edit_form(client, apprentice_id, **changes)
+    )
+    assert response.status_code == 409
+    assert message in error_beside(response.get_data(as_text=True), field)
+    assert load(app, apprentice_id).start_date == date(2024, 1, 8)
+
+
+def test_a_completed_apprentice_cannot_be_withdrawn_from_the_page(
+    app, client, office, make_apprentice
+):
+    apprentice_id = make_apprentice()
+    with app.app_context():
+        db.session.get(Apprentice, apprentice_id).status = "completed"
+        db.session.commit()
+    response = withdraw(client, apprentice_id, reason="Left.")
+    assert response.status_code == 409
+    assert "has completed end-point assessment and cannot be withdrawn" in response.get_data(
+        as_text=True
+    )
+    assert load(app, apprentice_id).status == "completed"

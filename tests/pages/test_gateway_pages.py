@@ -34,7 +34,8 @@ def status_of(app, apprentice_id) -> str:
 
 
 def gateway_form(client, apprentice_id, **changes) -> dict:
-    page = client.get(f"/apprentices/{apprentice_id}/gateway")
+    # Any page carries the session's CSRF token; the gateway page itself may redirect.
+    page = client.get(f"/apprentices/{apprentice_id}")
     assert page.status_code == 200
     data = {
         "csrf_token": csrf_token(page.data),
@@ -226,3 +227,15 @@ def test_assessors_get_403_on_the_gateway_page(app, client, signed_in, make_appr
     response = client.post(path, data={"csrf_token": token, "gateway_date": ["1", "1", "2025"]})
     assert response.status_code == 403
     assert attempts(app) == 0
+
+
+def test_the_gateway_page_sends_a_passed_or_withdrawn_apprentice_back(
+    app, client, office, make_apprentice
+):
+    apprentice_id = make_apprentice()
+    assert record(client, apprentice_id).status_code == 302
+    response = client.get(f"/apprentices/{apprentice_id}/gateway", follow_redirects=True)
+    assert response.request.path == f"/apprentices/{apprentice_id}"
+    assert "has passed gateway, so no gateway attempt can be recorded" in response.get_data(
+        as_text=True
+    )

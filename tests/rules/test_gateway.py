@@ -87,13 +87,29 @@ def test_the_adult_policy_counts_the_age_on_the_start_date(born, start, gateway_
 
 
 def test_policies_are_data_and_the_next_change_is_a_row():
-    assert POLICIES[0] == EnglishMathsPolicy(
-        effective_from=POLICY_DAY, exempt_from_age=19, description=POLICIES[0].description
-    )
+    assert (POLICIES[0].effective_from, POLICIES[0].exempt_from_age) == (POLICY_DAY, 19)
     stricter = (*POLICIES, EnglishMathsPolicy(date(2027, 1, 1), None, "a later reversal"))
     learner = Learner(date(1990, 1, 1), date(2024, 9, 2), False)
     assert english_maths_required(learner, date(2026, 12, 31), stricter) is False
     assert english_maths_required(learner, date(2027, 1, 1), stricter) is True
+
+
+@pytest.mark.parametrize(
+    "born, start, gateway_date, reasons",
+    [
+        # the adult policy through the whole decision, at the 19th birthday
+        (date(2005, 9, 2), date(2024, 9, 2), POLICY_DAY, []),  # 19 on the start date itself
+        (date(2005, 9, 3), date(2024, 9, 2), POLICY_DAY, ["english_not_met", "maths_not_met"]),
+        (date(2005, 9, 2), date(2024, 9, 2), BEFORE_POLICY, ["english_not_met", "maths_not_met"]),
+        (date(2004, 2, 29), date(2023, 3, 1), POLICY_DAY, []),  # 19 on 1 March
+        (date(2004, 2, 29), date(2023, 2, 28), POLICY_DAY, ["english_not_met", "maths_not_met"]),
+    ],
+)
+def test_the_adult_policy_in_the_gateway_decision(born, start, gateway_date, reasons):
+    learner = Learner(date_of_birth=born, start_date=start, ehc_plan=False)
+    e = evidence(gateway_date, english="none", maths="none")
+    terms = PlanTerms(min_months_before_gateway=5, epa_period_months=4)
+    assert gateway_decision(learner, e, terms).reasons == reasons
 
 
 @pytest.mark.parametrize(

@@ -36,8 +36,11 @@ def test_uln(uln, valid):
     assert is_valid_uln(uln) is valid
 
 
-def test_temporary_uln_is_accepted():
-    assert TEMPORARY_ULN == "9999999999"
+def test_the_temporary_uln_would_fail_the_check_digit():
+    """9999999999 is accepted as itself: by the weights its tenth digit would have to be 8."""
+    remainder = sum(9 * w for w in range(10, 1, -1)) % 11
+    assert 10 - remainder == 8
+    assert is_valid_uln("9999999998") and is_valid_uln(TEMPORARY_ULN)
 
 
 @pytest.mark.parametrize("first_nine", ["100000000", "123456789", "555555555", "987654321"])

@@ -15,6 +15,7 @@ ST0825 = [
 @pytest.mark.parametrize(
     "start, version",
     [
+        (date(2020, 3, 11), None),  # the day before 1.0 opened: no version
         (date(2020, 3, 12), "1.0"),  # the first day of 1.0
         (date(2022, 6, 1), "1.0"),
         (date(2024, 9, 25), "1.0"),  # the last day of 1.0
@@ -23,7 +24,11 @@ ST0825 = [
     ],
 )
 def test_version_for_start_date(start, version):
-    assert version_for_start_date(ST0825, start).version == version
+    if version is None:
+        with pytest.raises(NoVersionForStartDate):
+            version_for_start_date(ST0825, start)
+    else:
+        assert version_for_start_date(ST0825, start).version == version
 
 
 def test_a_start_before_any_version_is_refused_with_the_first_date():
