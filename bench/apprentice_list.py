@@ -23,8 +23,9 @@ def main() -> None:
     from epa.extensions import db
 
     url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite"
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url,
-                      "PASSWORD_HASH_METHOD": "scrypt:1024:8:1"})
+    app = create_app(
+        {"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "PASSWORD_HASH_METHOD": "scrypt:1024:8:1"}
+    )
     with app.app_context():
         upgrade()
         token = _seed(db)
