@@ -90,6 +90,8 @@ def register_blueprints(app: Flask) -> None:
     from epa.gateway.views import bp as gateway_bp
     from epa.ops.views import bp as ops_bp
     from epa.pages.views import bp as pages_bp
+    from epa.scheduling.feed_views import bp as feed_bp
+    from epa.scheduling.views import bp as scheduling_bp
     from epa.standards.views import bp as standards_bp
 
     csrf.exempt(api_bp)  # the API takes bearer tokens, never the session cookie
@@ -101,6 +103,8 @@ def register_blueprints(app: Flask) -> None:
         standards_bp,
         apprentices_bp,
         gateway_bp,
+        scheduling_bp,
+        feed_bp,
         api_bp,
     ):
         app.register_blueprint(blueprint)

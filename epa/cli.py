@@ -100,3 +100,27 @@ def demo_data_command(if_empty: bool):
     click.echo("Demonstration data created. Sign in with:")
     for role, email, password in accounts:
         click.echo(f"  {role:<9} {email:<32} {password}")
+
+
+@epa_cli.command("send-mail")
+@click.option(
+    "--limit",
+    default=100,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Send at most this many messages, oldest first.",
+)
+def send_mail_command(limit: int):
+    """Send the email waiting in the outbox; exit 1 if any message failed."""
+    from flask import current_app
+
+    from epa.mail.outbox import count_waiting
+    from epa.mail.sending import deliver_pending
+
+    if not current_app.config.get("MAIL_SERVER"):
+        click.echo(f"MAIL_SERVER is not set, so no mail was sent; {count_waiting()} waiting.")
+        return
+    sent, failed = deliver_pending(current_app.config, limit=limit)
+    click.echo(f"Sent {sent}, failed {failed}; {count_waiting()} waiting.")
+    if failed:
+        sys.exit(1)

@@ -58,6 +58,14 @@ def settings_from(env: dict[str, str]) -> dict:
             str(PROJECT_ROOT / "node_modules" / "govuk-frontend" / "dist" / "govuk" / "assets"),
         ),
         "TRUSTED_PROXIES": _whole_number(env, "TRUSTED_PROXIES", 0),
+        # Email invites: nothing is sent (messages wait in the outbox) until MAIL_SERVER is set.
+        # The sender's display name is EPAO_NAME.
+        "MAIL_SERVER": env.get("MAIL_SERVER", "").strip() or None,
+        "MAIL_PORT": _whole_number(env, "MAIL_PORT", 25),
+        "MAIL_USE_TLS": env.get("MAIL_USE_TLS", "").lower() in {"1", "true", "yes"},
+        "MAIL_USERNAME": env.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": env.get("MAIL_PASSWORD") or None,
+        "MAIL_SENDER": env.get("MAIL_SENDER", "").strip() or "epa@localhost",
     }
 
 

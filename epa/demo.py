@@ -46,13 +46,13 @@ def seed_demo() -> list[tuple[str, str, str]]:
     employer_ids = [create_employer(name).id for name in EMPLOYERS]
     provider_ids = [create_provider(name, ukprn).id for name, ukprn in PROVIDERS]
     _ensure_standard()
-    seed_apprentices(employer_ids, provider_ids)
-    accounts = []
+    accounts, users = [], []
     for role, email, name in USERS:
         # Random per database: a demonstration copied to a server must not share passwords.
         password = secrets.token_urlsafe(12)
-        create_user(email, name, role, password)
+        users.append(create_user(email, name, role, password))
         accounts.append((role, email, password))
+    seed_apprentices(employer_ids, provider_ids, users)
     _keep_sign_ins(accounts)
     return accounts
 

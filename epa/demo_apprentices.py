@@ -6,6 +6,7 @@ from epa import clock
 from epa.apprentices.services import register_apprentice, withdraw_apprentice
 from epa.gateway.services import record_gateway
 from epa.rules.dates import add_months
+from epa.rules.scheduling import is_working_day
 
 READY = {
     "english": "level2",
@@ -40,9 +41,11 @@ def uln_for(n: int) -> str:
         candidate += 1
 
 
-def seed_apprentices(employer_ids: list[int], provider_ids: list[int]) -> int:
+def seed_apprentices(employer_ids: list[int], provider_ids: list[int], users: list) -> int:
     """Register the demonstration apprentices and walk each through its story; returns a count."""
     today = clock.london_today()
+    admin = next(u for u in users if u.role == "admin")
+    assessors = [u for u in users if u.role == "assessor"]
     for n, (given, family, age, months, ehc, story) in enumerate(PEOPLE):
         start = add_months(today, -months)
         born = add_months(start, -(12 * age + 1 + n % 11))
@@ -61,7 +64,36 @@ def seed_apprentices(employer_ids: list[int], provider_ids: list[int]) -> int:
             }
         )
         _walk(apprentice, story, start, today)
+        if given in BOOKINGS:
+            for method, days_ahead, assessor_index in BOOKINGS[given]:
+                _book(apprentice, method, today, days_ahead, assessors[assessor_index], admin)
     return len(PEOPLE)
+
+
+#: given name -> (method, at least this many days from today, which assessor)
+BOOKINGS = {
+    "Leo": [("discussion", 16, 0)],
+    "Freya": [("discussion", 23, 0), ("project", 72, 1)],
+}
+
+
+def _book(apprentice, method: str, today, days_ahead: int, assessor, admin) -> None:
+    """Book on the first working day from `days_ahead` that the plan's window allows."""
+    from epa.scheduling.services import book_assessment
+
+    day = today + timedelta(days=days_ahead)
+    while not is_working_day(day):
+        day += timedelta(days=1)
+    book_assessment(
+        {
+            "apprentice_id": apprentice.id,
+            "method": method,
+            "assessor_id": assessor.id,
+            "starts_at": f"{day.isoformat()}T10:00",
+            "location": "Online (Microsoft Teams)" if method == "discussion" else "Employer site",
+        },
+        admin,
+    )
 
 
 def _walk(apprentice, story: str, start, today) -> None:

@@ -4,7 +4,9 @@ from epa.apprentices.models import Apprentice
 from epa.audit.models import AuditEvent
 from epa.auth.models import ApiToken, SignInFailure, User
 from epa.gateway.models import GatewayAttempt
+from epa.mail.models import OutboxMessage
 from epa.organisations.models import Employer, Provider
+from epa.scheduling.models import Assessment, AssessorConflict, Unavailability
 from epa.standards.models import (
     AssessmentMethod,
     Criterion,
@@ -17,6 +19,8 @@ from epa.standards.models import (
 
 __all__ = [
     "ApiToken",
+    "Assessment",
+    "AssessorConflict",
     "Apprentice",
     "AssessmentMethod",
     "AuditEvent",
@@ -26,9 +30,11 @@ __all__ = [
     "GatewayAttempt",
     "GradingRow",
     "Ksb",
+    "OutboxMessage",
     "Provider",
     "SignInFailure",
     "Standard",
     "StandardVersion",
+    "Unavailability",
     "User",
 ]

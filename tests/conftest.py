@@ -281,3 +281,43 @@ def today(monkeypatch):
         return day
 
     return fix
+
+
+@pytest.fixture
+def booking_world(app, make_apprentice, make_user, monkeypatch):
+    """Now is Thursday 26 November 2026, 09:00 in London; one apprentice passed gateway on
+    2 November 2026 (EPA deadline 2 March 2027); two assessors.
+
+    Returns a dict of ids: apprentice, assessor, other_assessor, employer, provider.
+    """
+    from datetime import UTC, date, datetime
+
+    from epa import clock
+    from epa.apprentices.models import Apprentice
+    from epa.gateway.services import record_gateway
+    from epa.scheduling import services as scheduling
+
+    monkeypatch.setattr(clock, "london_today", lambda: date(2026, 11, 26))
+    monkeypatch.setattr(scheduling, "_now", lambda: datetime(2026, 11, 26, 9, 0, tzinfo=UTC))
+    apprentice_id = make_apprentice(start_date="2025-06-02", date_of_birth="2000-01-10")
+    with app.app_context():
+        apprentice = db.session.get(Apprentice, apprentice_id)
+        record_gateway(
+            apprentice,
+            {
+                "gateway_date": "2026-11-02",
+                "english": "level2",
+                "maths": "level2",
+                "employer_confirmed": True,
+                "portfolio_submitted": True,
+            },
+        )
+        db.session.commit()
+        employer_id, provider_id = apprentice.employer_id, apprentice.provider_id
+    return {
+        "apprentice": apprentice_id,
+        "assessor": make_user("assessor", email="grace@epao.example", name="Grace Okafor"),
+        "other_assessor": make_user("assessor", email="dan@epao.example", name="Dan Morgan"),
+        "employer": employer_id,
+        "provider": provider_id,
+    }

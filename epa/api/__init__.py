@@ -28,4 +28,12 @@ def _service_error(error: ServiceError):
     return api_error_response(error.status, error.code, error.message, error.fields)
 
 
-from epa.api import apprentices, openapi, organisations, standards, users  # noqa: E402, F401
+from epa.api import (  # noqa: E402, F401
+    apprentices,
+    assessments,
+    diaries,
+    openapi,
+    organisations,
+    standards,
+    users,
+)

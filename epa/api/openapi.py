@@ -85,6 +85,17 @@ def _obj(required: list[str], properties: dict) -> dict:
 
 
 STR = {"type": "string"}
+INSTANT = {
+    "type": "string",
+    "format": "date-time",
+    "description": "ISO 8601; without an offset, Europe/London wall-clock time",
+}
+LOCAL_INSTANT = {
+    "type": "string",
+    "description": "ISO 8601 date and time; without an offset it is Europe/London wall-clock "
+    "time, refused (invalid_local_time) when the clocks skip or repeat it",
+    "examples": ["2026-12-10T10:00", "2026-12-10T10:00:00+00:00"],
+}
 BOOL = {"type": "boolean"}
 REASON = {"type": "string", "minLength": 1, "maxLength": 2000, "pattern": "\\S"}
 ULN = {"type": "string", "pattern": "^[0-9]{10}$"}
@@ -242,6 +253,51 @@ SCHEMAS = {
             "recorded_at": {"type": "string", "format": "date-time"},
         },
     ),
+    "Assessment": _obj(
+        [
+            "id",
+            "apprentice_id",
+            "method",
+            "assessor_id",
+            "starts_at",
+            "ends_at",
+            "location",
+            "status",
+            "attempt",
+            "retry",
+            "sequence",
+        ],
+        {
+            "id": INT,
+            "apprentice_id": INT,
+            "method": STR,
+            "assessor_id": INT,
+            "starts_at": INSTANT,
+            "ends_at": INSTANT,
+            "location": {"type": ["string", "null"]},
+            "status": {"type": "string", "enum": ["booked", "cancelled"]},
+            "attempt": INT,
+            "retry": {"type": ["string", "null"], "enum": ["resit", "retake", None]},
+            "exceptional_circumstances": BOOL,
+            "backdated": BOOL,
+            "sequence": INT,
+            "cancel_reason": {"type": ["string", "null"]},
+        },
+    ),
+    "Conflict": _obj(
+        ["id", "assessor_id", "employer_id", "provider_id"],
+        {
+            "id": INT,
+            "assessor_id": INT,
+            "employer_id": {"type": ["integer", "null"]},
+            "provider_id": {"type": ["integer", "null"]},
+            "organisation": STR,
+        },
+    ),
+    "Unavailability": _obj(
+        ["id", "assessor_id", "starts_at", "ends_at", "reason"],
+        {"id": INT, "assessor_id": INT, "starts_at": INSTANT, "ends_at": INSTANT, "reason": STR},
+    ),
     "User": _obj(
         ["id", "email", "name", "role"], {"id": INT, "email": STR, "name": STR, "role": ROLE}
     ),
@@ -249,6 +305,27 @@ SCHEMAS = {
 
 ALL = ["admin", "staff", "assessor"]
 OFFICE = ["admin", "staff"]
+BOOKING_REFUSALS = [
+    "gateway_not_passed",
+    "unknown_method",
+    "not_an_assessor",
+    "in_the_past",
+    "outside_epa_period",
+    "insufficient_notice",
+    "apprentice_withdrawn",
+    "non_working_day",
+    "outside_working_hours",
+    "invalid_local_time",
+    "retry_not_allowed",
+    "validation_failed",
+]
+BOOKING_CONFLICTS = [
+    "assessor_double_booked",
+    "apprentice_double_booked",
+    "assessor_unavailable",
+    "assessor_conflict_of_interest",
+    "method_already_booked",
+]
 APPRENTICE_BODY = _obj(
     [
         "uln",
@@ -538,6 +615,222 @@ PATHS = {
             ),
             tag="Gateway",
         ),
+    },
+    "/api/v1/assessments": {
+        "get": _op(
+            "Assessments by start time; assessors see only their own",
+            ALL,
+            {
+                "200": {"description": "A page of assessments", **_json(_page_of("Assessment"))},
+                "422": _error("A filter is not valid", ["validation_failed"]),
+            },
+            params=[
+                {"name": "assessor_id", "in": "query", "schema": INT},
+                {"name": "apprentice_id", "in": "query", "schema": INT},
+                {"name": "from", "in": "query", "schema": DATE},
+                {"name": "to", "in": "query", "schema": DATE},
+                {
+                    "name": "status",
+                    "in": "query",
+                    "schema": {"type": "string", "enum": ["booked", "cancelled"]},
+                },
+                *PAGE_PARAMS,
+            ],
+            tag="Assessments",
+        ),
+        "post": _op(
+            "Book an assessment method with an assessor",
+            OFFICE,
+            {
+                "201": {"description": "Booked", **_json(_ref("Assessment"))},
+                **BAD_BODY,
+                **NOT_FOUND,
+                "409": _error("Clashes with the diary or an existing booking", BOOKING_CONFLICTS),
+                "422": _error("A rule or field refuses the booking", BOOKING_REFUSALS),
+            },
+            body=_obj(
+                ["apprentice_id", "method", "assessor_id", "starts_at"],
+                {
+                    "apprentice_id": INT,
+                    "method": STR,
+                    "assessor_id": INT,
+                    "starts_at": LOCAL_INSTANT,
+                    "location": {"type": ["string", "null"], "maxLength": 500},
+                    "retry": {"type": ["string", "null"], "enum": ["resit", "retake", None]},
+                    "exceptional_circumstances": {**BOOL, "description": "Admin only"},
+                    "backdated": {**BOOL, "description": "Admin only: an assessment already held"},
+                },
+            ),
+            tag="Assessments",
+        ),
+    },
+    "/api/v1/assessments/{assessment_id}": {
+        "get": _op(
+            "One assessment",
+            ALL,
+            {"200": {"description": "The assessment", **_json(_ref("Assessment"))}, **NOT_FOUND},
+            params=[_id_param("assessment_id")],
+            tag="Assessments",
+        ),
+        "patch": _op(
+            "Reschedule: a new time, assessor or location; the sequence rises",
+            OFFICE,
+            {
+                "200": {"description": "The assessment", **_json(_ref("Assessment"))},
+                **BAD_BODY,
+                **NOT_FOUND,
+                "409": _error("Clashes with the diary", BOOKING_CONFLICTS),
+                "422": _error(
+                    "A rule or field refuses the change",
+                    [*BOOKING_REFUSALS, "assessment_cancelled"],
+                ),
+            },
+            params=[_id_param("assessment_id")],
+            body=_obj(
+                [],
+                {
+                    "starts_at": LOCAL_INSTANT,
+                    "assessor_id": INT,
+                    "location": {"type": ["string", "null"], "maxLength": 500},
+                },
+            ),
+            tag="Assessments",
+        ),
+    },
+    "/api/v1/assessments/{assessment_id}/cancel": {
+        "post": _op(
+            "Cancel an assessment with a reason; the sequence rises",
+            OFFICE,
+            {
+                "200": {"description": "The cancelled assessment", **_json(_ref("Assessment"))},
+                **BAD_BODY,
+                **NOT_FOUND,
+                "409": _error("Already cancelled", ["already_cancelled"]),
+                "422": _error("The reason is missing", ["validation_failed"]),
+            },
+            params=[_id_param("assessment_id")],
+            body=_obj(["reason"], {"reason": REASON}),
+            tag="Assessments",
+        )
+    },
+    "/api/v1/assessments/{assessment_id}/invite.ics": {
+        "get": _op(
+            "The booking's calendar file (METHOD:REQUEST, or METHOD:CANCEL once cancelled)",
+            ALL,
+            {
+                "200": {
+                    "description": "An iCalendar file",
+                    "content": {"text/calendar": {"schema": {"type": "string"}}},
+                },
+                **NOT_FOUND,
+            },
+            params=[_id_param("assessment_id")],
+            tag="Assessments",
+        )
+    },
+    "/api/v1/users/{user_id}/conflicts": {
+        "get": _op(
+            "An assessor's declared conflicts of interest",
+            ALL,
+            {
+                "200": {"description": "A page of conflicts", **_json(_page_of("Conflict"))},
+                **NOT_FOUND,
+                "422": _error("Not an assessor", ["not_an_assessor", "validation_failed"]),
+            },
+            params=[_id_param("user_id"), *PAGE_PARAMS],
+            tag="Assessors",
+        ),
+        "post": _op(
+            "Declare an employer or provider the assessor may not assess",
+            OFFICE,
+            {
+                "201": {"description": "Recorded", **_json(_ref("Conflict"))},
+                **BAD_BODY,
+                **NOT_FOUND,
+                "409": _error("Already recorded", ["duplicate_conflict"]),
+                "422": _error("Not valid", ["not_an_assessor", "validation_failed"]),
+            },
+            params=[_id_param("user_id")],
+            body={
+                "type": "object",
+                "properties": {"employer_id": INT, "provider_id": INT},
+                "description": "Exactly one of employer_id and provider_id",
+            },
+            tag="Assessors",
+        ),
+    },
+    "/api/v1/users/{user_id}/conflicts/{conflict_id}": {
+        "delete": _op(
+            "Remove a declared conflict of interest",
+            OFFICE,
+            {
+                "204": {"description": "Removed"},
+                **NOT_FOUND,
+                "422": _error("Not an assessor", ["not_an_assessor"]),
+            },
+            params=[_id_param("user_id"), _id_param("conflict_id")],
+            tag="Assessors",
+        )
+    },
+    "/api/v1/users/{user_id}/unavailability": {
+        "get": _op(
+            "An assessor's recorded unavailability",
+            ALL,
+            {
+                "200": {"description": "A page of periods", **_json(_page_of("Unavailability"))},
+                **NOT_FOUND,
+                "422": _error("Not an assessor", ["not_an_assessor", "validation_failed"]),
+            },
+            params=[_id_param("user_id"), *PAGE_PARAMS],
+            tag="Assessors",
+        ),
+        "post": _op(
+            "Record a time the assessor cannot be booked (assessors: their own)",
+            ALL,
+            {
+                "201": {"description": "Recorded", **_json(_ref("Unavailability"))},
+                **BAD_BODY,
+                **NOT_FOUND,
+                "422": _error(
+                    "Not valid", ["not_an_assessor", "invalid_local_time", "validation_failed"]
+                ),
+            },
+            params=[_id_param("user_id")],
+            body=_obj(
+                ["starts_at", "ends_at", "reason"],
+                {"starts_at": LOCAL_INSTANT, "ends_at": LOCAL_INSTANT, "reason": REASON},
+            ),
+            tag="Assessors",
+        ),
+    },
+    "/api/v1/users/{user_id}/unavailability/{period_id}": {
+        "delete": _op(
+            "Remove recorded unavailability",
+            ALL,
+            {
+                "204": {"description": "Removed"},
+                **NOT_FOUND,
+                "422": _error("Not an assessor", ["not_an_assessor"]),
+            },
+            params=[_id_param("user_id"), _id_param("period_id")],
+            tag="Assessors",
+        )
+    },
+    "/api/v1/users/{user_id}/calendar-token": {
+        "post": _op(
+            "A new private calendar feed address (admin, or the assessor); revokes the old",
+            ALL,
+            {
+                "201": {
+                    "description": "The feed address",
+                    **_json(_obj(["feed_url"], {"feed_url": {"type": "string", "format": "uri"}})),
+                },
+                **NOT_FOUND,
+                "422": _error("Not an assessor", ["not_an_assessor"]),
+            },
+            params=[_id_param("user_id")],
+            tag="Assessors",
+        )
     },
     "/api/v1/openapi.json": {
         "get": {

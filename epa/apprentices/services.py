@@ -1,6 +1,6 @@
 """Registering, finding, changing and withdrawing apprentices."""
 
-from sqlalchemy import false, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
 from epa import clock, validation
@@ -300,7 +300,10 @@ def withdraw_apprentice(apprentice: Apprentice, data: dict) -> Apprentice:
     problems = validation.Problems()
     reason = validation.reason(data, problems, what="withdrawing")
     problems.raise_if_any()
+    from epa.scheduling.services import cancel_future_bookings  # scheduling builds on us
+
     before_status = apprentice.status
+    cancel_future_bookings(apprentice, f"The apprentice was withdrawn: {reason}")
     apprentice.status = "withdrawn"
     apprentice.withdrawn_reason = reason
     apprentice.withdrawn_at = utcnow()
@@ -334,11 +337,10 @@ def mark_gateway_passed(apprentice: Apprentice, gateway_date, epa_deadline) -> b
 
 
 def assessor_apprentice_ids(user: User):
-    """The apprentices an assessor is booked to assess.
+    """The apprentices with an assessment booked with this assessor (in any status)."""
+    from epa.scheduling.models import Assessment  # scheduling builds on apprentices
 
-    Bookings arrive with scheduling; until an assessor has one, they see no apprentice.
-    """
-    return select(Apprentice.id).where(false())
+    return select(Assessment.apprentice_id).where(Assessment.assessor_id == user.id)
 
 
 def visible_to(query, user: User):

@@ -148,7 +148,18 @@ def detail(apprentice_id: int):
         ),
         withdrawn_on=_london_date(apprentice.withdrawn_at),
         office=current_user.has_role(*OFFICE),
+        assessments=_assessments(apprentice),
     )
+
+
+def _assessments(apprentice: Apprentice) -> list:
+    """The apprentice's bookings the user may see (assessors: their own), soonest first."""
+    from epa.scheduling.models import Assessment  # scheduling builds on apprentices
+    from epa.scheduling.services import search_assessments
+
+    query = search_assessments(current_user, {"apprentice_id": apprentice.id})
+    query = query.options(selectinload(Assessment.method), selectinload(Assessment.assessor))
+    return db.session.scalars(query).all()
 
 
 def _london_date(instant):

@@ -31,6 +31,8 @@ class User(UserMixin, db.Model):
     is_enabled: Mapped[bool] = mapped_column(default=True)
     #: part of the signed-in session's id: a new one on sign-out ends every copy of the session
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
+    #: SHA-256 of the assessor's calendar feed token; a new token replaces (revokes) the old
+    calendar_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     tokens: Mapped[list["ApiToken"]] = relationship(back_populates="user")

@@ -18,6 +18,7 @@ PUBLIC_ENDPOINTS = {
     "ops.assets",
     "pages.accessibility",
     "pages.privacy",
+    "feed.calendar",  # the secret address is the credential
 }
 SELF_AUTHENTICATING_BLUEPRINTS = {"api"}
 

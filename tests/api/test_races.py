@@ -102,3 +102,37 @@ def test_gateway_passes_once_however_many_ask_at_the_same_moment(
             select(func.count()).select_from(GatewayAttempt).filter_by(passed=True)
         )
     assert passed == 1
+
+
+def test_many_simultaneous_bookings_of_one_assessors_slot_one_wins(
+    app, make_token, make_apprentice, booking_world
+):
+    """Different apprentices, one assessor, the same hour: the database serialises them."""
+    from epa.apprentices.models import Apprentice
+    from epa.extensions import db
+    from epa.gateway.services import record_gateway
+    from tests.api.test_assessments import booking
+
+    ulns = ["1000000000"] + ["9999999999"] * 7  # the temporary ULN may be shared
+    apprentices = []
+    for n, uln in enumerate(ulns):
+        apprentice_id = make_apprentice(
+            uln=uln, given_names=f"Racer{n}", start_date="2025-06-02", date_of_birth="1998-05-05"
+        )
+        with app.app_context():
+            record_gateway(
+                db.session.get(Apprentice, apprentice_id),
+                {
+                    "gateway_date": "2026-11-02",
+                    "english": "level2",
+                    "maths": "level2",
+                    "employer_confirmed": True,
+                    "portfolio_submitted": True,
+                },
+            )
+            db.session.commit()
+        apprentices.append(apprentice_id)
+    bodies = [booking(booking_world, apprentice_id=a) for a in apprentices]
+    results = _race(app, make_token("staff"), "/api/v1/assessments", bodies)
+    assert sorted(s for s, _ in results) == [201] + [409] * (len(bodies) - 1), results
+    assert {c for s, c in results if s == 409} == {"assessor_double_booked"}

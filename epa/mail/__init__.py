@@ -1,0 +1,1 @@
+"""Email: messages queued in the booking's transaction, sent after it commits."""

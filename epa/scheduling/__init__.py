@@ -1,0 +1,1 @@
+"""Booking assessments: rules applied to rows, calendar files and invitations."""

@@ -1,0 +1,167 @@
+"""Calendar files for booked assessments: an invite per booking and a feed per assessor.
+
+Pure functions from plain data to bytes (no Flask, no database, no clock), so the
+views only send what these return.
+"""
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from icalendar import Calendar, Event, vCalAddress, vDuration, vText
+
+DEFAULT_PRODUCT = "-//End-point assessment//EN"
+
+# Subscribed calendars poll on their own schedule (Outlook: up to a day) unless told.
+FEED_REFRESH = timedelta(hours=1)
+
+# Besides CR and LF, these are line breaks to str.splitlines() and so to any consumer
+# that splits a file with it; turning them into "\n" means they are escaped as "\n".
+_LINE_BREAK = re.compile(r"\r\n|[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+# RFC 5545 TEXT allows no control character other than HTAB (and "\n", escaped).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_BLANK_RUN = re.compile(r"\s+")
+_EMAIL = re.compile(r'[^\s@\x00-\x1f\x7f"<>]+@[^\s@\x00-\x1f\x7f"<>]+')
+
+
+@dataclass(frozen=True)
+class CalendarEvent:
+    """One booking as a calendar sees it; the caller keeps uid and sequence."""
+
+    uid: str
+    sequence: int
+    starts_at: datetime
+    ends_at: datetime
+    summary: str
+    description: str
+    location: str | None
+    organiser_name: str
+    organiser_email: str
+    attendee_name: str
+    attendee_email: str
+    cancelled: bool
+    changed_at: datetime
+
+    def __post_init__(self) -> None:
+        """Refuse values that would make a wrong or unreadable file rather than write one."""
+        for field in ("starts_at", "ends_at", "changed_at"):
+            value = getattr(self, field)
+            # A naive time would be read as the server's local time: an hour out in summer.
+            if value.tzinfo is None or value.utcoffset() is None:
+                raise ValueError(f"{field} must be timezone-aware")
+        if self.ends_at <= self.starts_at:
+            raise ValueError("ends_at must be after starts_at")
+        if self.sequence < 0:
+            raise ValueError("sequence must not be negative")
+        # Clients match updates to the booking by UID, so it is written exactly as given.
+        if not self.uid.strip() or _CONTROL.search(self.uid) or _LINE_BREAK.search(self.uid):
+            raise ValueError("uid must be non-empty, on one line, without control characters")
+        for field in ("organiser_email", "attendee_email"):
+            if not _EMAIL.fullmatch(getattr(self, field)):
+                raise ValueError(f"{field} is not a usable email address")
+
+
+class _Text(vText):
+    """TEXT escaped so that any string reads back unchanged."""
+
+    __slots__ = ()
+
+    def to_ical(self) -> bytes:
+        """Escape backslash first, then the separators and line breaks."""
+        # icalendar's own escaper treats a literal backslash-N as its line-break alias,
+        # so "C:\New" would arrive as "C:", a line break, and "ew".
+        escaped = (
+            str(self)
+            .replace("\\", "\\\\")
+            .replace(";", "\\;")
+            .replace(",", "\\,")
+            .replace("\n", "\\n")
+        )
+        return escaped.encode(self.encoding)
+
+
+def clean_text(value: str) -> str:
+    """Return free text with every line break as "\\n" and no other control characters."""
+    return _CONTROL.sub("", _LINE_BREAK.sub("\n", value))
+
+
+def clean_name(value: str) -> str:
+    """Return a name for a CN parameter: one line, single spaces, "/" for any backslash."""
+    # RFC 5545 gives a backslash no meaning in a parameter, but icalendar's parser reads
+    # it as an escape: a trailing one swallows the ":" and with it the email address.
+    value = _LINE_BREAK.sub(" ", value).replace("\\", "/")
+    return _BLANK_RUN.sub(" ", _CONTROL.sub(" ", value)).strip()
+
+
+def invite_ics(event: CalendarEvent, *, product: str = DEFAULT_PRODUCT) -> bytes:
+    """Return an invitation (METHOD:REQUEST), or a cancellation (METHOD:CANCEL), for one booking."""
+    calendar = _calendar(product, "CANCEL" if event.cancelled else "REQUEST")
+    vevent = _vevent(event)
+    vevent.add(
+        "attendee",
+        vCalAddress.new(
+            event.attendee_email,
+            cn=clean_name(event.attendee_name),
+            role="REQ-PARTICIPANT",
+            partstat="NEEDS-ACTION",
+            rsvp=True,
+        ),
+    )
+    calendar.add_component(vevent)
+    return calendar.to_ical()
+
+
+def feed_ics(events: list[CalendarEvent], *, name: str, product: str = DEFAULT_PRODUCT) -> bytes:
+    """Return a subscribable feed (METHOD:PUBLISH) of bookings, cancelled ones included."""
+    repeated = sorted(uid for uid, count in Counter(e.uid for e in events).items() if count > 1)
+    if repeated:
+        # Two VEVENTs with one UID and no RECURRENCE-ID is one event defined twice.
+        raise ValueError(f"UIDs appear more than once: {', '.join(repeated)}")
+    calendar = _calendar(product, "PUBLISH")
+    calendar.add("name", _Text(clean_name(name)))
+    # NAME is RFC 7986; Outlook, Google and Apple still read only X-WR-CALNAME.
+    calendar.add("x-wr-calname", _Text(clean_name(name)))
+    calendar.add("refresh-interval", vDuration(FEED_REFRESH), parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", vDuration(FEED_REFRESH))
+    for event in events:
+        # No ATTENDEE: RFC 5546 forbids it in PUBLISH, and with it Outlook offers to reply.
+        calendar.add_component(_vevent(event))
+    return calendar.to_ical()
+
+
+def _calendar(product: str, method: str) -> Calendar:
+    # Calendar() rather than Calendar.new(), which gives the calendar a random UID.
+    calendar = Calendar()
+    calendar.add("prodid", _Text(product))
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", method)
+    return calendar
+
+
+def _vevent(event: CalendarEvent) -> Event:
+    # Event() rather than Event.new(), which stamps the current time and a random UID.
+    vevent = Event()
+    vevent.add("uid", _Text(event.uid))
+    vevent.add("sequence", event.sequence)
+    # Written in UTC ("...Z") so no VTIMEZONE is needed: Outlook shifts a TZID that has
+    # none, and ical.js reads icalendar's RDATE-based Europe/London an hour out.
+    vevent.add("dtstart", _utc(event.starts_at))
+    vevent.add("dtend", _utc(event.ends_at))
+    vevent.add("dtstamp", _utc(event.changed_at))
+    vevent.add("last-modified", _utc(event.changed_at))
+    vevent.add("summary", _Text(clean_text(event.summary)))
+    vevent.add("description", _Text(clean_text(event.description)))
+    if event.location is not None:
+        vevent.add("location", _Text(clean_text(event.location)))
+    vevent.add("status", "CANCELLED" if event.cancelled else "CONFIRMED")
+    vevent.add("transp", "OPAQUE")
+    vevent.add(
+        "organizer", vCalAddress.new(event.organiser_email, cn=clean_name(event.organiser_name))
+    )
+    return vevent
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC)

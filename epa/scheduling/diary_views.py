@@ -1,0 +1,146 @@
+"""Diaries: the staff's week of bookings, and an assessor's own list and calendar address."""
+
+from datetime import date, datetime, time, timedelta
+
+from flask import render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from epa import clock
+from epa.auth.decorators import roles_required
+from epa.auth.models import User
+from epa.extensions import db
+from epa.pagination import fetch_page, page_count, page_from_args
+from epa.rules.dates import parse_iso_date
+from epa.rules.local_time import LONDON
+from epa.rules.scheduling import bank_holiday_name
+from epa.scheduling import diaries, services
+from epa.scheduling.models import Assessment
+from epa.scheduling.views import OFFICE, bp
+
+PER_PAGE = 50
+#: a week of one large EPAO's bookings can run to thousands: the diary pages through them
+DIARY_PER_PAGE = 200
+#: an assessor's bookings still to come are few; past ones are paged
+UPCOMING_LIMIT = 200
+
+
+def midnight(day: date) -> datetime:
+    """The start of a London day, as an instant."""
+    return datetime.combine(day, time(0), LONDON)
+
+
+def _with_people(query):
+    """Each booking's apprentice, method and assessor, in one query per relation."""
+    return query.options(
+        selectinload(Assessment.apprentice),
+        selectinload(Assessment.method),
+        selectinload(Assessment.assessor),
+    )
+
+
+def _monday(raw: str | None) -> date:
+    day = parse_iso_date(raw) if raw else None
+    day = day or clock.london_today()
+    return day - timedelta(days=day.weekday())
+
+
+@bp.get("/diary")
+@roles_required(*OFFICE)
+def diary():
+    """A week of bookings, day by day, for every assessor or one; bank holidays marked."""
+    monday = _monday(request.args.get("week"))
+    assessor_id = request.args.get("assessor_id", "")
+    if not (assessor_id.isascii() and assessor_id.isdigit()):
+        assessor_id = ""
+    args = {"from": monday, "to": monday + timedelta(days=6), "status": "booked"}
+    if assessor_id:
+        args["assessor_id"] = assessor_id
+    page = page_from_args(request.args)
+    query = _with_people(services.search_assessments(current_user, args))
+    assessments, total = fetch_page(query, page, DIARY_PER_PAGE)
+    by_day: dict[date, list[Assessment]] = {}
+    for assessment in assessments:
+        by_day.setdefault(assessment.starts_at.astimezone(LONDON).date(), []).append(assessment)
+    days = [
+        monday + timedelta(days=n)
+        for n in range(7)
+        if n < 5 or by_day.get(monday + timedelta(days=n))
+    ]
+    assessors = db.session.scalars(
+        select(User).where(User.role == "assessor").order_by(User.name, User.id)
+    ).all()
+    return render_template(
+        "scheduling/diary.html",
+        monday=monday,
+        previous_week=monday - timedelta(days=7),
+        next_week=monday + timedelta(days=7),
+        days=days,
+        by_day=by_day,
+        holidays={day: bank_holiday_name(day) for day in days},
+        assessors=assessors,
+        assessor_id=assessor_id,
+        total=total,
+        page=page,
+        pages=page_count(total, DIARY_PER_PAGE),
+    )
+
+
+@bp.get("/my-assessments")
+@roles_required("assessor")
+def my_assessments():
+    """The assessments booked with me: from today on first, then earlier ones, a page at a time."""
+    today = midnight(clock.london_today())
+    mine = _with_people(services.visible_assessments(current_user))
+    upcoming = db.session.scalars(
+        mine.where(Assessment.ends_at >= today)
+        .order_by(Assessment.starts_at, Assessment.id)
+        .limit(UPCOMING_LIMIT + 1)
+    ).all()
+    page = page_from_args(request.args)
+    past, total = fetch_page(
+        mine.where(Assessment.ends_at < today).order_by(
+            Assessment.starts_at.desc(), Assessment.id.desc()
+        ),
+        page,
+        PER_PAGE,
+    )
+    return render_template(
+        "scheduling/mine.html",
+        upcoming=upcoming[:UPCOMING_LIMIT],
+        more_upcoming=len(upcoming) > UPCOMING_LIMIT,
+        past=past,
+        total=total,
+        page=page,
+        pages=page_count(total, PER_PAGE),
+    )
+
+
+def _feed_url(token: str) -> str:
+    return url_for("feed.calendar", token=token, _external=True)
+
+
+def _issue_and_show(assessor: User):
+    """A new feed address for the assessor, shown once; forms that post here carry CSRF."""
+    token = diaries.issue_calendar_token(assessor)
+    db.session.commit()
+    page = render_template("scheduling/calendar.html", assessor=assessor, feed_url=_feed_url(token))
+    # The address is a secret shown once: no cache may keep the page.
+    return page, 200, {"Cache-Control": "no-store"}
+
+
+@bp.route("/calendar", methods=["GET", "POST"])
+@roles_required("assessor")
+def calendar():
+    """Subscribe to my assessments in Outlook or Google: a new private address, shown once."""
+    if request.method == "POST":
+        return _issue_and_show(current_user)
+    return render_template("scheduling/calendar.html", assessor=current_user, feed_url=None)
+
+
+@bp.post("/assessors/<id:user_id>/calendar")
+@roles_required("admin")
+def issue_calendar(user_id: int):
+    """Issue a new calendar address for an assessor (administrators); the old one stops."""
+    return _issue_and_show(diaries.assessor_for(user_id, current_user, own_allowed=False))

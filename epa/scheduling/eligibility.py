@@ -1,0 +1,104 @@
+"""Which assessors a booking form may offer, and why the others are left out.
+
+The decision is the service's (`services.assessor_refusal`, the booking's own diary rules);
+this module only words it. The booking is checked again, under locks, when it is made.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
+
+from epa.apprentices.models import Apprentice
+from epa.auth.models import User
+from epa.extensions import db
+from epa.scheduling.models import AssessorConflict, Unavailability
+from epa.scheduling.services import assessor_refusal
+from epa.standards.models import AssessmentMethod
+
+DOUBLE_BOOKED = "Has another assessment at that time"
+DISABLED = "Account disabled"
+
+
+@dataclass(frozen=True)
+class AssessorChoice:
+    """An assessor as the form offers them: a reason when they cannot be chosen."""
+
+    id: int
+    name: str
+    reason: str | None = None
+
+
+def assessor_choices(
+    apprentice: Apprentice,
+    method: AssessmentMethod | None = None,
+    starts_at: datetime | None = None,
+    *,
+    exclude_id: int | None = None,
+) -> list[AssessorChoice]:
+    """Every assessor by name (disabled accounts last); without a method and a time, only
+    conflicts of interest and disabled accounts rule anyone out."""
+    assessors = db.session.scalars(
+        select(User).where(User.role == "assessor").order_by(User.name, User.id)
+    ).all()
+    conflicts = _conflicts(apprentice, [a.id for a in assessors])
+    timed = method is not None and starts_at is not None
+    choices = []
+    for assessor in assessors:
+        if not assessor.is_enabled:
+            reason = DISABLED
+        elif timed:
+            code = assessor_refusal(apprentice, assessor, method, starts_at, exclude_id=exclude_id)
+            reason = _reason(code, assessor, conflicts, method, starts_at)
+        else:
+            reason = _conflict_reason(conflicts.get(assessor.id))
+        choices.append(AssessorChoice(assessor.id, assessor.name, reason))
+    return sorted(choices, key=lambda c: c.reason == DISABLED)
+
+
+def _conflicts(apprentice: Apprentice, assessor_ids: list[int]) -> dict[int, list[str]]:
+    """The names of the apprentice's employer and provider each assessor declared a conflict
+    with (one query)."""
+    rows = db.session.scalars(
+        select(AssessorConflict)
+        .where(
+            AssessorConflict.assessor_id.in_(assessor_ids),
+            or_(
+                AssessorConflict.employer_id == apprentice.employer_id,
+                AssessorConflict.provider_id == apprentice.provider_id,
+            ),
+        )
+        .options(selectinload(AssessorConflict.employer), selectinload(AssessorConflict.provider))
+        .order_by(AssessorConflict.id)
+    ).all()
+    names: dict[int, list[str]] = {}
+    for conflict in rows:
+        names.setdefault(conflict.assessor_id, []).append(
+            (conflict.employer or conflict.provider).name
+        )
+    return names
+
+
+def _conflict_reason(names: list[str] | None) -> str | None:
+    return f"Conflict of interest with {' and '.join(names)}" if names else None
+
+
+def _reason(code, assessor, conflicts, method, starts_at) -> str | None:
+    if code is None:
+        return None
+    if code == "assessor_conflict_of_interest":
+        return _conflict_reason(conflicts.get(assessor.id)) or "Conflict of interest"
+    if code == "assessor_unavailable":
+        ends_at = starts_at + timedelta(minutes=method.duration_minutes)
+        why = db.session.scalar(
+            select(Unavailability.reason)
+            .where(
+                Unavailability.assessor_id == assessor.id,
+                Unavailability.starts_at < ends_at,
+                Unavailability.ends_at > starts_at,
+            )
+            .order_by(Unavailability.starts_at)
+        )
+        return f"Unavailable: {why}" if why else "Unavailable at that time"
+    return DOUBLE_BOOKED

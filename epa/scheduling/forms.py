@@ -1,0 +1,282 @@
+"""Forms to book, move and cancel assessments and to keep an assessor's diary.
+
+They only read the boxes: dates and times become the ISO text the API takes (London
+wall-clock time, no offset), so the service applies every rule, the clock changes included.
+"""
+
+import re
+from datetime import date, timedelta
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from sqlalchemy import select
+from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+
+from epa import clock
+from epa.apprentices.forms import DayMonthYearField, as_record_id
+from epa.extensions import db
+from epa.organisations.models import Employer, Provider
+from epa.pages.widgets import GovRadioWithHints
+from epa.rules.scheduling import epa_window
+
+_HOURS_MINUTES = re.compile(r"([0-9]{1,2}):([0-9]{2})")
+
+
+class TimeOfDayField(StringField):
+    """A time on the 24-hour clock ("14:00"), read strictly into "HH:MM" text."""
+
+    widget = GovTextInput()
+
+    def __init__(self, label=None, validators=None, *, what: str, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.what = what
+
+    def process_formdata(self, valuelist):
+        raw = str(valuelist[0]).strip() if valuelist else ""
+        self.raw_data = [raw]
+        self.data = None
+        if not raw:
+            return
+        match = _HOURS_MINUTES.fullmatch(raw)
+        if not match or int(match[1]) > 23 or int(match[2]) > 59:
+            raise ValueError(
+                f"Enter the {self.what} on the 24-hour clock, for example 09:30 or 14:00"
+            )
+        self.data = f"{int(match[1]):02d}:{match[2]}"
+
+    def _value(self) -> str:
+        """What was typed, so a mistake is shown back to be corrected."""
+        return self.raw_data[0] if self.raw_data else (self.data or "")
+
+
+class GovAssessorRadios(GovRadioInput):
+    """Assessor radios: one who cannot take the booking is greyed out, the reason beneath."""
+
+    def __init__(self, reasons: dict[str, str]):
+        self.reasons = reasons
+
+    def map_gov_params(self, field, **kwargs):
+        params = super().map_gov_params(field, **kwargs)
+        for item in params["items"]:
+            reason = self.reasons.get(item["value"])
+            if reason:
+                item["hint"] = {"text": reason}
+                item["disabled"] = True
+                item.pop("checked", None)
+        return params
+
+
+def wall_clock(day: date | None, time_of_day: str | None) -> str | None:
+    """London wall-clock time as ISO text without an offset ("2026-12-10T10:00")."""
+    if day is None or time_of_day is None:
+        return None
+    return f"{day.isoformat()}T{time_of_day}"
+
+
+def duration_words(minutes: int) -> str:
+    """60 → "1 hour", 90 → "1 hour 30 minutes", 180 → "3 hours"."""
+    hours, rest = divmod(minutes, 60)
+    parts = [f"{hours} hour{'s' if hours != 1 else ''}"] if hours else []
+    if rest or not parts:
+        parts.append(f"{rest} minute{'s' if rest != 1 else ''}")
+    return " ".join(parts)
+
+
+def _example_day() -> date:
+    return clock.london_today() + timedelta(days=21)
+
+
+class AssessmentForm(FlaskForm):
+    """A booking's method, date (GOV.UK date input), start time, assessor and location."""
+
+    method = RadioField("Assessment method", validate_choice=False)
+    starts_on = DayMonthYearField("Date", what="date", example="10 12 2026")
+    start_time = TimeOfDayField(
+        "Start time",
+        what="start time",
+        description="UK time, on the 24-hour clock. For example, 09:30",
+    )
+    check = SubmitField("Show who is free then", widget=GovSubmitInput())
+    assessor_id = RadioField("Assessor", validate_choice=False)
+    location = StringField(
+        "Location",
+        widget=GovTextInput(),
+        description="An address and room, or how to join online. For example, Online "
+        "(Microsoft Teams)",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        example = _example_day()
+        self.starts_on.example = f"{example.day} {example.month} {example.year}"
+        self.starts_on.description = f"For example, {self.starts_on.example}"
+
+    def offer(self, choices) -> None:
+        """The assessors to show: those with a reason are greyed out."""
+        self.assessor_id.choices = [SelectChoice(str(c.id), c.name) for c in choices]
+        self.assessor_id.widget = GovAssessorRadios({str(c.id): c.reason for c in choices})
+
+    def start_text(self) -> str | None:
+        return wall_clock(self.starts_on.data, self.start_time.data)
+
+    def mark_missing(self) -> bool:
+        """Say which part of the time is missing, so the service's "Enter the start time" does
+        not land on the wrong box. True when the time is incomplete."""
+        if self.start_text() is not None:
+            return False
+        for field, message in (
+            (self.starts_on, "Enter the date"),
+            (self.start_time, "Enter the start time"),
+        ):
+            if field.data is None and not field.errors:
+                field.errors = [*field.errors, message]
+        return True
+
+
+class BookingForm(AssessmentForm):
+    """Book one method of the apprentice's plan with an assessor."""
+
+    submit = SubmitField("Book assessment", widget=GovSubmitInput())
+
+    def __init__(self, apprentice, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.apprentice = apprentice
+        methods = apprentice.version.methods
+        self.method.choices = [SelectChoice(m.code, m.name) for m in methods]
+        hints = {m.code: method_hint(apprentice, m) for m in methods}
+        self.method.widget = GovRadioWithHints(hints)
+
+    def chosen_method(self):
+        """The plan's method the radios name, if any."""
+        methods = self.apprentice.version.methods
+        return next((m for m in methods if m.code == self.method.data), None)
+
+    def service_data(self) -> dict:
+        """The body the service takes, exactly as the API would send it."""
+        return {
+            "apprentice_id": self.apprentice.id,
+            "method": self.method.data,
+            "assessor_id": as_record_id(self.assessor_id.data),
+            "starts_at": self.start_text(),
+            "location": self.location.data,
+        }
+
+
+def method_hint(apprentice, method) -> str:
+    """How long the method takes, the first day it may be held and the notice it needs."""
+    words = f"{duration_words(method.duration_minutes)}. "
+    if apprentice.gateway_date and apprentice.epa_deadline:
+        first, last = epa_window(
+            apprentice.gateway_date, apprentice.epa_deadline, method.earliest_days_after_gateway
+        )
+        words += f"Between {first.day} {first:%B %Y} and {last.day} {last:%B %Y}, "
+    else:
+        words += "After gateway, "
+    return words + f"with at least {method.min_notice_days} days’ notice"
+
+
+class RescheduleForm(AssessmentForm):
+    """Move an assessment, give it to another assessor or change its location."""
+
+    method = None
+    submit = SubmitField("Save changes", widget=GovSubmitInput())
+
+    def service_data(self) -> dict:
+        return {
+            "starts_at": self.start_text(),
+            "assessor_id": as_record_id(self.assessor_id.data),
+            "location": self.location.data,
+        }
+
+
+class ReasonForm(FlaskForm):
+    """Cancel an assessment, saying why."""
+
+    reason = TextAreaField(
+        "Why is the assessment being cancelled?",
+        widget=GovTextArea(),
+        description="For example, the apprentice is ill. The reason is kept on the booking and "
+        "sent with the cancellation",
+    )
+    submit = SubmitField("Cancel assessment", widget=GovSubmitInput())
+
+    def service_data(self) -> dict:
+        return {"reason": self.reason.data}
+
+
+class ConflictForm(FlaskForm):
+    """An employer or a training provider the assessor may not assess the apprentices of."""
+
+    employer_id = SelectField("Employer", widget=GovSelect(), validate_choice=False)
+    provider_id = SelectField("Training provider", widget=GovSelect(), validate_choice=False)
+    submit = SubmitField("Add conflict of interest", widget=GovSubmitInput())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        employers = db.session.scalars(select(Employer).order_by(Employer.name, Employer.id))
+        providers = db.session.scalars(select(Provider).order_by(Provider.name, Provider.id))
+        self.employer_id.choices = [SelectChoice("", "No employer")] + [
+            SelectChoice(str(e.id), e.name) for e in employers
+        ]
+        self.provider_id.choices = [SelectChoice("", "No training provider")] + [
+            SelectChoice(str(p.id), f"{p.name} (UKPRN {p.ukprn})") for p in providers
+        ]
+
+    def service_data(self) -> dict:
+        return {
+            "employer_id": as_record_id(self.employer_id.data),
+            "provider_id": as_record_id(self.provider_id.data),
+        }
+
+
+class UnavailabilityForm(FlaskForm):
+    """A time the assessor cannot be booked; leaving out the times covers whole days."""
+
+    starts_on = DayMonthYearField(
+        "First day", what="first day", example="21 12 2026", description="For example, 21 12 2026"
+    )
+    start_time = TimeOfDayField(
+        "Start time (optional)",
+        what="start time",
+        description="Leave blank to start at the beginning of the day. For example, 09:30",
+    )
+    ends_on = DayMonthYearField(
+        "Last day", what="last day", example="1 1 2027", description="For example, 1 1 2027"
+    )
+    end_time = TimeOfDayField(
+        "End time (optional)",
+        what="end time",
+        description="Leave blank to include the whole of that day. For example, 17:00",
+    )
+    reason = StringField(
+        "Reason",
+        widget=GovTextInput(),
+        description="Shown to operations staff when they book. For example, Annual leave",
+    )
+    submit = SubmitField("Add unavailability", widget=GovSubmitInput())
+
+    def mark_missing(self) -> None:
+        """Name the missing day in the form's words, rather than the service's "the start"."""
+        for field, message in (
+            (self.starts_on, "Enter the first day"),
+            (self.ends_on, "Enter the last day"),
+        ):
+            if field.data is None and not field.errors:
+                field.errors = [*field.errors, message]
+
+    def service_data(self) -> dict:
+        ends_on, end_time = self.ends_on.data, self.end_time.data
+        if ends_on is not None and end_time is None:
+            ends_on, end_time = ends_on + timedelta(days=1), "00:00"
+        return {
+            "starts_at": wall_clock(self.starts_on.data, self.start_time.data or "00:00"),
+            "ends_at": wall_clock(ends_on, end_time),
+            "reason": self.reason.data,
+        }

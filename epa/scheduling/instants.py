@@ -1,0 +1,37 @@
+"""Reading and writing instants at the service's edges: ISO 8601 in, Europe/London out."""
+
+from datetime import UTC, datetime
+
+from epa import validation
+from epa.rules.local_time import LONDON, InvalidLocalTime, london
+
+
+def read_instant(data: dict, field: str, label: str, problems: validation.Problems):
+    """An aware UTC instant from ISO 8601; without an offset it is London wall-clock time."""
+    value = data.get(field)
+    if value is None or value == "":
+        problems.add(field, f"Enter the {label}")
+        return None
+    if not isinstance(value, str):
+        problems.add(field, f"The {label} must be a date and time like 2026-12-10T10:00")
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError:
+        problems.add(field, f"The {label} must be a date and time like 2026-12-10T10:00")
+        return None
+    if not validation.EARLIEST_DATE <= parsed.date() <= validation.LATEST_DATE:
+        problems.add(field, f"The {label} must be between 1900 and 2100")
+        return None
+    if parsed.tzinfo is None:
+        try:
+            parsed = london(parsed)
+        except InvalidLocalTime as error:
+            problems.add(field, str(error), "invalid_local_time")
+            return None
+    return parsed.astimezone(UTC)
+
+
+def london_iso(instant: datetime | None) -> str | None:
+    """An instant as ISO 8601 with its Europe/London offset."""
+    return instant.astimezone(LONDON).isoformat() if instant else None

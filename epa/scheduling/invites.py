@@ -1,0 +1,115 @@
+"""Turning a booking into calendar files and invitation emails (queued, sent after commit)."""
+
+from dataclasses import replace
+
+from flask import current_app
+
+from epa.rules.local_time import LONDON
+from epa.scheduling.calendar_files import CalendarEvent, feed_ics, invite_ics
+from epa.scheduling.models import Assessment
+
+
+def calendar_event(assessment: Assessment) -> CalendarEvent:
+    """The booking as a calendar event. No date of birth or email of the apprentice goes in."""
+    apprentice = assessment.apprentice
+    method = assessment.method
+    standard = apprentice.standard
+    attempt = f", attempt {assessment.attempt}" if assessment.attempt > 1 else ""
+    description = "\n".join(
+        [
+            f"{method.name} ({method.duration_minutes} minutes){attempt}",
+            f"Apprentice: {apprentice.full_name}, ULN {apprentice.uln}",
+            f"Standard: {standard.reference} {standard.title}, "
+            f"version {apprentice.version.version}",
+            f"Employer: {apprentice.employer.name}",
+        ]
+        + ([f"Cancelled: {assessment.cancel_reason}"] if assessment.cancel_reason else [])
+    )
+    config = current_app.config
+    return CalendarEvent(
+        uid=assessment.calendar_uid,
+        sequence=assessment.sequence,
+        starts_at=assessment.starts_at,
+        ends_at=assessment.ends_at,
+        summary=f"EPA {method.name.lower()}: {apprentice.full_name} ({standard.reference})",
+        description=description,
+        location=assessment.location,
+        organiser_name=config["EPAO_NAME"],
+        organiser_email=config["MAIL_SENDER"],
+        attendee_name=assessment.assessor.name,
+        attendee_email=assessment.assessor.email,
+        cancelled=assessment.status == "cancelled",
+        changed_at=assessment.updated_at or assessment.created_at,
+    )
+
+
+def invite_file(assessment: Assessment) -> bytes:
+    return invite_ics(calendar_event(assessment))
+
+
+def feed_file(assessor_name: str, assessments: list[Assessment]) -> bytes:
+    return feed_ics(
+        [calendar_event(a) for a in assessments],
+        name=f"{current_app.config['EPAO_NAME']}: {assessor_name}'s assessments",
+    )
+
+
+def queue_invitations(assessment: Assessment, *, previous_assessor=None) -> list[int]:
+    """Queue the invite (or cancellation) for the assessor and, when known, the apprentice.
+
+    A booking moved to another assessor also sends the previous one a cancellation.
+    Returns the outbox ids so the view can send them once the change has committed.
+    """
+    from epa.extensions import db
+    from epa.mail.outbox import queue_message
+
+    ics = invite_file(assessment)
+    method = "CANCEL" if assessment.status == "cancelled" else "REQUEST"
+    apprentice = assessment.apprentice
+    what = assessment.method.name.lower()
+    when = assessment.starts_at.astimezone(LONDON).strftime("%A %-d %B %Y at %H:%M")
+    verb = {"REQUEST": "booked" if assessment.sequence == 0 else "changed", "CANCEL": "cancelled"}[
+        method
+    ]
+    subject = f"EPA {what} {verb}: {apprentice.full_name}, {when}"
+    body = (
+        f"The {what} for {apprentice.full_name} on {when} (UK time) has been {verb}.\n"
+        + (f"Location: {assessment.location}\n" if assessment.location else "")
+        + (f"Reason: {assessment.cancel_reason}\n" if assessment.cancel_reason else "")
+        + "\nThe calendar invitation is attached."
+    )
+    recipients = [(assessment.assessor.email, assessment.assessor.name)]
+    if apprentice.email:
+        recipients.append((apprentice.email, apprentice.full_name))
+    messages = [
+        queue_message(
+            to_address=address,
+            to_name=name,
+            subject=subject,
+            body=body,
+            ics=ics,
+            ics_method=method,
+            assessment_id=assessment.id,
+        )
+        for address, name in recipients
+    ]
+    if previous_assessor is not None and previous_assessor.id != assessment.assessor_id:
+        withdrawn = replace(
+            calendar_event(assessment),
+            cancelled=True,
+            attendee_name=previous_assessor.name,
+            attendee_email=previous_assessor.email,
+        )
+        messages.append(
+            queue_message(
+                to_address=previous_assessor.email,
+                to_name=previous_assessor.name,
+                subject=f"EPA {what} moved to another assessor: {apprentice.full_name}",
+                body=f"The {what} for {apprentice.full_name} is now with another assessor.",
+                ics=invite_ics(withdrawn),
+                ics_method="CANCEL",
+                assessment_id=assessment.id,
+            )
+        )
+    db.session.flush()
+    return [m.id for m in messages]

@@ -1,0 +1,94 @@
+"""Booked assessments, assessors' declared conflicts of interest, and their unavailability."""
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from epa.apprentices.models import Apprentice
+from epa.auth.models import User
+from epa.extensions import db
+from epa.organisations.models import Employer, Provider
+from epa.standards.models import AssessmentMethod
+from epa.types import UTCDateTime, utcnow
+
+
+class Assessment(db.Model):
+    """One booked sitting of an assessment method."""
+
+    __tablename__ = "assessments"
+    __table_args__ = (
+        CheckConstraint("status IN ('booked', 'cancelled')", name="status_known"),
+        CheckConstraint("retry IS NULL OR retry IN ('resit', 'retake')", name="retry_known"),
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        Index("ix_assessments_assessor_id_starts_at", "assessor_id", "starts_at"),
+        Index("ix_assessments_apprentice_id_starts_at", "apprentice_id", "starts_at"),
+        Index("ix_assessments_starts_at", "starts_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    apprentice_id: Mapped[int] = mapped_column(ForeignKey("apprentices.id"))
+    method_id: Mapped[int] = mapped_column(ForeignKey("assessment_methods.id"))
+    assessor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: starts_at plus the method's duration
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    location: Mapped[str | None] = mapped_column(String(500))
+    status: Mapped[str] = mapped_column(String(20), default="booked")
+    #: counts sittings of this method for the apprentice, cancelled ones excluded
+    attempt: Mapped[int] = mapped_column(default=1)
+    #: null for a first attempt; resit or retake for a second
+    retry: Mapped[str | None] = mapped_column(String(10))
+    #: recorded by an administrator: lifts the grade cap on a retry
+    exceptional_circumstances: Mapped[bool] = mapped_column(default=False)
+    #: recorded after it was held (moving from another system)
+    is_backdated: Mapped[bool] = mapped_column(default=False)
+    #: rises with every change, so calendars replace the event they hold
+    sequence: Mapped[int] = mapped_column(default=0)
+    #: fixed at creation: calendars recognise the booking by it for its whole life
+    calendar_uid: Mapped[str] = mapped_column(String(100), unique=True)
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    apprentice: Mapped[Apprentice] = relationship()
+    method: Mapped[AssessmentMethod] = relationship()
+    assessor: Mapped[User] = relationship()
+
+
+class AssessorConflict(db.Model):
+    """An organisation an assessor may not assess the apprentices of (independence)."""
+
+    __tablename__ = "assessor_conflicts"
+    __table_args__ = (
+        CheckConstraint("(employer_id IS NULL) <> (provider_id IS NULL)", name="one_organisation"),
+        UniqueConstraint("assessor_id", "employer_id"),
+        UniqueConstraint("assessor_id", "provider_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessor_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    employer_id: Mapped[int | None] = mapped_column(ForeignKey("employers.id"))
+    provider_id: Mapped[int | None] = mapped_column(ForeignKey("providers.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    employer: Mapped[Employer | None] = relationship()
+    provider: Mapped[Provider | None] = relationship()
+
+
+class Unavailability(db.Model):
+    """A time an assessor cannot be booked."""
+
+    __tablename__ = "unavailability"
+    __table_args__ = (
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        Index("ix_unavailability_assessor_id_starts_at", "assessor_id", "starts_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    reason: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,75 @@
+"""What each booking refusal says, and where: one place for the API's codes and the forms."""
+
+from datetime import date, timedelta
+
+from epa.errors import ServiceError
+from epa.rules.scheduling import bank_holiday_name
+
+
+def _long(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def refusal(code: str, *, method=None, apprentice=None, day: date | None = None) -> ServiceError:
+    """The ServiceError for a rule's refusal code, worded for the booking at hand."""
+    messages = {
+        "gateway_not_passed": ("apprentice_id", "The apprentice has not passed gateway yet"),
+        "in_the_past": ("starts_at", "The start time is in the past"),
+        "insufficient_notice": (
+            "starts_at",
+            f"Book at least {method.min_notice_days if method else 0} days ahead",
+        ),
+        "apprentice_withdrawn": ("apprentice_id", "The apprentice has been withdrawn"),
+        "non_working_day": ("starts_at", _non_working(day)),
+        "outside_working_hours": (
+            "starts_at",
+            "The assessment must start at 08:00 or later and end by 18:00 (UK time)",
+        ),
+        "assessor_double_booked": (
+            "assessor_id",
+            "The assessor has another assessment at that time",
+        ),
+        "apprentice_double_booked": (
+            "starts_at",
+            "The apprentice has another assessment at that time",
+        ),
+        "assessor_unavailable": ("assessor_id", "The assessor is unavailable at that time"),
+        "assessor_conflict_of_interest": (
+            "assessor_id",
+            "The assessor has a declared conflict of interest with the apprentice's employer "
+            "or training provider",
+        ),
+        "method_already_booked": (
+            "method",
+            "This method is already booked for the apprentice; cancel that booking first, or "
+            "book a resit or retake after a fail",
+        ),
+    }
+    if code == "outside_epa_period":
+        first = apprentice.gateway_date + timedelta(days=method.earliest_days_after_gateway)
+        field, message = (
+            "starts_at",
+            f"The {method.name.lower()} must be held between {_long(first)} and "
+            f"{_long(apprentice.epa_deadline)} (the EPA period)",
+        )
+    else:
+        field, message = messages[code]
+    status = 409 if code in CONFLICTS else 422
+    return ServiceError(code, message + ".", status=status, fields={field: message})
+
+
+CONFLICTS = {
+    "assessor_double_booked",
+    "apprentice_double_booked",
+    "assessor_unavailable",
+    "assessor_conflict_of_interest",
+    "method_already_booked",
+}
+
+
+def _non_working(day: date | None) -> str:
+    if day is None:
+        return "Choose a working day"
+    holiday = bank_holiday_name(day)
+    what = f"a bank holiday ({holiday})" if holiday else f"a {day:%A}"
+    return f"{_long(day)} is {what}; choose a working day"

@@ -1,0 +1,451 @@
+"""Booking, rescheduling and cancelling assessments: the rules applied to rows, under locks."""
+
+import secrets
+from dataclasses import replace
+from datetime import timedelta
+
+from sqlalchemy import func, or_, select, text
+
+from epa import validation
+from epa.apprentices.models import Apprentice
+from epa.apprentices.services import get_apprentice
+from epa.audit.services import changes, record
+from epa.auth.models import User
+from epa.errors import NotFound, ServiceError
+from epa.extensions import db
+from epa.rules.local_time import london_date
+from epa.rules.scheduling import BookingRequest, Diary, Interval, diary_refusal, time_refusal
+from epa.scheduling.instants import london_iso, read_instant
+from epa.scheduling.models import Assessment, AssessorConflict, Unavailability
+from epa.scheduling.refusals import refusal
+from epa.types import utcnow
+
+RETRIES = ("resit", "retake")
+
+
+def public(assessment: Assessment) -> dict:
+    """An assessment as the API returns it."""
+    return {
+        "id": assessment.id,
+        "apprentice_id": assessment.apprentice_id,
+        "method": assessment.method.code,
+        "assessor_id": assessment.assessor_id,
+        "starts_at": london_iso(assessment.starts_at),
+        "ends_at": london_iso(assessment.ends_at),
+        "location": assessment.location,
+        "status": assessment.status,
+        "attempt": assessment.attempt,
+        "retry": assessment.retry,
+        "exceptional_circumstances": assessment.exceptional_circumstances,
+        "backdated": assessment.is_backdated,
+        "sequence": assessment.sequence,
+        "cancel_reason": assessment.cancel_reason,
+    }
+
+
+def _now():
+    return utcnow()
+
+
+def lock_diaries(apprentice_id: int, assessor_ids: list[int]) -> None:
+    """Serialise bookings that touch the same apprentice or assessor until this one commits.
+
+    PostgreSQL: row locks, always apprentice first, then assessors by id (no deadlocks).
+    SQLite: the first write takes the database's write lock, so simultaneous bookings queue.
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(
+            select(Apprentice.id).where(Apprentice.id == apprentice_id).with_for_update()
+        )
+        for assessor_id in sorted(set(assessor_ids)):
+            db.session.execute(select(User.id).where(User.id == assessor_id).with_for_update())
+    else:
+        db.session.execute(
+            text("UPDATE apprentices SET id = id WHERE id = :id"), {"id": apprentice_id}
+        )
+
+
+def _booked(query):
+    return query.where(Assessment.status == "booked")
+
+
+def _intervals(query) -> list[Interval]:
+    return [Interval(a.starts_at, a.ends_at) for a in db.session.scalars(query)]
+
+
+def _diary(apprentice, assessor, method, starts_at, ends_at, exclude_id=None) -> Diary:
+    """What is already booked or declared around this time, read after the locks are held."""
+
+    def around(query, model):
+        query = query.where(model.starts_at < ends_at, model.ends_at > starts_at)
+        return query
+
+    others = select(Assessment)
+    if exclude_id is not None:
+        others = others.where(Assessment.id != exclude_id)
+    conflict = db.session.scalar(
+        select(AssessorConflict.id).where(
+            AssessorConflict.assessor_id == assessor.id,
+            or_(
+                AssessorConflict.employer_id == apprentice.employer_id,
+                AssessorConflict.provider_id == apprentice.provider_id,
+            ),
+        )
+    )
+    same_method = _booked(others).where(
+        Assessment.apprentice_id == apprentice.id, Assessment.method_id == method.id
+    )
+    return Diary(
+        assessor_bookings=_intervals(
+            around(_booked(others).where(Assessment.assessor_id == assessor.id), Assessment)
+        ),
+        apprentice_bookings=_intervals(
+            around(_booked(others).where(Assessment.apprentice_id == apprentice.id), Assessment)
+        ),
+        unavailability=_intervals(
+            around(
+                select(Unavailability).where(Unavailability.assessor_id == assessor.id),
+                Unavailability,
+            )
+        ),
+        conflict_of_interest=conflict is not None,
+        method_already_booked=db.session.scalar(same_method.with_only_columns(Assessment.id))
+        is not None,
+    )
+
+
+def _assessor(assessor_id: int) -> User:
+    assessor = db.session.get(User, assessor_id)
+    if assessor is None or assessor.role != "assessor" or not assessor.is_enabled:
+        raise ServiceError(
+            "not_an_assessor",
+            "Choose an assessor: that user is not an active assessor.",
+            fields={"assessor_id": "Choose an active assessor"},
+        )
+    return assessor
+
+
+def _method(apprentice: Apprentice, code):
+    for method in apprentice.version.methods:
+        if method.code == code:
+            return method
+    codes = ", ".join(m.code for m in apprentice.version.methods)
+    raise ServiceError(
+        "unknown_method",
+        f"The apprentice's plan has no method {code!r}; choose one of: {codes}.",
+        fields={"method": f"Choose one of: {codes}"},
+    )
+
+
+def _check(apprentice, assessor, method, starts_at, *, backdated, retry, exclude_id=None):
+    """Every rule, in the contract's order: first the time, then (under locks) the diaries."""
+    ends_at = starts_at + timedelta(minutes=method.duration_minutes)
+    request = BookingRequest(
+        starts_at=starts_at,
+        ends_at=ends_at,
+        now=_now(),
+        gateway_date=apprentice.gateway_date,
+        epa_deadline=apprentice.epa_deadline,
+        earliest_days_after_gateway=method.earliest_days_after_gateway,
+        min_notice_days=method.min_notice_days,
+        apprentice_withdrawn=apprentice.status == "withdrawn",
+        backdated=backdated,
+        retry=retry,
+    )
+    context = {"method": method, "apprentice": apprentice, "day": london_date(starts_at)}
+    code = time_refusal(request)
+    if code:
+        raise refusal(code, **context)
+    lock_diaries(apprentice.id, [assessor.id])
+    code = diary_refusal(
+        request, _diary(apprentice, assessor, method, starts_at, ends_at, exclude_id)
+    )
+    if code:
+        raise refusal(code, **context)
+    return ends_at
+
+
+ASSESSOR_REFUSALS = (
+    "assessor_double_booked",
+    "assessor_unavailable",
+    "assessor_conflict_of_interest",
+)
+
+
+def _first_attempt_request(apprentice, method, starts_at) -> BookingRequest:
+    return BookingRequest(
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(minutes=method.duration_minutes),
+        now=_now(),
+        gateway_date=apprentice.gateway_date,
+        epa_deadline=apprentice.epa_deadline,
+        earliest_days_after_gateway=method.earliest_days_after_gateway,
+        min_notice_days=method.min_notice_days,
+        apprentice_withdrawn=apprentice.status == "withdrawn",
+    )
+
+
+def time_problem(apprentice, method, starts_at) -> ServiceError | None:
+    """The refusal a first booking of the method at that time would get for the time itself
+    (window, notice, working day and hours), or None; read-only, for checking on a page."""
+    code = time_refusal(_first_attempt_request(apprentice, method, starts_at))
+    if code is None:
+        return None
+    return refusal(code, method=method, apprentice=apprentice, day=london_date(starts_at))
+
+
+def assessor_refusal(apprentice, assessor, method, starts_at, *, exclude_id=None) -> str | None:
+    """The diary rule that rules this assessor out of the booking, if any; read-only, no locks.
+
+    Only refusals about the assessor (see ASSESSOR_REFUSALS), for offering assessors on a page;
+    the booking itself is checked again, under locks, when it is made.
+    """
+    request = _first_attempt_request(apprentice, method, starts_at)
+    diary = _diary(apprentice, assessor, method, starts_at, request.ends_at, exclude_id)
+    own = replace(diary, apprentice_bookings=[], method_already_booked=False)
+    return diary_refusal(request, own)
+
+
+def _read_booking(data: dict):
+    problems = validation.Problems()
+    apprentice_id = validation.record_id(data, "apprentice_id", "apprentice", problems)
+    method_code = validation.text(data, "method", "assessment method", problems, max_length=40)
+    assessor_id = validation.record_id(data, "assessor_id", "assessor", problems)
+    starts_at = read_instant(data, "starts_at", "start time", problems)
+    location = validation.text(
+        data, "location", "location", problems, required=False, max_length=500, one_line=False
+    )
+    retry = data.get("retry")
+    if retry is not None and retry not in RETRIES:
+        problems.add("retry", "A retry is either resit or retake")
+    exceptional = validation.boolean(
+        data, "exceptional_circumstances", "Exceptional circumstances", problems
+    )
+    backdated = validation.boolean(data, "backdated", "Backdated", problems)
+    problems.raise_if_any()
+    return (
+        apprentice_id,
+        method_code,
+        assessor_id,
+        starts_at,
+        location,
+        retry,
+        exceptional,
+        (backdated),
+    )
+
+
+def _admin_only(actor: User, what: str) -> None:
+    if actor.role != "admin":
+        raise ServiceError("forbidden", f"Only an administrator may record {what}.", status=403)
+
+
+def book_assessment(data: dict, actor: User) -> Assessment:
+    """Book a method for an apprentice with an assessor, if every rule allows it."""
+    (
+        apprentice_id,
+        method_code,
+        assessor_id,
+        starts_at,
+        location,
+        retry,
+        exceptional,
+        backdated,
+    ) = _read_booking(data)
+    if exceptional:
+        _admin_only(actor, "exceptional circumstances")
+    if backdated:
+        _admin_only(actor, "an assessment already held")
+    apprentice = get_apprentice(apprentice_id, actor)
+    method = _method(apprentice, method_code)
+    assessor = _assessor(assessor_id)
+    if retry is not None:
+        # A retry follows a submitted fail of the method; results arrive with grading.
+        raise ServiceError(
+            "retry_not_allowed",
+            "A resit or retake can be booked only after a fail of this method was submitted.",
+            fields={"retry": "Only after a submitted fail of this method"},
+        )
+    ends_at = _check(apprentice, assessor, method, starts_at, backdated=backdated, retry=False)
+    attempt = 1 + db.session.scalar(
+        select(func.count())
+        .select_from(Assessment)
+        .where(
+            Assessment.apprentice_id == apprentice.id,
+            Assessment.method_id == method.id,
+            Assessment.status != "cancelled",
+        )
+    )
+    assessment = Assessment(
+        apprentice=apprentice,
+        method=method,
+        assessor=assessor,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        location=location,
+        status="booked",
+        attempt=attempt,
+        retry=None,
+        exceptional_circumstances=exceptional,
+        is_backdated=backdated,
+        sequence=0,
+        calendar_uid=f"assessment-{secrets.token_hex(12)}@epa",
+    )
+    db.session.add(assessment)
+    if apprentice.status == "gateway_passed":
+        apprentice.status = "in_epa"
+    db.session.flush()
+    record(
+        "assessment",
+        assessment.id,
+        "create",
+        after=public(assessment),
+        reason="Backdated: held before it was recorded" if backdated else None,
+    )
+    return assessment
+
+
+def reschedule_assessment(assessment: Assessment, data: dict, actor: User) -> Assessment:
+    """Move an assessment in time or to another assessor, or change its location."""
+    if assessment.status == "cancelled":
+        raise ServiceError(
+            "assessment_cancelled", "This assessment has been cancelled; book a new one."
+        )
+    problems = validation.Problems()
+    starts_at = assessment.starts_at
+    if "starts_at" in data:
+        starts_at = read_instant(data, "starts_at", "start time", problems)
+    assessor_id = assessment.assessor_id
+    if "assessor_id" in data:
+        assessor_id = validation.record_id(data, "assessor_id", "assessor", problems)
+    location = assessment.location
+    if "location" in data:
+        location = validation.text(
+            data,
+            "location",
+            "location",
+            problems,
+            required=False,
+            max_length=500,
+            one_line=False,
+        )
+    problems.raise_if_any()
+    before = public(assessment)
+    moved = starts_at != assessment.starts_at or assessor_id != assessment.assessor_id
+    if moved:
+        assessor = _assessor(assessor_id)
+        assessment.ends_at = _check(
+            assessment.apprentice,
+            assessor,
+            assessment.method,
+            starts_at,
+            backdated=False,
+            retry=assessment.retry is not None,
+            exclude_id=assessment.id,
+        )
+        assessment.starts_at = starts_at
+        assessment.assessor = assessor
+        assessment.assessor_id = assessor.id  # public() reads the column before any flush
+    assessment.location = location
+    old, new = changes(before, public(assessment))
+    if new:
+        assessment.sequence += 1
+        db.session.flush()
+        old, new = changes(before, public(assessment))
+        record("assessment", assessment.id, "update", before=old, after=new)
+    return assessment
+
+
+def cancel_assessment(assessment: Assessment, data: dict) -> Assessment:
+    """Cancel with a reason; the calendar event is withdrawn from the assessor's diary."""
+    if assessment.status == "cancelled":
+        raise ServiceError("already_cancelled", "This assessment is already cancelled.", status=409)
+    problems = validation.Problems()
+    reason = validation.reason(data, problems, what="cancelling")
+    problems.raise_if_any()
+    _cancel(assessment, reason)
+    return assessment
+
+
+def _cancel(assessment: Assessment, reason: str) -> None:
+    assessment.status = "cancelled"
+    assessment.cancel_reason = reason
+    assessment.cancelled_at = utcnow()
+    assessment.sequence += 1
+    db.session.flush()
+    record(
+        "assessment",
+        assessment.id,
+        "cancel",
+        before={"status": "booked"},
+        after={"status": "cancelled", "sequence": assessment.sequence},
+        reason=reason,
+    )
+
+
+def cancel_future_bookings(apprentice: Apprentice, reason: str) -> list[Assessment]:
+    """Cancel the apprentice's bookings that have not started (on withdrawal)."""
+    future = db.session.scalars(
+        select(Assessment).where(
+            Assessment.apprentice_id == apprentice.id,
+            Assessment.status == "booked",
+            Assessment.starts_at > utcnow(),
+        )
+    ).all()
+    for assessment in future:
+        _cancel(assessment, reason)
+    return list(future)
+
+
+def visible_assessments(user: User):
+    """A query of the assessments the user may see: assessors only their own."""
+    query = select(Assessment)
+    if user.role == "assessor":
+        query = query.where(Assessment.assessor_id == user.id)
+    return query
+
+
+def get_assessment(assessment_id: int, user: User) -> Assessment:
+    assessment = db.session.get(Assessment, assessment_id)
+    if assessment is None:
+        raise NotFound("assessment")
+    if user.role == "assessor" and assessment.assessor_id != user.id:
+        raise ServiceError(
+            "forbidden", "Assessors see only the assessments booked with them.", status=403
+        )
+    return assessment
+
+
+def search_assessments(user: User, args) -> object:
+    """Filter by assessor, apprentice, London dates (inclusive) and status, soonest first."""
+    problems = validation.Problems()
+    query = visible_assessments(user)
+    for field, column, label in (
+        ("assessor_id", Assessment.assessor_id, "assessor"),
+        ("apprentice_id", Assessment.apprentice_id, "apprentice"),
+    ):
+        if args.get(field):
+            value = validation.record_id(args, field, label, problems)
+            if value is not None:
+                query = query.where(column == value)
+    start = validation.a_date(args, "from", "from date", problems, required=False)
+    end = validation.a_date(args, "to", "to date", problems, required=False)
+    status = args.get("status")
+    if status and status not in ("booked", "cancelled"):
+        problems.add("status", "The status must be booked or cancelled")
+    problems.raise_if_any()
+    from epa.rules.local_time import LONDON
+
+    if start:
+        query = query.where(Assessment.starts_at >= _midnight(start, LONDON))
+    if end:
+        query = query.where(Assessment.starts_at < _midnight(end + timedelta(days=1), LONDON))
+    if status:
+        query = query.where(Assessment.status == status)
+    return query.order_by(Assessment.starts_at, Assessment.id)
+
+
+def _midnight(day, zone):
+    from datetime import datetime, time
+
+    return datetime.combine(day, time(0), zone)
