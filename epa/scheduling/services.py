@@ -137,8 +137,13 @@ def _method(apprentice: Apprentice, code):
     )
 
 
-def _check(apprentice, assessor, method, starts_at, *, backdated, retry, exclude_id=None):
-    """Every rule, in the contract's order: first the time, then (under locks) the diaries."""
+def _check(
+    apprentice, assessor, method, starts_at, *, backdated, retry, exclude_id=None, time=True
+):
+    """Every rule, in the contract's order: first the time, then (under locks) the diaries.
+
+    `time=False` skips the rules about the time itself, for a booking whose time stays put.
+    """
     ends_at = starts_at + timedelta(minutes=method.duration_minutes)
     request = BookingRequest(
         starts_at=starts_at,
@@ -153,7 +158,7 @@ def _check(apprentice, assessor, method, starts_at, *, backdated, retry, exclude
         retry=retry,
     )
     context = {"method": method, "apprentice": apprentice, "day": london_date(starts_at)}
-    code = time_refusal(request)
+    code = time_refusal(request) if time else None
     if code:
         raise refusal(code, **context)
     lock_diaries(apprentice.id, [assessor.id])
@@ -342,6 +347,8 @@ def reschedule_assessment(assessment: Assessment, data: dict, actor: User) -> As
             backdated=False,
             retry=assessment.retry is not None,
             exclude_id=assessment.id,
+            # A new assessor at the same time (say, for one who is ill) needs no fresh notice.
+            time=starts_at != assessment.starts_at,
         )
         assessment.starts_at = starts_at
         assessment.assessor = assessor

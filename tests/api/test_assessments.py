@@ -350,3 +350,16 @@ def test_withdrawing_an_apprentice_cancels_future_bookings(app, staff, booking_w
     body = staff.get(f"/api/v1/assessments/{created['id']}").get_json()
     assert body["status"] == "cancelled" and "Left the employer" in body["cancel_reason"]
     assert body["sequence"] == 1
+
+
+def test_a_new_assessor_at_the_same_time_needs_no_fresh_notice(staff, booking_world, monkeypatch):
+    from epa.scheduling import services
+
+    created = book(staff, booking_world).get_json()  # 10 December
+    monkeypatch.setattr(services, "_now", lambda: datetime(2026, 12, 8, 9, 0, tzinfo=UTC))
+    path = f"/api/v1/assessments/{created['id']}"
+    swapped = staff.patch(path, json={"assessor_id": booking_world["other_assessor"]})
+    assert swapped.status_code == 200, swapped.get_json()
+    assert_error(
+        staff.patch(path, json={"starts_at": "2026-12-11T10:00"}), 422, "insufficient_notice"
+    )
