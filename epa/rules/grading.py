@@ -1,0 +1,105 @@
+"""Grades follow from judgements and the plan, never from a free choice: the method grade from
+criteria met, the cap on retries, the overall grade from the grading table, and which resits
+and retakes may be booked."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from epa.rules.dates import add_months
+
+GRADES = ("fail", "pass", "distinction")
+
+
+@dataclass(frozen=True)
+class CriterionRule:
+    id: str
+    grade: str  # "pass" or "distinction"
+
+
+def method_grade(criteria: list[CriterionRule], judgements: dict[str, bool | None]) -> str | None:
+    """fail if any pass criterion is unmet; distinction if every criterion is met and there are
+    distinction criteria; otherwise pass. None while any criterion has no judgement."""
+    if any(judgements.get(c.id) is None for c in criteria):
+        return None
+    passes = [judgements[c.id] for c in criteria if c.grade == "pass"]
+    distinctions = [judgements[c.id] for c in criteria if c.grade == "distinction"]
+    if not all(passes):
+        return "fail"
+    if distinctions and all(distinctions):
+        return "distinction"
+    return "pass"
+
+
+def capped(grade: str, *, is_retry: bool, exceptional: bool, cap: str, order=GRADES) -> str:
+    """A resit or retake earns at most the plan's cap, unless exceptional circumstances apply."""
+    if is_retry and not exceptional and order.index(grade) > order.index(cap):
+        return cap
+    return grade
+
+
+def overall_grade(table: list[dict[str, str]], method_grades: dict[str, str | None]) -> str | None:
+    """The grading table's overall grade for these method grades; None while any is missing."""
+    if any(g is None for g in method_grades.values()):
+        return None
+    for row in table:
+        if all(row.get(code) == grade for code, grade in method_grades.items()):
+            return row["overall"]
+    return None
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """A sitting of one method, cancelled ones left out by the caller."""
+
+    ends_at_date: date
+    #: None while the result is a draft or missing
+    submitted_grade: str | None
+    submitted_on: date | None
+    #: the instant it ended, for "a retry may not start before the failed attempt ended"
+    ends_at: object = None
+
+
+@dataclass(frozen=True)
+class RetryTerms:
+    resit_within_months: int
+    retake_within_months: int
+
+
+def booking_refusal(
+    latest: Attempt | None, retry: str | None, starts_on: date, starts_at, terms: RetryTerms
+) -> str | None:
+    """Whether this method may be booked now, given its latest attempt; a contract code if not.
+
+    Without `retry`: refused when an attempt is booked or passed (method_already_booked) or
+    failed (retry_required). With `retry`: the latest attempt must be a submitted fail that has
+    ended, and the new sitting must fall inside the resit or retake window, counted from the
+    day the fail was submitted.
+    """
+    failed = latest is not None and latest.submitted_grade == "fail"
+    if retry is None:
+        if failed:
+            return "retry_required"
+        if latest is not None:
+            return "method_already_booked"
+        return None
+    if not failed:
+        return "retry_not_allowed"
+    if latest.ends_at is not None and starts_at < latest.ends_at:
+        return "retry_not_allowed"
+    months = terms.resit_within_months if retry == "resit" else terms.retake_within_months
+    if starts_on > add_months(latest.submitted_on, months):
+        return "retry_window_passed"
+    return None
+
+
+def outcome_status(
+    methods: list[str],
+    latest_submitted: dict[str, str | None],
+    ungraded_booked: bool,
+    confirmed: bool,
+) -> str:
+    """incomplete while any method lacks a submitted grade or a booked attempt is ungraded;
+    provisional when complete; confirmed after sign-off."""
+    if ungraded_booked or any(latest_submitted.get(m) is None for m in methods):
+        return "incomplete"
+    return "confirmed" if confirmed else "provisional"
