@@ -4,6 +4,7 @@ from epa.apprentices.models import Apprentice
 from epa.audit.models import AuditEvent
 from epa.auth.models import ApiToken, SignInFailure, User
 from epa.gateway.models import GatewayAttempt
+from epa.grading.models import Outcome, Result
 from epa.mail.models import OutboxMessage
 from epa.organisations.models import Employer, Provider
 from epa.scheduling.models import Assessment, AssessorConflict, Unavailability
@@ -30,8 +31,10 @@ __all__ = [
     "GatewayAttempt",
     "GradingRow",
     "Ksb",
+    "Outcome",
     "OutboxMessage",
     "Provider",
+    "Result",
     "SignInFailure",
     "Standard",
     "StandardVersion",

@@ -298,6 +298,31 @@ SCHEMAS = {
         ["id", "assessor_id", "starts_at", "ends_at", "reason"],
         {"id": INT, "assessor_id": INT, "starts_at": INSTANT, "ends_at": INSTANT, "reason": STR},
     ),
+    "Result": _obj(
+        ["method_grade", "submitted"],
+        {
+            "assessment_id": INT,
+            "criteria": {"type": "object", "additionalProperties": {"type": "boolean"}},
+            "comments": {"type": ["string", "null"]},
+            "method_grade": {
+                "type": ["string", "null"],
+                "enum": ["fail", "pass", "distinction", None],
+            },
+            "submitted": BOOL,
+            "submitted_at": {"type": ["string", "null"], "format": "date-time"},
+        },
+    ),
+    "Outcome": _obj(
+        ["methods", "overall_grade", "status", "achievement_date", "confirmed_by"],
+        {
+            "methods": {"type": "object"},
+            "overall_grade": {"type": ["string", "null"]},
+            "status": {"type": "string", "enum": ["incomplete", "provisional", "confirmed"]},
+            "achievement_date": NULLABLE_DATE,
+            "epa_date": NULLABLE_DATE,
+            "confirmed_by": {"type": ["object", "null"]},
+        },
+    ),
     "User": _obj(
         ["id", "email", "name", "role"], {"id": INT, "email": STR, "name": STR, "role": ROLE}
     ),
@@ -317,6 +342,8 @@ BOOKING_REFUSALS = [
     "outside_working_hours",
     "invalid_local_time",
     "retry_not_allowed",
+    "retry_window_passed",
+    "retry_required",
     "validation_failed",
 ]
 BOOKING_CONFLICTS = [
@@ -830,6 +857,102 @@ PATHS = {
             },
             params=[_id_param("user_id")],
             tag="Assessors",
+        )
+    },
+    "/api/v1/assessments/{assessment_id}/result": {
+        "get": _op(
+            "The result so far",
+            ALL,
+            {"200": {"description": "The result", **_json(_ref("Result"))}, **NOT_FOUND},
+            params=[_id_param("assessment_id")],
+            tag="Grading",
+        ),
+        "put": _op(
+            "Save a draft result: judgements merged, null clears one (the booked assessor)",
+            ["assessor"],
+            {
+                "200": {"description": "The draft", **_json(_ref("Result"))},
+                **BAD_BODY,
+                **NOT_FOUND,
+                "409": _error("Submitted results are locked", ["result_locked"]),
+                "422": _error(
+                    "Not now, or not valid",
+                    [
+                        "unknown_criterion",
+                        "assessment_not_held",
+                        "assessment_cancelled",
+                        "validation_failed",
+                    ],
+                ),
+            },
+            params=[_id_param("assessment_id")],
+            body=_obj(
+                [],
+                {
+                    "criteria": {
+                        "type": "object",
+                        "additionalProperties": {"type": ["boolean", "null"]},
+                    },
+                    "comments": {"type": ["string", "null"]},
+                },
+            ),
+            tag="Grading",
+        ),
+    },
+    "/api/v1/assessments/{assessment_id}/result/submit": {
+        "post": _op(
+            "Submit the result: every criterion judged; it is then locked",
+            ["assessor"],
+            {
+                "200": {"description": "The submitted result", **_json(_ref("Result"))},
+                **NOT_FOUND,
+                "409": _error("Already submitted", ["result_locked"]),
+                "422": _error(
+                    "Not complete, or not now",
+                    ["criteria_incomplete", "assessment_not_held", "assessment_cancelled"],
+                ),
+            },
+            params=[_id_param("assessment_id")],
+            tag="Grading",
+        )
+    },
+    "/api/v1/assessments/{assessment_id}/result/reopen": {
+        "post": _op(
+            "Reopen a submitted result, with a reason; the outcome is un-confirmed",
+            ["admin"],
+            {
+                "200": {"description": "The reopened result", **_json(_ref("Result"))},
+                **BAD_BODY,
+                **NOT_FOUND,
+                "409": _error("Not submitted", ["result_not_submitted"]),
+                "422": _error("The reason is missing", ["validation_failed"]),
+            },
+            params=[_id_param("assessment_id")],
+            body=_obj(["reason"], {"reason": REASON}),
+            tag="Grading",
+        )
+    },
+    "/api/v1/apprentices/{apprentice_id}/outcome": {
+        "get": _op(
+            "Each method's latest submitted grade, the overall grade and the sign-off",
+            ALL,
+            {"200": {"description": "The outcome", **_json(_ref("Outcome"))}, **NOT_FOUND},
+            params=[_id_param("apprentice_id")],
+            tag="Grading",
+        )
+    },
+    "/api/v1/apprentices/{apprentice_id}/outcome/confirm": {
+        "post": _op(
+            "Quality-assurance sign-off of a provisional outcome",
+            OFFICE,
+            {
+                "200": {"description": "The confirmed outcome", **_json(_ref("Outcome"))},
+                **NOT_FOUND,
+                "409": _error("Already confirmed", ["already_confirmed"]),
+                "422": _error("Not complete", ["outcome_incomplete"]),
+            },
+            params=[_id_param("apprentice_id")],
+            tag="Grading",
         )
     },
     "/api/v1/openapi.json": {

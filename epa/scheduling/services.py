@@ -4,7 +4,7 @@ import secrets
 from dataclasses import replace
 from datetime import timedelta
 
-from sqlalchemy import func, or_, select, text
+from sqlalchemy import and_, func, or_, select, text
 
 from epa import validation
 from epa.apprentices.models import Apprentice
@@ -13,6 +13,7 @@ from epa.audit.services import changes, record
 from epa.auth.models import User
 from epa.errors import NotFound, ServiceError
 from epa.extensions import db
+from epa.rules.grading import Attempt, RetryTerms, booking_refusal
 from epa.rules.local_time import london_date
 from epa.rules.scheduling import BookingRequest, Diary, Interval, diary_refusal, time_refusal
 from epa.scheduling.instants import london_iso, read_instant
@@ -92,8 +93,17 @@ def _diary(apprentice, assessor, method, starts_at, ends_at, exclude_id=None) ->
             ),
         )
     )
-    same_method = _booked(others).where(
-        Assessment.apprentice_id == apprentice.id, Assessment.method_id == method.id
+    from epa.grading.models import Result
+
+    # A sitting of the method blocks another unless its result was a submitted fail.
+    same_method = (
+        _booked(others)
+        .outerjoin(Result, Result.assessment_id == Assessment.id)
+        .where(
+            Assessment.apprentice_id == apprentice.id,
+            Assessment.method_id == method.id,
+            ~and_(Result.is_submitted.is_(True), Result.method_grade == "fail"),
+        )
     )
     return Diary(
         assessor_bookings=_intervals(
@@ -135,6 +145,69 @@ def _method(apprentice: Apprentice, code):
         f"The apprentice's plan has no method {code!r}; choose one of: {codes}.",
         fields={"method": f"Choose one of: {codes}"},
     )
+
+
+def _latest_attempt(apprentice, method):
+    """The latest sitting of a method that was not cancelled, with its submitted result."""
+    from epa.grading.models import Result
+
+    row = db.session.execute(
+        select(Assessment, Result)
+        .outerjoin(Result, Result.assessment_id == Assessment.id)
+        .where(
+            Assessment.apprentice_id == apprentice.id,
+            Assessment.method_id == method.id,
+            Assessment.status != "cancelled",
+        )
+        .order_by(Assessment.starts_at.desc(), Assessment.id.desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        return None
+    assessment, result = row
+    submitted = result is not None and result.is_submitted
+    return Attempt(
+        ends_at_date=london_date(assessment.ends_at),
+        submitted_grade=result.method_grade if submitted else None,
+        submitted_on=result.submitted_on if submitted else None,
+        ends_at=assessment.ends_at,
+    )
+
+
+def _refuse_by_earlier_attempts(apprentice, method, retry, starts_at) -> None:
+    """Retries follow a submitted fail, inside their window; a failed method needs one."""
+    version = apprentice.version
+    code = booking_refusal(
+        _latest_attempt(apprentice, method),
+        retry,
+        london_date(starts_at),
+        starts_at,
+        RetryTerms(version.resit_within_months, version.retake_within_months),
+    )
+    if code in RETRY_CODES:
+        raise RETRY_CODES[code](version)
+    # method_already_booked is a clash with the diary: checked again under the locks.
+
+
+RETRY_CODES = {
+    "retry_required": lambda v: ServiceError(
+        "retry_required",
+        "This method was failed: book it as a resit (no further learning) or a retake.",
+        fields={"retry": "Choose resit or retake"},
+    ),
+    "retry_not_allowed": lambda v: ServiceError(
+        "retry_not_allowed",
+        "A resit or retake can be booked only after a submitted fail of this method, and "
+        "not before that sitting ended.",
+        fields={"retry": "Only after a submitted fail of this method"},
+    ),
+    "retry_window_passed": lambda v: ServiceError(
+        "retry_window_passed",
+        f"Too late: a resit must be held within {v.resit_within_months} months and a retake "
+        f"within {v.retake_within_months} months of the day the fail was submitted.",
+        fields={"starts_at": "After the retry window closed"},
+    ),
+}
 
 
 def _check(
@@ -264,14 +337,10 @@ def book_assessment(data: dict, actor: User) -> Assessment:
     apprentice = get_apprentice(apprentice_id, actor)
     method = _method(apprentice, method_code)
     assessor = _assessor(assessor_id)
-    if retry is not None:
-        # A retry follows a submitted fail of the method; results arrive with grading.
-        raise ServiceError(
-            "retry_not_allowed",
-            "A resit or retake can be booked only after a fail of this method was submitted.",
-            fields={"retry": "Only after a submitted fail of this method"},
-        )
-    ends_at = _check(apprentice, assessor, method, starts_at, backdated=backdated, retry=False)
+    _refuse_by_earlier_attempts(apprentice, method, retry, starts_at)
+    ends_at = _check(
+        apprentice, assessor, method, starts_at, backdated=backdated, retry=retry is not None
+    )
     attempt = 1 + db.session.scalar(
         select(func.count())
         .select_from(Assessment)
@@ -290,7 +359,7 @@ def book_assessment(data: dict, actor: User) -> Assessment:
         location=location,
         status="booked",
         attempt=attempt,
-        retry=None,
+        retry=retry,
         exceptional_circumstances=exceptional,
         is_backdated=backdated,
         sequence=0,
@@ -299,6 +368,10 @@ def book_assessment(data: dict, actor: User) -> Assessment:
     db.session.add(assessment)
     if apprentice.status == "gateway_passed":
         apprentice.status = "in_epa"
+    if retry is not None:
+        from epa.grading.services import unconfirm
+
+        unconfirm(apprentice, reason=f"A {retry} of the {method.name.lower()} was booked")
     db.session.flush()
     record(
         "assessment",

@@ -1,0 +1,1 @@
+"""Results of assessments, the overall outcome, and its quality-assurance sign-off."""

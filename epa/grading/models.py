@@ -1,0 +1,64 @@
+"""An assessor's result for one assessment, and an apprentice's signed-off outcome."""
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
+
+from epa.apprentices.models import Apprentice
+from epa.auth.models import User
+from epa.extensions import db
+from epa.scheduling.models import Assessment
+from epa.types import UTCDateTime, utcnow
+
+_GRADE = "IN ('fail', 'pass', 'distinction')"
+
+
+class Result(db.Model):
+    __tablename__ = "results"
+    __table_args__ = (
+        CheckConstraint(f"method_grade IS NULL OR method_grade {_GRADE}", name="grade_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id"), unique=True)
+    #: {"<criterion id>": true | false}: met or not met, criterion by criterion
+    judgements: Mapped[dict] = mapped_column(JSON, default=dict)
+    comments: Mapped[str | None] = mapped_column(Text)
+    #: set on submission: the grade the judgements give, capped for a retry
+    method_grade: Mapped[str | None] = mapped_column(String(20))
+    is_submitted: Mapped[bool] = mapped_column(default=False)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: the London date of submission; resit and retake windows count from it
+    submitted_on: Mapped[date | None]
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    assessment: Mapped[Assessment] = relationship(backref=backref("result", uselist=False))
+
+
+class Outcome(db.Model):
+    """The quality-assurance sign-off of an apprentice's overall grade."""
+
+    __tablename__ = "outcomes"
+    __table_args__ = (
+        CheckConstraint(
+            "overall_grade IS NULL OR overall_grade IN ('fail', 'pass', 'merit', 'distinction')",
+            name="overall_grade_known",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    apprentice_id: Mapped[int] = mapped_column(ForeignKey("apprentices.id"), unique=True)
+    #: as confirmed; null while not confirmed
+    overall_grade: Mapped[str | None] = mapped_column(String(20))
+    #: the London date of the last assessment
+    epa_date: Mapped[date | None]
+    #: the same date, for a pass or better
+    achievement_date: Mapped[date | None]
+    confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    apprentice: Mapped[Apprentice] = relationship()
+    confirmed_by: Mapped[User | None] = relationship()

@@ -1,0 +1,309 @@
+"""Recording results criterion by criterion, the outcome that follows, and its sign-off."""
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from epa import validation
+from epa.apprentices.models import Apprentice
+from epa.audit.services import record
+from epa.auth.models import User
+from epa.errors import ServiceError
+from epa.extensions import db
+from epa.grading.models import Outcome, Result
+from epa.rules.grading import CriterionRule, capped, method_grade, outcome_status, overall_grade
+from epa.rules.local_time import london_date
+from epa.scheduling import services as scheduling
+from epa.scheduling.models import Assessment
+from epa.types import utcnow
+
+PASSING = ("pass", "merit", "distinction")
+
+
+def _rules(assessment: Assessment) -> list[CriterionRule]:
+    return [CriterionRule(c.code, c.grade) for c in assessment.method.criteria]
+
+
+def grade_of(assessment: Assessment, judgements: dict) -> str | None:
+    """The method grade the judgements give, capped when this sitting is a resit or retake."""
+    grade = method_grade(_rules(assessment), judgements)
+    if grade is None:
+        return None
+    version = assessment.apprentice.version
+    return capped(
+        grade,
+        is_retry=assessment.retry is not None,
+        exceptional=assessment.exceptional_circumstances,
+        cap=version.retry_grade_cap,
+        order=tuple(version.method_grades),
+    )
+
+
+def result_public(assessment: Assessment) -> dict:
+    result = assessment.result
+    judgements = dict(result.judgements) if result else {}
+    submitted = bool(result and result.is_submitted)
+    return {
+        "assessment_id": assessment.id,
+        "criteria": judgements,
+        "comments": result.comments if result else None,
+        "method_grade": result.method_grade if submitted else grade_of(assessment, judgements),
+        "submitted": submitted,
+        "submitted_at": result.submitted_at.isoformat() if submitted else None,
+    }
+
+
+def _may_grade(assessment: Assessment, actor: User) -> Result | None:
+    """Only the assessor booked for it, only once it has started, never once submitted."""
+    if actor.role != "assessor" or actor.id != assessment.assessor_id:
+        raise ServiceError(
+            "forbidden",
+            "Only the assessor booked for this assessment records its result.",
+            status=403,
+        )
+    if assessment.status == "cancelled":
+        raise ServiceError("assessment_cancelled", "This assessment was cancelled.")
+    if scheduling._now() < assessment.starts_at:
+        raise ServiceError(
+            "assessment_not_held",
+            "The assessment has not started yet; record the result once it has been held.",
+        )
+    result = assessment.result
+    if result is not None and result.is_submitted:
+        raise ServiceError(
+            "result_locked",
+            "The result has been submitted and is locked; an administrator can reopen it.",
+            status=409,
+        )
+    return result
+
+
+def save_draft(assessment: Assessment, data: dict, actor: User) -> Result:
+    """Merge the judgements sent into the draft (null clears one) and keep the comments."""
+    result = _may_grade(assessment, actor)
+    problems = validation.Problems()
+    sent = data.get("criteria", {})
+    if not isinstance(sent, dict):
+        problems.add("criteria", "Send criteria as an object of criterion ids to true or false")
+        sent = {}
+    known = {c.code for c in assessment.method.criteria}
+    for criterion_id, met in sent.items():
+        if criterion_id not in known:
+            problems.add(
+                f"criteria.{criterion_id}",
+                f"{criterion_id} is not a criterion of this method",
+                "unknown_criterion",
+            )
+        elif met is not None and not isinstance(met, bool):
+            problems.add(f"criteria.{criterion_id}", "Met must be true, false or null")
+    comments = (
+        validation.text(
+            data,
+            "comments",
+            "comments",
+            problems,
+            required=False,
+            max_length=20_000,
+            one_line=False,
+        )
+        if "comments" in data
+        else (result.comments if result else None)
+    )
+    problems.raise_if_any()
+    if result is None:
+        result = Result(assessment=assessment, judgements={})
+        db.session.add(result)
+    before = {"criteria": dict(result.judgements), "comments": result.comments}
+    judgements = dict(result.judgements)
+    for criterion_id, met in sent.items():
+        if met is None:
+            judgements.pop(criterion_id, None)
+        else:
+            judgements[criterion_id] = met
+    result.judgements = judgements
+    result.comments = comments
+    result.updated_by_id = actor.id
+    db.session.flush()
+    record(
+        "result",
+        result.id,
+        "update",
+        before=before,
+        after={"criteria": judgements, "comments": comments},
+    )
+    return result
+
+
+def submit_result(assessment: Assessment, actor: User) -> Result:
+    """Lock the result once every criterion has a judgement; the grade follows from the plan."""
+    result = _may_grade(assessment, actor)
+    judgements = dict(result.judgements) if result else {}
+    missing = [c.code for c in assessment.method.criteria if judgements.get(c.code) is None]
+    if missing:
+        raise ServiceError(
+            "criteria_incomplete",
+            f"Judge every criterion before submitting; still to judge: {', '.join(missing)}.",
+            fields={f"criteria.{code}": "Choose met or not met" for code in missing},
+        )
+    now = utcnow()
+    result.method_grade = grade_of(assessment, judgements)
+    result.is_submitted = True
+    result.submitted_at = now
+    result.submitted_on = london_date(now)
+    result.submitted_by_id = actor.id
+    db.session.flush()
+    record("result", result.id, "submit", after={"method_grade": result.method_grade})
+    return result
+
+
+def reopen_result(assessment: Assessment, data: dict, actor: User) -> Result:
+    """Unlock a submitted result (administrators, with a reason); the outcome is un-confirmed."""
+    if actor.role != "admin":
+        raise ServiceError("forbidden", "Only an administrator can reopen a result.", status=403)
+    problems = validation.Problems()
+    reason = validation.reason(data, problems, what="reopening")
+    problems.raise_if_any()
+    result = assessment.result
+    if result is None or not result.is_submitted:
+        raise ServiceError(
+            "result_not_submitted",
+            "This result has not been submitted; it is open already.",
+            status=409,
+        )
+    before = {"method_grade": result.method_grade, "submitted": True}
+    result.is_submitted = False
+    result.method_grade = None
+    result.submitted_at = result.submitted_on = result.submitted_by_id = None
+    db.session.flush()
+    record("result", result.id, "reopen", before=before, after={"submitted": False}, reason=reason)
+    unconfirm(assessment.apprentice, reason=f"A result was reopened: {reason}")
+    return result
+
+
+def unconfirm(apprentice: Apprentice, *, reason: str) -> None:
+    """Take back a sign-off that no longer stands (a reopened result, a new attempt)."""
+    outcome = db.session.scalar(select(Outcome).where(Outcome.apprentice_id == apprentice.id))
+    if outcome is None or outcome.confirmed_at is None:
+        return
+    before = {"overall_grade": outcome.overall_grade, "confirmed": True}
+    outcome.overall_grade = outcome.epa_date = outcome.achievement_date = None
+    outcome.confirmed_at = outcome.confirmed_by_id = None
+    if apprentice.status == "completed":
+        apprentice.status = "in_epa"
+    db.session.flush()
+    record(
+        "outcome", outcome.id, "unconfirm", before=before, after={"confirmed": False}, reason=reason
+    )
+
+
+def _attempts(apprentice: Apprentice) -> list[Assessment]:
+    return list(
+        db.session.scalars(
+            select(Assessment)
+            .where(Assessment.apprentice_id == apprentice.id, Assessment.status != "cancelled")
+            .options(selectinload(Assessment.method))
+            .order_by(Assessment.starts_at, Assessment.id)
+        )
+    )
+
+
+def summarise(apprentice: Apprentice) -> dict:
+    """Each method's latest submitted grade, the overall grade and the outcome's status."""
+    attempts = _attempts(apprentice)
+    results = (
+        {
+            r.assessment_id: r
+            for r in db.session.scalars(
+                select(Result).where(Result.assessment_id.in_([a.id for a in attempts]))
+            )
+        }
+        if attempts
+        else {}
+    )
+    version = apprentice.version
+    codes = [m.code for m in version.methods]
+    latest: dict[str, dict] = {}
+    ungraded = False
+    last_held = None
+    for attempt in attempts:
+        result = results.get(attempt.id)
+        if result is not None and result.is_submitted:
+            latest[attempt.method.code] = {
+                "grade": result.method_grade,
+                "attempt": attempt.attempt,
+                "retry": attempt.retry,
+            }
+            last_held = attempt
+        else:
+            ungraded = True
+    grades = {code: latest.get(code, {}).get("grade") for code in codes}
+    table = [{**row.method_grades, "overall": row.overall} for row in version.grading_rows]
+    outcome = db.session.scalar(select(Outcome).where(Outcome.apprentice_id == apprentice.id))
+    confirmed = outcome is not None and outcome.confirmed_at is not None
+    status = outcome_status(codes, grades, ungraded, confirmed)
+    return {
+        "methods": {code: latest.get(code) for code in codes},
+        "overall_grade": outcome.overall_grade
+        if status == "confirmed"
+        else overall_grade(table, grades),
+        "status": status,
+        "achievement_date": _iso(outcome.achievement_date) if confirmed else None,
+        "epa_date": _iso(outcome.epa_date) if confirmed else None,
+        "confirmed_by": (
+            {"id": outcome.confirmed_by.id, "name": outcome.confirmed_by.name}
+            if confirmed and outcome.confirmed_by
+            else None
+        ),
+        "_last_held": last_held,
+    }
+
+
+def outcome_public(apprentice: Apprentice) -> dict:
+    summary = summarise(apprentice)
+    summary.pop("_last_held")
+    return summary
+
+
+def _iso(day):
+    return day.isoformat() if day else None
+
+
+def confirm_outcome(apprentice: Apprentice, actor: User) -> dict:
+    """Quality-assurance sign-off by someone other than the assessors."""
+    if actor.role not in ("admin", "staff"):
+        raise ServiceError("forbidden", "Assessors cannot sign outcomes off.", status=403)
+    # Serialise with other sign-offs and with new bookings for this apprentice.
+    scheduling.lock_diaries(apprentice.id, [])
+    summary = summarise(apprentice)
+    if summary["status"] == "confirmed":
+        raise ServiceError("already_confirmed", "This outcome is already confirmed.", status=409)
+    if summary["status"] != "provisional":
+        raise ServiceError(
+            "outcome_incomplete",
+            "Every method needs a submitted result, and no booked assessment may be ungraded, "
+            "before the outcome can be confirmed.",
+        )
+    outcome = db.session.scalar(select(Outcome).where(Outcome.apprentice_id == apprentice.id))
+    if outcome is None:
+        outcome = Outcome(apprentice_id=apprentice.id)
+        db.session.add(outcome)
+    epa_date = london_date(summary["_last_held"].starts_at)
+    grade = summary["overall_grade"]
+    outcome.overall_grade = grade
+    outcome.epa_date = epa_date
+    outcome.achievement_date = epa_date if grade in PASSING else None
+    outcome.confirmed_by_id = actor.id
+    outcome.confirmed_at = utcnow()
+    if grade in PASSING:
+        apprentice.status = "completed"
+    db.session.flush()
+    record(
+        "outcome",
+        outcome.id,
+        "confirm",
+        after={
+            "overall_grade": grade,
+            "epa_date": epa_date,
+            "achievement_date": outcome.achievement_date,
+        },
+    )
+    return outcome_public(apprentice)

@@ -1,0 +1,239 @@
+"""Results, outcomes, sign-off and retries through the API."""
+
+from datetime import UTC, datetime
+
+import pytest
+
+from epa.scheduling import services as scheduling
+from tests.api.test_assessments import ApiAs, book
+from tests.api.test_conventions import assert_error
+from tests.conftest import fixture_data
+
+PLAN = {m["code"]: m for m in fixture_data()["versions"][1]["plan"]["methods"]}
+
+
+def all_met(method, **overrides):
+    judgements = {c["id"]: True for c in PLAN[method]["criteria"]}
+    judgements.update(overrides)
+    return judgements
+
+
+def only_pass(method):
+    return {c["id"]: c["grade"] == "pass" for c in PLAN[method]["criteria"]}
+
+
+@pytest.fixture
+def world(app, api, booking_world, make_token, monkeypatch):
+    staff = api("staff")
+    discussion = book(staff, booking_world).get_json()  # Thu 10 Dec 2026 10:00-11:00
+    project = book(
+        staff,
+        booking_world,
+        method="project",
+        starts_at="2027-02-01T10:00",
+        assessor_id=booking_world["other_assessor"],
+    ).get_json()
+
+    def at(when):
+        monkeypatch.setattr(scheduling, "_now", lambda: when)
+
+    return {
+        **booking_world,
+        "staff": staff,
+        "admin": api("admin"),
+        "grace": ApiAs(app, make_token(user_id=booking_world["assessor"])),
+        "dan": ApiAs(app, make_token(user_id=booking_world["other_assessor"])),
+        "discussion": discussion["id"],
+        "project": project["id"],
+        "at": at,
+    }
+
+
+def put(client, assessment_id, criteria, **extra):
+    return client.client.put(
+        f"/api/v1/assessments/{assessment_id}/result",
+        json={"criteria": criteria, **extra},
+        headers=client.headers,
+    )
+
+
+def submit(client, assessment_id):
+    return client.post(f"/api/v1/assessments/{assessment_id}/result/submit")
+
+
+def grade(world, method, criteria, when):
+    world["at"](when)
+    who = world["grace"] if method == "discussion" else world["dan"]
+    assessment_id = world[method]
+    assert put(who, assessment_id, criteria).status_code == 200
+    response = submit(who, assessment_id)
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()
+
+
+AFTER_DISCUSSION = datetime(2026, 12, 10, 11, 30, tzinfo=UTC)
+AFTER_PROJECT = datetime(2027, 2, 1, 14, 0, tzinfo=UTC)
+
+
+def test_only_the_booked_assessor_grades_and_only_once_it_has_started(world):
+    assessment_id = world["discussion"]
+    world["at"](datetime(2026, 12, 10, 9, 59, tzinfo=UTC))
+    assert_error(put(world["grace"], assessment_id, {"P1": True}), 422, "assessment_not_held")
+    world["at"](datetime(2026, 12, 10, 10, 0, tzinfo=UTC))
+    assert put(world["grace"], assessment_id, {"P1": True}).status_code == 200
+    assert_error(put(world["dan"], assessment_id, {"P1": True}), 403, "forbidden")
+    for role in ("staff", "admin"):
+        response = world[role].put(
+            f"/api/v1/assessments/{assessment_id}/result", json={"criteria": {}}
+        )
+        assert_error(response, 403, "forbidden")
+
+
+def test_drafts_merge_and_the_grade_follows_once_every_criterion_is_judged(world):
+    world["at"](AFTER_DISCUSSION)
+    assessment_id = world["discussion"]
+    body = put(world["grace"], assessment_id, {"P1": True, "P2": False}).get_json()
+    assert body["method_grade"] is None and body["submitted"] is False
+    body = put(world["grace"], assessment_id, {"P2": None}).get_json()  # null clears
+    assert body["criteria"] == {"P1": True}
+    body = put(world["grace"], assessment_id, all_met("discussion"), comments="Strong").get_json()
+    assert body["method_grade"] == "distinction" and body["comments"] == "Strong"
+    body = put(world["grace"], assessment_id, {"D1": False}).get_json()
+    assert body["method_grade"] == "pass"
+    body = put(world["grace"], assessment_id, {"P3": False}).get_json()
+    assert body["method_grade"] == "fail"
+
+
+def test_unknown_criteria_and_bad_values_are_refused(world):
+    world["at"](AFTER_DISCUSSION)
+    error = assert_error(
+        put(world["grace"], world["discussion"], {"Z9": True}), 422, "unknown_criterion"
+    )
+    assert "criteria.Z9" in error["fields"]
+    assert_error(put(world["grace"], world["discussion"], {"P1": "yes"}), 422, "validation_failed")
+
+
+def test_submit_needs_every_criterion_then_locks(world):
+    world["at"](AFTER_DISCUSSION)
+    assessment_id = world["discussion"]
+    put(world["grace"], assessment_id, {"P1": True})
+    error = assert_error(submit(world["grace"], assessment_id), 422, "criteria_incomplete")
+    assert "criteria.P2" in error["fields"]
+    put(world["grace"], assessment_id, only_pass("discussion"))
+    body = submit(world["grace"], assessment_id).get_json()
+    assert body["submitted"] is True and body["method_grade"] == "pass"
+    assert body["submitted_at"]
+    assert_error(put(world["grace"], assessment_id, {"P1": False}), 409, "result_locked")
+    assert_error(submit(world["grace"], assessment_id), 409, "result_locked")
+
+
+def test_a_cancelled_assessment_is_not_graded(world):
+    world["staff"].post(f"/api/v1/assessments/{world['discussion']}/cancel", json={"reason": "x"})
+    world["at"](AFTER_DISCUSSION)
+    assert_error(
+        put(world["grace"], world["discussion"], {"P1": True}), 422, "assessment_cancelled"
+    )
+
+
+def outcome(world):
+    return world["staff"].get(f"/api/v1/apprentices/{world['apprentice']}/outcome").get_json()
+
+
+def confirm(world, who="staff"):
+    return world[who].post(f"/api/v1/apprentices/{world['apprentice']}/outcome/confirm")
+
+
+def test_the_outcome_from_incomplete_to_confirmed_merit(world):
+    assert outcome(world)["status"] == "incomplete"
+    assert_error(confirm(world), 422, "outcome_incomplete")
+    grade(world, "discussion", all_met("discussion"), AFTER_DISCUSSION)
+    body = outcome(world)
+    assert body["status"] == "incomplete" and body["overall_grade"] is None
+    assert body["methods"]["discussion"] == {"grade": "distinction", "attempt": 1, "retry": None}
+    grade(world, "project", only_pass("project"), AFTER_PROJECT)
+    body = outcome(world)
+    assert (body["status"], body["overall_grade"]) == ("provisional", "merit")
+    confirmed = confirm(world).get_json()
+    assert confirmed["status"] == "confirmed" and confirmed["overall_grade"] == "merit"
+    assert confirmed["achievement_date"] == "2027-02-01"  # the last assessment's date
+    assert confirmed["confirmed_by"]["name"]
+    apprentice = world["staff"].get(f"/api/v1/apprentices/{world['apprentice']}").get_json()
+    assert apprentice["status"] == "completed"
+    assert_error(confirm(world), 409, "already_confirmed")
+    assert_error(
+        world["grace"].post(f"/api/v1/apprentices/{world['apprentice']}/outcome/confirm"),
+        403,
+        "forbidden",
+    )
+
+
+def test_a_confirmed_fail_leaves_the_apprentice_in_epa_and_a_resit_is_capped(world):
+    grade(world, "discussion", all_met("discussion", P1=False), AFTER_DISCUSSION)  # fail
+    grade(world, "project", all_met("project"), AFTER_PROJECT)  # distinction
+    body = confirm(world).get_json()
+    assert body["overall_grade"] == "fail" and body["achievement_date"] is None
+    apprentice = world["staff"].get(f"/api/v1/apprentices/{world['apprentice']}").get_json()
+    assert apprentice["status"] == "in_epa"
+    # rebooking the failed method needs retry; a resit within 2 months of the fail's submission
+    world["at"](datetime(2027, 2, 1, 15, 0, tzinfo=UTC))
+    assert_error(book(world["staff"], world, starts_at="2027-02-22T10:00"), 422, "retry_required")
+    assert_error(
+        book(world["staff"], world, starts_at="2027-02-22T10:00", retry="resit"),
+        422,
+        "retry_window_passed",
+    )  # fail submitted 10 Dec: resit by 10 Feb
+    resit = book(world["staff"], world, starts_at="2027-02-22T10:00", retry="retake")
+    assert resit.status_code == 201, resit.get_json()
+    assert resit.get_json()["attempt"] == 2 and resit.get_json()["retry"] == "retake"
+    assert outcome(world)["status"] == "incomplete"  # a new attempt reopens the outcome
+    world["at"](datetime(2027, 2, 22, 12, 0, tzinfo=UTC))
+    retake_id = resit.get_json()["id"]
+    put(world["grace"], retake_id, all_met("discussion"))
+    assert submit(world["grace"], retake_id).get_json()["method_grade"] == "pass"  # capped
+    body = outcome(world)
+    assert body["methods"]["discussion"] == {"grade": "pass", "attempt": 2, "retry": "retake"}
+    assert body["overall_grade"] == "merit"
+
+
+def test_exceptional_circumstances_lift_the_cap(world):
+    grade(world, "discussion", all_met("discussion", P1=False), AFTER_DISCUSSION)
+    world["at"](datetime(2026, 12, 11, 9, 0, tzinfo=UTC))
+    body = book(
+        world["admin"],
+        world,
+        starts_at="2027-01-11T10:00",
+        retry="resit",
+        exceptional_circumstances=True,
+    ).get_json()
+    world["at"](datetime(2027, 1, 11, 12, 0, tzinfo=UTC))
+    put(world["grace"], body["id"], all_met("discussion"))
+    assert submit(world["grace"], body["id"]).get_json()["method_grade"] == "distinction"
+
+
+def test_a_retry_is_refused_before_a_fail_and_a_pass_blocks_rebooking(world):
+    grade(world, "discussion", only_pass("discussion"), AFTER_DISCUSSION)
+    world["at"](datetime(2026, 12, 11, 9, 0, tzinfo=UTC))
+    assert_error(
+        book(world["staff"], world, starts_at="2027-01-11T10:00", retry="resit"),
+        422,
+        "retry_not_allowed",
+    )
+    assert_error(
+        book(world["staff"], world, starts_at="2027-01-11T10:00"), 409, "method_already_booked"
+    )
+
+
+def test_reopen_unlocks_and_unconfirms(world):
+    grade(world, "discussion", only_pass("discussion"), AFTER_DISCUSSION)
+    grade(world, "project", only_pass("project"), AFTER_PROJECT)
+    assert confirm(world).status_code == 200
+    path = f"/api/v1/assessments/{world['discussion']}/result/reopen"
+    assert_error(world["staff"].post(path, json={"reason": "Typo"}), 403, "forbidden")
+    assert_error(world["admin"].post(path, json={}), 422, "validation_failed")
+    body = world["admin"].post(path, json={"reason": "Criterion P3 was misread"}).get_json()
+    assert body["submitted"] is False
+    assert outcome(world)["status"] == "incomplete"
+    apprentice = world["staff"].get(f"/api/v1/apprentices/{world['apprentice']}").get_json()
+    assert apprentice["status"] == "in_epa"
+    assert_error(world["admin"].post(path, json={"reason": "again"}), 409, "result_not_submitted")
+    assert put(world["grace"], world["discussion"], {"P3": False}).status_code == 200
