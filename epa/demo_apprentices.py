@@ -27,6 +27,8 @@ PEOPLE = [
     ("Zara", "Ahmed", 20, 18, False, "passed"),
     ("Harry", "Walsh", 27, 13, False, "withdrawn"),
     ("Maya", "Kowalski", 21, 8, False, "temporary_uln"),
+    ("Ruby", "Chen", 22, 20, False, "completed"),
+    ("Omar", "Haddad", 25, 20, False, "awaiting_sign_off"),
 ]
 
 
@@ -64,6 +66,18 @@ def seed_apprentices(employer_ids: list[int], provider_ids: list[int], users: li
             }
         )
         _walk(apprentice, story, start, today)
+        if story in ("completed", "awaiting_sign_off"):
+            from epa.demo_outcomes import assess
+
+            assess(
+                apprentice,
+                today,
+                assessors,
+                admin,
+                distinction={"discussion"},
+                confirm=story == "completed",
+                hour=10 if story == "completed" else 14,
+            )
         if given in BOOKINGS:
             for method, days_ahead, assessor_index in BOOKINGS[given]:
                 _book(apprentice, method, today, days_ahead, assessors[assessor_index], admin)
