@@ -73,12 +73,14 @@ def register_extensions(app: Flask) -> None:
     from epa.auth.sessions import init_sessions
     from epa.extensions import csrf, db, migrate
     from epa.guards import init_guards
+    from epa.mail.sending import init_app as init_mail
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(config.PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
     init_guards(app)
     init_sessions(app)
+    init_mail(app)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -86,8 +88,10 @@ def register_blueprints(app: Flask) -> None:
     from epa.apprentices.views import bp as apprentices_bp
     from epa.auth.user_views import bp as users_bp
     from epa.auth.views import bp as auth_bp
+    from epa.exports.views import bp as exports_bp
     from epa.extensions import csrf
     from epa.gateway.views import bp as gateway_bp
+    from epa.grading.views import bp as grading_bp
     from epa.ops.views import bp as ops_bp
     from epa.pages.views import bp as pages_bp
     from epa.scheduling.feed_views import bp as feed_bp
@@ -104,7 +108,9 @@ def register_blueprints(app: Flask) -> None:
         apprentices_bp,
         gateway_bp,
         scheduling_bp,
+        grading_bp,
         feed_bp,
+        exports_bp,
         api_bp,
     ):
         app.register_blueprint(blueprint)

@@ -32,6 +32,7 @@ from epa.api import (  # noqa: E402, F401
     apprentices,
     assessments,
     diaries,
+    exports,
     grading,
     openapi,
     organisations,

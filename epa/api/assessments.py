@@ -14,12 +14,10 @@ ALL = ("admin", "staff", "assessor")
 
 
 def _commit_and_send(assessment, **kwargs) -> None:
-    """Commit the change first; only then try the email, so a mail failure loses nothing."""
-    from epa.mail.sending import deliver_after_commit
-
-    ids = queue_invitations(assessment, **kwargs)
+    """Queue the invitations with the change and commit; they are sent after the request
+    (epa.mail.sending.init_app), so a mail failure loses nothing."""
+    queue_invitations(assessment, **kwargs)
     db.session.commit()
-    deliver_after_commit(ids)
 
 
 @bp.post("/assessments")

@@ -108,6 +108,7 @@ INT = {"type": "integer"}
 DATE = {"type": "string", "format": "date"}
 NULLABLE_DATE = {"type": ["string", "null"], "format": "date"}
 ROLE = {"type": "string", "enum": ["admin", "staff", "assessor"]}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 SCHEMAS = {
     "Error": _obj(
@@ -340,6 +341,7 @@ BOOKING_REFUSALS = [
     "apprentice_withdrawn",
     "non_working_day",
     "outside_working_hours",
+    "backdated_not_held",
     "invalid_local_time",
     "retry_not_allowed",
     "retry_window_passed",
@@ -649,7 +651,7 @@ PATHS = {
             ALL,
             {
                 "200": {"description": "A page of assessments", **_json(_page_of("Assessment"))},
-                "422": _error("A filter is not valid", ["validation_failed"]),
+                "422": _error("A filter is not valid", ["invalid_date", "validation_failed"]),
             },
             params=[
                 {"name": "assessor_id", "in": "query", "schema": INT},
@@ -706,7 +708,9 @@ PATHS = {
                 "200": {"description": "The assessment", **_json(_ref("Assessment"))},
                 **BAD_BODY,
                 **NOT_FOUND,
-                "409": _error("Clashes with the diary", BOOKING_CONFLICTS),
+                "409": _error(
+                    "Clashes with the diary, or graded", [*BOOKING_CONFLICTS, "result_submitted"]
+                ),
                 "422": _error(
                     "A rule or field refuses the change",
                     [*BOOKING_REFUSALS, "assessment_cancelled"],
@@ -732,7 +736,9 @@ PATHS = {
                 "200": {"description": "The cancelled assessment", **_json(_ref("Assessment"))},
                 **BAD_BODY,
                 **NOT_FOUND,
-                "409": _error("Already cancelled", ["already_cancelled"]),
+                "409": _error(
+                    "Already cancelled, or graded", ["already_cancelled", "result_submitted"]
+                ),
                 "422": _error("The reason is missing", ["validation_failed"]),
             },
             params=[_id_param("assessment_id")],
@@ -949,10 +955,76 @@ PATHS = {
                 "200": {"description": "The confirmed outcome", **_json(_ref("Outcome"))},
                 **NOT_FOUND,
                 "409": _error("Already confirmed", ["already_confirmed"]),
-                "422": _error("Not complete", ["outcome_incomplete"]),
+                "422": _error("Not complete", ["outcome_incomplete", "apprentice_withdrawn"]),
             },
             params=[_id_param("apprentice_id")],
             tag="Grading",
+        )
+    },
+    "/api/v1/exports/outcomes.xlsx": {
+        "get": _op(
+            "Confirmed outcomes achieved in a date range, one row per apprentice (sheet Outcomes)",
+            OFFICE,
+            {
+                "200": {
+                    "description": "An xlsx file: a header row, then one row per confirmed "
+                    "outcome whose achievement date is in the range; dates are date cells and "
+                    "text is never a formula",
+                    "content": {XLSX: {"schema": {"type": "string", "format": "binary"}}},
+                },
+                "422": _error(
+                    "A date is not a real YYYY-MM-DD date, or the range ends before it starts",
+                    ["invalid_date", "validation_failed"],
+                ),
+            },
+            params=[
+                {
+                    "name": "from",
+                    "in": "query",
+                    "schema": DATE,
+                    "description": "First achievement date (counts); default 12 months before `to`",
+                },
+                {
+                    "name": "to",
+                    "in": "query",
+                    "schema": DATE,
+                    "description": "Last achievement date (counts); default today (London)",
+                },
+            ],
+            tag="Exports",
+        )
+    },
+    "/api/v1/exports/bookings.xlsx": {
+        "get": _op(
+            "Assessments starting in a date range, cancelled ones included (sheet Bookings)",
+            OFFICE,
+            {
+                "200": {
+                    "description": "An xlsx file: a header row, then one row per assessment "
+                    "whose start (London date) is in the range, by start time; times are "
+                    "London wall-clock date-time cells",
+                    "content": {XLSX: {"schema": {"type": "string", "format": "binary"}}},
+                },
+                "422": _error(
+                    "A date is not a real YYYY-MM-DD date, or the range ends before it starts",
+                    ["invalid_date", "validation_failed"],
+                ),
+            },
+            params=[
+                {
+                    "name": "from",
+                    "in": "query",
+                    "schema": DATE,
+                    "description": "First London date (counts); default today (London)",
+                },
+                {
+                    "name": "to",
+                    "in": "query",
+                    "schema": DATE,
+                    "description": "Last London date (counts); default 12 months after `from`",
+                },
+            ],
+            tag="Exports",
         )
     },
     "/api/v1/openapi.json": {

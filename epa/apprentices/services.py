@@ -287,6 +287,11 @@ def _refuse_changes_to_gateway_facts(apprentice, values: dict, problems) -> None
 
 def withdraw_apprentice(apprentice: Apprentice, data: dict) -> Apprentice:
     """Withdraw from end-point assessment, with a reason; a completed EPA cannot be withdrawn."""
+    from epa.scheduling.services import lock_diaries  # scheduling builds on us
+
+    # Serialise with bookings for this apprentice, then decide on what is committed now.
+    lock_diaries(apprentice.id, [])
+    db.session.refresh(apprentice)
     if apprentice.status == "completed":
         raise ServiceError(
             "apprentice_completed",

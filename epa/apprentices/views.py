@@ -149,7 +149,15 @@ def detail(apprentice_id: int):
         withdrawn_on=_london_date(apprentice.withdrawn_at),
         office=current_user.has_role(*OFFICE),
         assessments=_assessments(apprentice),
+        outcome=_outcome(apprentice),
     )
+
+
+def _outcome(apprentice: Apprentice) -> dict:
+    """Each method's grade, the overall grade and its sign-off, as the grading services say."""
+    from epa.grading.services import outcome_public  # grading builds on apprentices
+
+    return outcome_public(apprentice)
 
 
 def _assessments(apprentice: Apprentice) -> list:

@@ -14,7 +14,6 @@ from epa.rules.grading import CriterionRule, capped, method_grade, outcome_statu
 from epa.rules.local_time import london_date
 from epa.scheduling import services as scheduling
 from epa.scheduling.models import Assessment
-from epa.types import utcnow
 
 PASSING = ("pass", "merit", "distinction")
 
@@ -144,7 +143,7 @@ def submit_result(assessment: Assessment, actor: User) -> Result:
             f"Judge every criterion before submitting; still to judge: {', '.join(missing)}.",
             fields={f"criteria.{code}": "Choose met or not met" for code in missing},
         )
-    now = utcnow()
+    now = scheduling._now()
     result.method_grade = grade_of(assessment, judgements)
     result.is_submitted = True
     result.submitted_at = now
@@ -273,6 +272,11 @@ def confirm_outcome(apprentice: Apprentice, actor: User) -> dict:
         raise ServiceError("forbidden", "Assessors cannot sign outcomes off.", status=403)
     # Serialise with other sign-offs and with new bookings for this apprentice.
     scheduling.lock_diaries(apprentice.id, [])
+    db.session.refresh(apprentice)
+    if apprentice.status == "withdrawn":
+        raise ServiceError(
+            "apprentice_withdrawn", "This apprentice has been withdrawn; there is no outcome."
+        )
     summary = summarise(apprentice)
     if summary["status"] == "confirmed":
         raise ServiceError("already_confirmed", "This outcome is already confirmed.", status=409)
@@ -292,7 +296,7 @@ def confirm_outcome(apprentice: Apprentice, actor: User) -> dict:
     outcome.epa_date = epa_date
     outcome.achievement_date = epa_date if grade in PASSING else None
     outcome.confirmed_by_id = actor.id
-    outcome.confirmed_at = utcnow()
+    outcome.confirmed_at = scheduling._now()
     if grade in PASSING:
         apprentice.status = "completed"
     db.session.flush()

@@ -5,6 +5,7 @@ Nothing here commits or sends; `epa.mail.sending` delivers what the commit kept.
 
 import re
 
+from flask import g, has_request_context
 from sqlalchemy import func, select
 
 from epa.extensions import db
@@ -65,6 +66,9 @@ def queue_message(
         attempts=0,
     )
     db.session.add(message)
+    if has_request_context():
+        # Sent once the request has committed (see sending.init_app), whichever service queued it.
+        g.setdefault("outbox_queued", []).append(message)
     return message
 
 

@@ -15,7 +15,7 @@ from email.headerregistry import Address
 from email.message import EmailMessage, MIMEPart
 from email.utils import format_datetime, make_msgid
 
-from flask import current_app
+from flask import current_app, g
 from sqlalchemy import select
 
 from epa.extensions import db
@@ -295,3 +295,16 @@ def _decoded(reply: bytes | str) -> str:
 
 def _one_line(value: str) -> str:
     return _BLANK_RUN.sub(" ", value or "").strip()
+
+
+def init_app(app) -> None:
+    """After each request, send what it queued; a view that failed has rolled its rows back,
+    and only rows that exist and are unsent are ever picked up."""
+
+    @app.after_request
+    def send_queued(response):
+        queued = g.pop("outbox_queued", [])
+        ids = [message.id for message in queued if message.id is not None]
+        if ids and 200 <= response.status_code < 400:
+            deliver_after_commit(ids)
+        return response

@@ -62,6 +62,8 @@ class BookingRequest:
     backdated: bool = False
     #: a resit or retake is not bound by the first EPA period
     retry: bool = False
+    #: False when only the assessor changes: the time was already given with notice
+    notice_applies: bool = True
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,8 @@ def time_refusal(request: BookingRequest) -> str | None:
         return "gateway_not_passed"
     if not request.backdated and request.starts_at < request.now:
         return "in_the_past"
+    if request.backdated and request.ends_at > request.now:
+        return "backdated_not_held"
     if not request.retry:
         first, last = epa_window(
             request.gateway_date, request.epa_deadline, request.earliest_days_after_gateway
@@ -94,7 +98,8 @@ def time_refusal(request: BookingRequest) -> str | None:
         if not first <= day <= last:
             return "outside_epa_period"
     notice_days = (day - london_date(request.now)).days
-    if not request.backdated and notice_days < request.min_notice_days:
+    needs_notice = request.notice_applies and not request.backdated
+    if needs_notice and notice_days < request.min_notice_days:
         return "insufficient_notice"
     if request.apprentice_withdrawn:
         return "apprentice_withdrawn"

@@ -42,7 +42,8 @@ def _with_people(query):
 
 def _monday(raw: str | None) -> date:
     day = parse_iso_date(raw) if raw else None
-    day = day or clock.london_today()
+    if day is None or not date(1900, 1, 8) <= day <= date(2100, 12, 24):
+        day = clock.london_today()  # a week no booking can be in: show this week
     return day - timedelta(days=day.weekday())
 
 

@@ -18,7 +18,7 @@ def calendar_event(assessment: Assessment) -> CalendarEvent:
     description = "\n".join(
         [
             f"{method.name} ({method.duration_minutes} minutes){attempt}",
-            f"Apprentice: {apprentice.full_name}, ULN {apprentice.uln}",
+            f"Apprentice: {apprentice.full_name}",
             f"Standard: {standard.reference} {standard.title}, "
             f"version {apprentice.version.version}",
             f"Employer: {apprentice.employer.name}",
@@ -62,6 +62,9 @@ def queue_invitations(assessment: Assessment, *, previous_assessor=None) -> list
     """
     from epa.extensions import db
     from epa.mail.outbox import queue_message
+
+    if assessment.is_backdated:
+        return []  # a record of a sitting already held: no invitation to send
 
     ics = invite_file(assessment)
     method = "CANCEL" if assessment.status == "cancelled" else "REQUEST"

@@ -15,6 +15,10 @@ def refusal(code: str, *, method=None, apprentice=None, day: date | None = None)
     messages = {
         "gateway_not_passed": ("apprentice_id", "The apprentice has not passed gateway yet"),
         "in_the_past": ("starts_at", "The start time is in the past"),
+        "backdated_not_held": (
+            "starts_at",
+            "A backdated assessment records one already held: it must have ended by now",
+        ),
         "insufficient_notice": (
             "starts_at",
             f"Book at least {method.min_notice_days if method else 0} days ahead",

@@ -211,11 +211,11 @@ RETRY_CODES = {
 
 
 def _check(
-    apprentice, assessor, method, starts_at, *, backdated, retry, exclude_id=None, time=True
+    apprentice, assessor, method, starts_at, *, backdated, retry, exclude_id=None, notice=True
 ):
     """Every rule, in the contract's order: first the time, then (under locks) the diaries.
 
-    `time=False` skips the rules about the time itself, for a booking whose time stays put.
+    `notice=False` waives the notice rule, for a booking whose time stays put.
     """
     ends_at = starts_at + timedelta(minutes=method.duration_minutes)
     request = BookingRequest(
@@ -229,12 +229,17 @@ def _check(
         apprentice_withdrawn=apprentice.status == "withdrawn",
         backdated=backdated,
         retry=retry,
+        notice_applies=notice,
     )
     context = {"method": method, "apprentice": apprentice, "day": london_date(starts_at)}
-    code = time_refusal(request) if time else None
+    code = time_refusal(request)
     if code:
         raise refusal(code, **context)
     lock_diaries(apprentice.id, [assessor.id])
+    # Read again under the lock: a withdrawal may have committed since the first read.
+    db.session.refresh(apprentice)
+    if apprentice.status == "withdrawn":
+        raise refusal("apprentice_withdrawn", **context)
     code = diary_refusal(
         request, _diary(apprentice, assessor, method, starts_at, ends_at, exclude_id)
     )
@@ -383,8 +388,29 @@ def book_assessment(data: dict, actor: User) -> Assessment:
     return assessment
 
 
+def lock_assessment(assessment: Assessment) -> None:
+    """Hold the booking's apprentice and assessor locks, then read the booking afresh, so two
+    changes to it (or a change and a cancellation) happen one after the other. A booking with
+    a submitted result is settled: an administrator must reopen the result first."""
+    lock_diaries(assessment.apprentice_id, [assessment.assessor_id])
+    db.session.refresh(assessment)
+    from epa.grading.models import Result
+
+    submitted = db.session.scalar(
+        select(Result.id).where(Result.assessment_id == assessment.id, Result.is_submitted)
+    )
+    if submitted is not None:
+        raise ServiceError(
+            "result_submitted",
+            "This assessment has a submitted result, so it cannot be moved or cancelled; an "
+            "administrator can reopen the result first.",
+            status=409,
+        )
+
+
 def reschedule_assessment(assessment: Assessment, data: dict, actor: User) -> Assessment:
     """Move an assessment in time or to another assessor, or change its location."""
+    lock_assessment(assessment)
     if assessment.status == "cancelled":
         raise ServiceError(
             "assessment_cancelled", "This assessment has been cancelled; book a new one."
@@ -421,7 +447,7 @@ def reschedule_assessment(assessment: Assessment, data: dict, actor: User) -> As
             retry=assessment.retry is not None,
             exclude_id=assessment.id,
             # A new assessor at the same time (say, for one who is ill) needs no fresh notice.
-            time=starts_at != assessment.starts_at,
+            notice=starts_at != assessment.starts_at,
         )
         assessment.starts_at = starts_at
         assessment.assessor = assessor
@@ -438,6 +464,7 @@ def reschedule_assessment(assessment: Assessment, data: dict, actor: User) -> As
 
 def cancel_assessment(assessment: Assessment, data: dict) -> Assessment:
     """Cancel with a reason; the calendar event is withdrawn from the assessor's diary."""
+    lock_assessment(assessment)
     if assessment.status == "cancelled":
         raise ServiceError("already_cancelled", "This assessment is already cancelled.", status=409)
     problems = validation.Problems()
@@ -472,8 +499,11 @@ def cancel_future_bookings(apprentice: Apprentice, reason: str) -> list[Assessme
             Assessment.starts_at > utcnow(),
         )
     ).all()
+    from epa.scheduling.invites import queue_invitations
+
     for assessment in future:
         _cancel(assessment, reason)
+        queue_invitations(assessment)
     return list(future)
 
 

@@ -82,9 +82,9 @@ def submit_booking(form, action):
     return result, 200
 
 
-def check_time(form, apprentice, method) -> int:
+def check_time(form, apprentice, method, *, unchanged_from=None) -> int:
     """‘Show who is free then’: what the booking would refuse about the time itself, if anything;
-    the status to answer with."""
+    the status to answer with. A booking's own time, left as it was, is not re-judged."""
     form.validate()
     text = form.start_text()
     if text is not None and method is not None:
@@ -92,7 +92,11 @@ def check_time(form, apprentice, method) -> int:
         starts_at = read_instant({"starts_at": text}, "starts_at", "start time", problems)
         try:
             problems.raise_if_any()
-            error = services.time_problem(apprentice, method, starts_at)
+            error = (
+                None
+                if unchanged_from is not None and starts_at == unchanged_from
+                else services.time_problem(apprentice, method, starts_at)
+            )
         except ServiceError as refused:
             error = refused
         if error is not None:
@@ -101,12 +105,9 @@ def check_time(form, apprentice, method) -> int:
 
 
 def commit_and_send(assessment: Assessment, **kwargs) -> None:
-    """Queue the invitations, commit, and only then try the email (as the API does)."""
-    from epa.mail.sending import deliver_after_commit
-
-    ids = queue_invitations(assessment, **kwargs)
+    """Queue the invitations with the change and commit; they are sent after the request."""
+    queue_invitations(assessment, **kwargs)
     db.session.commit()
-    deliver_after_commit(ids)
 
 
 def offer_assessors(form, apprentice, method, *, exclude_id=None) -> None:
@@ -203,7 +204,12 @@ def reschedule(assessment_id: int):
     if form.is_submitted() and form.check.data:
         # A resit or retake is not bound by the first EPA period: leave its time to the booking.
         first = assessment.retry is None
-        status = check_time(form, assessment.apprentice, assessment.method if first else None)
+        status = check_time(
+            form,
+            assessment.apprentice,
+            assessment.method if first else None,
+            unchanged_from=assessment.starts_at,
+        )
     elif form.is_submitted():
         previous, sequence = assessment.assessor, assessment.sequence
         changed, status = submit_booking(

@@ -78,6 +78,8 @@ def test_an_instant_with_an_offset_is_taken_as_given(staff, booking_world):
         ({"starts_at": "2027-03-28T01:30"}, 422, "invalid_local_time"),  # clocks go forward
         ({"starts_at": "2026-10-25T01:30"}, 422, "invalid_local_time"),  # clocks go back
         ({"starts_at": "next Tuesday"}, 422, "validation_failed"),
+        ({"starts_at": "2026-12-10"}, 422, "validation_failed"),  # a date is not an instant
+        ({"starts_at": "2026-12-10T25:00"}, 422, "validation_failed"),
         ({"retry": "resit"}, 422, "retry_not_allowed"),
         ({"retry": "again"}, 422, "validation_failed"),
     ],
@@ -363,3 +365,20 @@ def test_a_new_assessor_at_the_same_time_needs_no_fresh_notice(staff, booking_wo
     assert_error(
         staff.patch(path, json={"starts_at": "2026-12-11T10:00"}), 422, "insufficient_notice"
     )
+
+
+def test_backdated_must_already_have_been_held(api, booking_world):
+    body = booking(booking_world, starts_at="2026-11-27T10:00", backdated=True)
+    assert_error(api("admin").post("/api/v1/assessments", json=body), 422, "backdated_not_held")
+
+
+def test_a_held_assessment_cannot_move_to_another_assessor(staff, booking_world, monkeypatch):
+    from epa.scheduling import services
+
+    created = book(staff, booking_world).get_json()
+    monkeypatch.setattr(services, "_now", lambda: datetime(2026, 12, 10, 12, 0, tzinfo=UTC))
+    response = staff.patch(
+        f"/api/v1/assessments/{created['id']}",
+        json={"assessor_id": booking_world["other_assessor"]},
+    )
+    assert_error(response, 422, "in_the_past")

@@ -110,7 +110,11 @@ def test_the_calendar_feed_carries_the_bookings_but_no_personal_details(
     [event] = calendar.walk("VEVENT")
     assert str(event["UID"]).startswith("assessment-")
     text = feed.data.decode()
-    assert "sam.taylor@example.com" not in text and "2001" not in text  # no email, no birth date
+    # no email, no date of birth (booking_world's apprentice was born on 10 January 2000)
+    assert "sam.taylor@example.com" not in text
+    for born in ("2000-01-10", "20000110", "10/01/2000", "10 January 2000"):
+        assert born not in text
+    assert "1234567899" not in text  # nor the ULN: the name is enough for a diary
     assert "Sam Taylor" in text
     staff.post(f"/api/v1/assessments/{created['id']}/cancel", json={"reason": "Ill"})
     [cancelled] = Calendar.from_ical(client.get(path).data).walk("VEVENT")
@@ -174,3 +178,39 @@ def test_a_mail_failure_never_loses_the_booking(app, staff, booking_world, confi
         # the first fails; the rest wait untried once the server is known to be down
         assert sorted(m.attempts for m in waiting) == [0, 1]
         assert any(m.last_error for m in waiting)
+
+
+def test_withdrawing_an_apprentice_emails_the_cancellations(
+    staff,
+    booking_world,
+    smtp_server,
+    configure_mail,  # noqa: F811
+):
+    configure_mail(smtp_server.port)
+    book(staff, booking_world)
+    staff.post(
+        f"/api/v1/apprentices/{booking_world['apprentice']}/withdraw",
+        json={"reason": "Left the employer"},
+    )
+    cancels = smtp_server.inbox.messages()[2:]
+    assert len(cancels) == 2
+    assert all(
+        p.get_param("method") == "CANCEL"
+        for m in cancels
+        for p in m.walk()
+        if p.get_content_type() == "text/calendar"
+    )
+
+
+def test_a_backdated_booking_sends_no_invitation(
+    api,
+    booking_world,
+    smtp_server,
+    configure_mail,  # noqa: F811
+):
+    from tests.api.test_assessments import booking
+
+    configure_mail(smtp_server.port)
+    body = booking(booking_world, starts_at="2026-11-20T10:00", backdated=True)
+    assert api("admin").post("/api/v1/assessments", json=body).status_code == 201
+    assert smtp_server.inbox.messages() == []

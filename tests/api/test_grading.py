@@ -237,3 +237,29 @@ def test_reopen_unlocks_and_unconfirms(world):
     assert apprentice["status"] == "in_epa"
     assert_error(world["admin"].post(path, json={"reason": "again"}), 409, "result_not_submitted")
     assert put(world["grace"], world["discussion"], {"P3": False}).status_code == 200
+
+
+def test_a_graded_assessment_cannot_be_cancelled_or_moved(world):
+    grade(world, "discussion", only_pass("discussion"), AFTER_DISCUSSION)
+    path = f"/api/v1/assessments/{world['discussion']}"
+    assert_error(
+        world["staff"].post(f"{path}/cancel", json={"reason": "x"}), 409, "result_submitted"
+    )
+    assert_error(world["staff"].patch(path, json={"location": "Room 9"}), 409, "result_submitted")
+
+
+def test_a_withdrawn_apprentice_has_no_outcome_to_confirm(app, world):
+    from epa.apprentices.models import Apprentice
+    from epa.extensions import db
+
+    grade(world, "discussion", only_pass("discussion"), AFTER_DISCUSSION)
+    grade(world, "project", only_pass("project"), AFTER_PROJECT)
+    with app.app_context():
+        db.session.get(Apprentice, world["apprentice"]).status = "withdrawn"
+        db.session.commit()
+    assert_error(confirm(world), 422, "apprentice_withdrawn")
+
+
+def test_the_submission_date_is_the_service_clock(world):
+    body = grade(world, "discussion", only_pass("discussion"), AFTER_DISCUSSION)
+    assert body["submitted_at"].startswith("2026-12-10")

@@ -136,3 +136,64 @@ def test_many_simultaneous_bookings_of_one_assessors_slot_one_wins(
     results = _race(app, make_token("staff"), "/api/v1/assessments", bodies)
     assert sorted(s for s, _ in results) == [201] + [409] * (len(bodies) - 1), results
     assert {c for s, c in results if s == 409} == {"assessor_double_booked"}
+
+
+def test_one_apprentice_two_assessors_one_slot_one_wins(app, make_token, booking_world):
+    from tests.api.test_assessments import booking
+
+    bodies = [
+        booking(booking_world, method="project", starts_at="2027-02-01T10:00"),
+        booking(
+            booking_world,
+            method="discussion",
+            starts_at="2027-02-01T10:00",
+            assessor_id=booking_world["other_assessor"],
+        ),
+    ]
+    results = _race(app, make_token("staff"), "/api/v1/assessments", bodies)
+    assert sorted(s for s, _ in results) == [201, 409], results
+    assert {c for s, c in results if s == 409} == {"apprentice_double_booked"}
+
+
+def test_a_reschedule_and_a_cancel_at_once_happen_one_after_the_other(
+    app, make_token, booking_world
+):
+    from tests.api.test_assessments import booking
+
+    token = make_token("staff")
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {token}"}
+    created = client.post(
+        "/api/v1/assessments", json=booking(booking_world), headers=headers
+    ).get_json()
+    barrier = threading.Barrier(2)
+    results = {}
+
+    def move():
+        barrier.wait()
+        results["move"] = app.test_client().patch(
+            f"/api/v1/assessments/{created['id']}",
+            json={"starts_at": "2026-12-11T10:00"},
+            headers=headers,
+        )
+
+    def cancel():
+        barrier.wait()
+        results["cancel"] = app.test_client().post(
+            f"/api/v1/assessments/{created['id']}/cancel", json={"reason": "Ill"}, headers=headers
+        )
+
+    threads = [threading.Thread(target=move), threading.Thread(target=cancel)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    final = client.get(f"/api/v1/assessments/{created['id']}", headers=headers).get_json()
+    assert final["status"] == "cancelled"
+    # whichever came first, the other saw it: the sequence counts both changes, or the move
+    # was refused because the booking was already cancelled
+    if results["move"].status_code == 200:
+        assert final["sequence"] == 2
+    else:
+        assert results["move"].get_json()["error"]["code"] == "assessment_cancelled"
+        assert final["sequence"] == 1

@@ -957,3 +957,9 @@ def test_navigation_by_role(client, booking_world, signed_in, auth):
     html = client.get("/").get_data(as_text=True)
     assert 'href="/my-assessments"' in html and 'href="/calendar"' in html
     assert 'href="/diary"' not in html
+
+
+@pytest.mark.parametrize("week", ["9999-12-31", "0001-01-01", "2100-12-28", "not-a-date"])
+def test_an_impossible_diary_week_shows_this_week(client, signed_in, week):
+    signed_in("staff")
+    assert client.get(f"/diary?week={week}").status_code == 200

@@ -131,6 +131,46 @@ def test_time_refusals(req, code):
     assert time_refusal(req) == code
 
 
+def test_notice_counts_london_dates_not_utc_dates():
+    # 23:30 UTC on 1 June is already 2 June in London: the 15th is 13 London days ahead.
+    late = datetime(2026, 6, 1, 23, 30, tzinfo=UTC)
+    assert (
+        time_refusal(
+            request(
+                at(2026, 6, 15, 10),
+                now=late,
+                gateway_date=date(2026, 5, 1),
+                epa_deadline=date(2026, 9, 1),
+            )
+        )
+        == "insufficient_notice"
+    )
+    assert (
+        time_refusal(
+            request(
+                at(2026, 6, 16, 10),
+                now=late,
+                gateway_date=date(2026, 5, 1),
+                epa_deadline=date(2026, 9, 1),
+            )
+        )
+        is None
+    )
+
+
+def test_a_backdated_assessment_must_have_been_held():
+    assert time_refusal(request(at(2026, 11, 26, 10), backdated=True)) == "backdated_not_held"
+    assert time_refusal(request(at(2026, 11, 26, 7, 0), backdated=True)) == (
+        "outside_working_hours"
+    )
+    assert time_refusal(request(at(2026, 11, 25, 10), backdated=True)) is None
+
+
+def test_a_new_assessor_at_the_same_time_waives_only_the_notice():
+    assert time_refusal(request(at(2026, 11, 27, 10), notice_applies=False)) is None
+    assert time_refusal(request(at(2026, 11, 25, 10), notice_applies=False)) == "in_the_past"
+
+
 def test_backdating_skips_notice_but_not_the_other_rules():
     assert time_refusal(request(at(2026, 11, 2, 10), backdated=True)) is None
     assert time_refusal(request(at(2026, 11, 7, 10), backdated=True)) == "non_working_day"

@@ -1,0 +1,1 @@
+"""Returns exports: the outcomes and bookings spreadsheets, for pages and the API."""

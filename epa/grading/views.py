@@ -1,0 +1,343 @@
+"""Pages to record an assessment's result criterion by criterion, submit and reopen it, and the
+quality-assurance sign-off of provisional outcomes. They call the services the API calls."""
+
+from datetime import date
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from epa.apprentices.models import Apprentice
+from epa.apprentices.services import get_apprentice
+from epa.apprentices.views import long_date, submit
+from epa.auth.decorators import roles_required
+from epa.auth.models import User
+from epa.errors import ServiceError
+from epa.extensions import db
+from epa.grading import services
+from epa.grading.forms import (
+    ConfirmOutcomeForm,
+    ConfirmSubmitForm,
+    ReopenForm,
+    criterion_field,
+    result_form,
+)
+from epa.grading.models import Outcome, Result
+from epa.pagination import fetch_page, page_count, page_from_args
+from epa.rules.local_time import LONDON
+from epa.scheduling.models import Assessment
+from epa.scheduling.services import get_assessment
+from epa.standards.models import Criterion, StandardVersion
+from epa.standards.services import by_theme
+
+bp = Blueprint("grading", __name__)
+OFFICE = ("admin", "staff")
+EVERYONE = ("admin", "staff", "assessor")
+#: apprentices whose outcome may be provisional, looked at 50 at a time
+SIGN_OFF_PER_PAGE = 50
+GRADE_LABELS = {"fail": "Fail", "pass": "Pass", "merit": "Merit", "distinction": "Distinction"}
+OUTCOME_TAGS = {
+    "incomplete": {"text": "Incomplete", "classes": "govuk-tag--grey"},
+    "provisional": {"text": "Provisional", "classes": "govuk-tag--yellow"},
+    "confirmed": {"text": "Confirmed", "classes": "govuk-tag--green"},
+}
+
+
+@bp.app_template_global()
+def grade_label(grade: str | None) -> str:
+    """A grade as pages write it: "Distinction"."""
+    return GRADE_LABELS.get(grade, grade or "")
+
+
+@bp.app_template_global()
+def outcome_tag(status: str) -> dict:
+    """The GOV.UK tag for an outcome's status."""
+    return OUTCOME_TAGS[status]
+
+
+@bp.app_template_global()
+def results_for(assessments) -> dict[int, Result]:
+    """Each listed assessment's result by assessment id, in one query for the whole list."""
+    ids = [a.id for a in assessments]
+    if not ids:
+        return {}
+    rows = db.session.scalars(select(Result).where(Result.assessment_id.in_(ids)))
+    return {r.assessment_id: r for r in rows}
+
+
+@bp.app_template_global()
+def result_link(assessment: Assessment, result: Result | None) -> dict | None:
+    """A link for the booked assessor to record the result while it is open; for anyone, to
+    view it once there is one; None when there is nothing to show."""
+    href = url_for("grading.result", assessment_id=assessment.id)
+    is_open = result is None or not result.is_submitted
+    if current_user.id == assessment.assessor_id and assessment.status == "booked" and is_open:
+        return {"href": href, "text": "Record result"}
+    if result is not None:
+        return {"href": href, "text": "View result"}
+    return None
+
+
+@bp.app_template_filter("long_iso_date")
+def long_iso_date(text: str | None) -> str:
+    """A date the services give as ISO text, as people write it: 1 February 2027."""
+    return long_date(date.fromisoformat(text)) if text else ""
+
+
+@bp.app_template_global()
+def outcome_methods(apprentice: Apprentice, outcome: dict) -> list[tuple[str, dict | None]]:
+    """(method name, {grade, attempt, retry} or None) for each method of the plan, in order."""
+    return [(m.name, outcome["methods"].get(m.code)) for m in apprentice.version.methods]
+
+
+def _london(instant) -> str:
+    local = instant.astimezone(LONDON)
+    return f"{long_date(local.date())} at {local:%H:%M}"
+
+
+def _criteria(assessment: Assessment) -> list[Criterion]:
+    """The method's criteria in the plan's order, each with its KSBs, in two queries."""
+    return list(
+        db.session.scalars(
+            select(Criterion)
+            .where(Criterion.method_id == assessment.method_id)
+            .options(selectinload(Criterion.ksbs))
+            .order_by(Criterion.position)
+        )
+    )
+
+
+def _themes(assessment: Assessment) -> list[tuple[str, list]]:
+    """The method's criteria grouped by theme, as the plan first names the themes."""
+    return by_theme([{"theme": c.theme, "criterion": c} for c in _criteria(assessment)])
+
+
+def _in_page_order(assessment: Assessment) -> list[Criterion]:
+    return [item["criterion"] for _, group in _themes(assessment) for item in group]
+
+
+def _to_go(assessment: Assessment, judgements: dict) -> int:
+    return sum(1 for c in assessment.method.criteria if judgements.get(c.code) is None)
+
+
+def _grade_words(assessment: Assessment) -> str:
+    """The grade the draft gives, or how many criteria are still to judge."""
+    public = services.result_public(assessment)
+    if public["method_grade"] is not None:
+        return f"The grade that follows: {grade_label(public['method_grade'])}"
+    return f"Not every criterion is judged yet: {_to_go(assessment, public['criteria'])} to go"
+
+
+def _result_page(assessment: Assessment, form, status: int = 200):
+    public = services.result_public(assessment)
+    result = assessment.result
+    editable = (
+        current_user.id == assessment.assessor_id
+        and assessment.status == "booked"
+        and not public["submitted"]
+    )
+    submitted_by = (
+        db.session.get(User, result.submitted_by_id)
+        if public["submitted"] and result.submitted_by_id
+        else None
+    )
+    page = render_template(
+        "grading/result.html",
+        form=form,
+        assessment=assessment,
+        apprentice=assessment.apprentice,
+        themes=_themes(assessment),
+        public=public,
+        grade_words=_grade_words(assessment),
+        editable=editable,
+        submitted_by=submitted_by,
+        submitted_when=_london(result.submitted_at) if public["submitted"] else None,
+        field_name=criterion_field,
+    )
+    return page, status
+
+
+def _refuse(form, error: ServiceError) -> int:
+    """Show the service's refusal on the result form; the status to answer with. Refusals of
+    the user (403) and of the record (404) are the error pages' job."""
+    db.session.rollback()
+    if error.status in (403, 404):
+        raise error
+    if not form.show_refusal(error.fields):
+        form.form_errors.append(error.message)
+    return 409 if error.status == 409 else 422
+
+
+def _back_to_result(assessment_id: int):
+    return redirect(url_for("grading.result", assessment_id=assessment_id))
+
+
+@bp.route("/assessments/<id:assessment_id>/result", methods=["GET", "POST"])
+@roles_required(*EVERYONE)
+def result(assessment_id: int):
+    """An assessment's result: the booked assessor records it; the office reads it."""
+    assessment = get_assessment(assessment_id, current_user)
+    criteria = _in_page_order(assessment)
+    if request.method == "GET":
+        return _result_page(assessment, result_form(criteria, assessment.result, from_draft=True))
+    form = result_form(criteria, assessment.result, from_draft=False)
+    form.validate()
+    try:
+        services.save_draft(assessment, form.service_data(), current_user)
+    except ServiceError as error:
+        return _result_page(assessment, form, _refuse(form, error))
+    if form.errors:  # a radio sent a value that is neither choice: nothing is kept
+        db.session.rollback()
+        return _result_page(assessment, form, 422)
+    message = f"Saved. {_grade_words(assessment)}."
+    db.session.commit()
+    if form.submit_result.data:
+        return redirect(url_for("grading.confirm_submit", assessment_id=assessment_id))
+    flash(message)
+    return _back_to_result(assessment_id)
+
+
+@bp.route("/assessments/<id:assessment_id>/result/submit", methods=["GET", "POST"])
+@roles_required("assessor")
+def confirm_submit(assessment_id: int):
+    """Submit the result, once the assessor confirms it is final: it is locked afterwards."""
+    assessment = get_assessment(assessment_id, current_user)
+    public = services.result_public(assessment)
+    if request.method == "GET" and public["submitted"]:
+        flash("This result is already submitted.", "info")
+        return _back_to_result(assessment_id)
+    form = ConfirmSubmitForm()
+    if form.is_submitted():
+        try:
+            submitted = services.submit_result(assessment, current_user)
+        except ServiceError as error:
+            db.session.rollback()
+            page_form = result_form(_in_page_order(assessment), assessment.result, from_draft=True)
+            return _result_page(assessment, page_form, _refuse(page_form, error))
+        message = (
+            f"Result submitted: {grade_label(submitted.method_grade)}. It is locked now; "
+            "an administrator can reopen it."
+        )
+        db.session.commit()
+        flash(message)
+        return _back_to_result(assessment_id)
+    return render_template(
+        "grading/confirm_submit.html",
+        form=form,
+        assessment=assessment,
+        apprentice=assessment.apprentice,
+        public=public,
+        to_go=_to_go(assessment, public["criteria"]),
+    )
+
+
+@bp.route("/assessments/<id:assessment_id>/result/reopen", methods=["GET", "POST"])
+@roles_required("admin")
+def reopen(assessment_id: int):
+    """Unlock a submitted result, with a reason (administrators); a sign-off is taken back."""
+    assessment = get_assessment(assessment_id, current_user)
+    if request.method == "GET" and not services.result_public(assessment)["submitted"]:
+        flash("This result is not submitted, so it is open already.", "info")
+        return _back_to_result(assessment_id)
+    form = ReopenForm()
+    status = 200
+    if form.is_submitted():
+        done, status = submit(
+            form, lambda data: services.reopen_result(assessment, data, current_user)
+        )
+        if done is not None:
+            message = (
+                f"The result is reopened: {assessment.assessor.name} can change it and "
+                "submit it again."
+            )
+            db.session.commit()
+            flash(message)
+            return _back_to_result(assessment_id)
+    return render_template(
+        "grading/reopen.html",
+        form=form,
+        assessment=assessment,
+        apprentice=assessment.apprentice,
+        public=services.result_public(assessment),
+    ), status
+
+
+def _sign_off_candidates():
+    """Apprentices in EPA with a submitted result and no sign-off standing: a provisional
+    outcome is among these; the grading services say which."""
+    submitted = (
+        select(Assessment.id)
+        .join(Result, Result.assessment_id == Assessment.id)
+        .where(
+            Assessment.apprentice_id == Apprentice.id,
+            Assessment.status != "cancelled",
+            Result.is_submitted.is_(True),
+        )
+        .exists()
+    )
+    confirmed = (
+        select(Outcome.id)
+        .where(Outcome.apprentice_id == Apprentice.id, Outcome.confirmed_at.is_not(None))
+        .exists()
+    )
+    return (
+        select(Apprentice)
+        .where(Apprentice.status == "in_epa", submitted, ~confirmed)
+        .options(
+            selectinload(Apprentice.version).selectinload(StandardVersion.methods),
+            selectinload(Apprentice.version).selectinload(StandardVersion.grading_rows),
+        )
+        .order_by(Apprentice.id)
+    )
+
+
+def _sign_off_page(form, page: int, status: int = 200):
+    candidates, total = fetch_page(_sign_off_candidates(), page, SIGN_OFF_PER_PAGE)
+    rows = []
+    for apprentice in candidates:
+        outcome = services.outcome_public(apprentice)
+        if outcome["status"] == "provisional":
+            rows.append((apprentice, outcome))
+    return render_template(
+        "grading/sign_off.html",
+        form=form,
+        rows=rows,
+        total=total,
+        page=page,
+        pages=page_count(total, SIGN_OFF_PER_PAGE),
+    ), status
+
+
+@bp.get("/sign-off")
+@roles_required(*OFFICE)
+def sign_off():
+    """Quality assurance: provisional outcomes waiting for a second person to confirm them."""
+    return _sign_off_page(ConfirmOutcomeForm(), page_from_args(request.args))
+
+
+@bp.post("/sign-off/<id:apprentice_id>/confirm")
+@roles_required(*OFFICE)
+def confirm_outcome(apprentice_id: int):
+    """Confirm one provisional outcome; a pass or better completes the apprentice's EPA."""
+    apprentice = get_apprentice(apprentice_id, current_user)
+    who = f"{apprentice.full_name} (ULN {apprentice.uln})"
+    page = page_from_args(request.form)
+    form = ConfirmOutcomeForm()
+    try:
+        outcome = services.confirm_outcome(apprentice, current_user)
+    except ServiceError as error:
+        db.session.rollback()
+        if error.status in (403, 404):
+            raise
+        form.form_errors.append(f"{who}: {error.message}")
+        return _sign_off_page(form, page, 409 if error.status == 409 else 422)
+    grade = grade_label(outcome["overall_grade"])
+    if outcome["achievement_date"]:
+        achieved = long_date(date.fromisoformat(outcome["achievement_date"]))
+        message = f"{who}: outcome confirmed, {grade}. Achievement date: {achieved}."
+    else:
+        message = f"{who}: outcome confirmed, {grade}. They stay in EPA to resit or retake."
+    db.session.commit()
+    flash(message)
+    return redirect(url_for("grading.sign_off", page=page if page > 1 else None))
