@@ -103,7 +103,8 @@ def deliver_pending(
     query = (
         select(OutboxMessage.id)
         .where(OutboxMessage.sent_at.is_(None))
-        .order_by(OutboxMessage.id)
+        # Fewest tries first: messages a server keeps refusing never hold back newer ones.
+        .order_by(OutboxMessage.attempts, OutboxMessage.id)
         .limit(limit)
     )
     if ids is not None:

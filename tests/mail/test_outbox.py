@@ -602,3 +602,18 @@ def test_starttls_when_asked_never_falls_back_to_plain_text(
 
     assert "STARTTLS" in row(message_id).last_error
     assert smtp_server.inbox.envelopes == []
+
+
+def test_messages_tried_fewest_times_go_first(app, ctx, queue, smtp_server, configure_mail):
+    """Messages a server keeps refusing never hold back newer ones."""
+    from epa.mail.models import OutboxMessage
+    from epa.mail.sending import deliver_pending
+
+    stuck = queue(to_address="stuck@assessors.example")
+    fresh = queue(to_address="fresh@assessors.example")
+    db.session.get(OutboxMessage, stuck).attempts = 7
+    db.session.commit()
+    config = configure_mail(smtp_server.port)
+    assert deliver_pending(config, limit=1) == (1, 0)
+    assert db.session.get(OutboxMessage, fresh).sent_at is not None
+    assert db.session.get(OutboxMessage, stuck).sent_at is None
