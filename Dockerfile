@@ -36,7 +36,7 @@ COPY pyproject.toml ./
 COPY epa/ epa/
 RUN pip install --no-cache-dir -e .
 
-COPY app.py ./
+COPY app.py gunicorn.conf.py ./
 COPY migrations/ migrations/
 COPY templates/ templates/
 COPY static/ static/

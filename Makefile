@@ -45,7 +45,7 @@ run: $(BIN)/.installed assets instance/secret_key
 # Serves with gunicorn on whatever DATABASE_URL names (SQLite by default).
 serve: $(BIN)/.installed assets instance/secret_key
 	SECRET_KEY=$${SECRET_KEY:-$$(cat instance/secret_key)} $(FLASK) db upgrade
-	SECRET_KEY=$${SECRET_KEY:-$$(cat instance/secret_key)} $(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 2 app:app
+	HOST=127.0.0.1 PORT=$(PORT) SECRET_KEY=$${SECRET_KEY:-$$(cat instance/secret_key)} $(BIN)/gunicorn --config gunicorn.conf.py app:app
 
 test: $(BIN)/.installed assets
 	$(BIN)/pytest $(PYTEST_ARGS)

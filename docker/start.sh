@@ -21,8 +21,4 @@ GUNICORN="${GUNICORN:-gunicorn}"
 # Idempotent: repeating the load changes nothing.
 "$FLASK" --app app epa load-standard fixtures/standard.json
 
-exec "$GUNICORN" \
-    --bind "0.0.0.0:${PORT:-8000}" \
-    --workers "${WEB_CONCURRENCY:-2}" \
-    --access-logfile - \
-    app:app
+exec "$GUNICORN" --config gunicorn.conf.py app:app

@@ -1,6 +1,5 @@
 """The end-point assessment service: `create_app` builds the Flask application."""
 
-import logging
 import os
 
 from flask import Flask
@@ -86,12 +85,15 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from epa.api import bp as api_bp
     from epa.apprentices.views import bp as apprentices_bp
+    from epa.audit.views import bp as audit_bp
     from epa.auth.user_views import bp as users_bp
     from epa.auth.views import bp as auth_bp
+    from epa.dashboard.views import bp as dashboard_bp
     from epa.exports.views import bp as exports_bp
     from epa.extensions import csrf
     from epa.gateway.views import bp as gateway_bp
     from epa.grading.views import bp as grading_bp
+    from epa.imports.views import bp as imports_bp
     from epa.ops.views import bp as ops_bp
     from epa.pages.views import bp as pages_bp
     from epa.scheduling.feed_views import bp as feed_bp
@@ -111,6 +113,9 @@ def register_blueprints(app: Flask) -> None:
         grading_bp,
         feed_bp,
         exports_bp,
+        dashboard_bp,
+        imports_bp,
+        audit_bp,
         api_bp,
     ):
         app.register_blueprint(blueprint)
@@ -136,10 +141,7 @@ def register_proxy(app: Flask) -> None:
 
 
 def register_logging(app: Flask) -> None:
-    """Our loggers write to stderr (where gunicorn and containers collect them) at INFO."""
-    logger = logging.getLogger("epa")
-    if not logger.handlers:
-        handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-        logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
+    """JSON log lines with request ids, and the request metrics."""
+    from epa.ops.logs import init_logging
+
+    init_logging(app)

@@ -5,13 +5,21 @@ class ServiceError(Exception):
     """A refusal a person can act on: a contract error code, a sentence and per-field messages."""
 
     def __init__(
-        self, code: str, message: str, *, status: int = 422, fields: dict[str, str] | None = None
+        self,
+        code: str,
+        message: str,
+        *,
+        status: int = 422,
+        fields: dict[str, str] | None = None,
+        extra: dict | None = None,
     ):
         super().__init__(message)
         self.code = code
         self.message = message
         self.status = status
         self.fields = fields or {}
+        #: more members of the API's error body beside code, message and fields (an import's rows)
+        self.extra = extra or {}
 
 
 class NotFound(ServiceError):

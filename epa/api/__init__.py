@@ -25,15 +25,17 @@ def _authenticate():
 @bp.errorhandler(ServiceError)
 def _service_error(error: ServiceError):
     db.session.rollback()
-    return api_error_response(error.status, error.code, error.message, error.fields)
+    return api_error_response(error.status, error.code, error.message, error.fields, **error.extra)
 
 
 from epa.api import (  # noqa: E402, F401
     apprentices,
     assessments,
+    audit,
     diaries,
     exports,
     grading,
+    imports,
     openapi,
     organisations,
     standards,

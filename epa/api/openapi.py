@@ -4,6 +4,7 @@ from flask import jsonify
 
 from epa.api import bp
 from epa.apprentices.models import STATUSES
+from epa.audit.queries import ENTITIES
 from epa.rules.gateway import LEVELS, REASON_CODES
 
 
@@ -120,6 +121,37 @@ SCHEMAS = {
                     "code": STR,
                     "message": STR,
                     "fields": {"type": "object", "additionalProperties": STR},
+                },
+            )
+        },
+    ),
+    "ImportError": _obj(
+        ["error"],
+        {
+            "error": _obj(
+                ["code", "message", "fields"],
+                {
+                    "code": STR,
+                    "message": STR,
+                    "fields": {"type": "object", "additionalProperties": STR},
+                    "rows": {
+                        "type": "array",
+                        "description": "import_rejected only: every problem in the file",
+                        "items": _obj(
+                            ["row", "column", "message"],
+                            {
+                                "row": {
+                                    "type": "integer",
+                                    "description": "The spreadsheet's row number (header: 1)",
+                                },
+                                "column": {
+                                    "type": "string",
+                                    "description": "The column's header; empty for the row",
+                                },
+                                "message": STR,
+                            },
+                        ),
+                    },
                 },
             )
         },
@@ -316,7 +348,18 @@ SCHEMAS = {
     "Outcome": _obj(
         ["methods", "overall_grade", "status", "achievement_date", "confirmed_by"],
         {
-            "methods": {"type": "object"},
+            "methods": {
+                "type": "object",
+                "description": "Each method's latest submitted attempt; nulls until there is one",
+                "additionalProperties": _obj(
+                    ["grade", "attempt", "retry"],
+                    {
+                        "grade": {"type": ["string", "null"]},
+                        "attempt": {"type": ["integer", "null"]},
+                        "retry": {"type": ["string", "null"]},
+                    },
+                ),
+            },
             "overall_grade": {"type": ["string", "null"]},
             "status": {"type": "string", "enum": ["incomplete", "provisional", "confirmed"]},
             "achievement_date": NULLABLE_DATE,
@@ -326,6 +369,46 @@ SCHEMAS = {
     ),
     "User": _obj(
         ["id", "email", "name", "role"], {"id": INT, "email": STR, "name": STR, "role": ROLE}
+    ),
+    "AuditEvent": _obj(
+        [
+            "id",
+            "occurred_at",
+            "entity",
+            "entity_id",
+            "action",
+            "actor",
+            "channel",
+            "before",
+            "after",
+            "reason",
+        ],
+        {
+            "id": INT,
+            "occurred_at": {"type": "string", "format": "date-time"},
+            "entity": {"type": "string", "enum": list(ENTITIES)},
+            "entity_id": STR,
+            "action": {
+                "type": "string",
+                "description": "create, update, delete, or a named action such as withdraw",
+            },
+            "actor": {
+                "type": ["object", "null"],
+                "description": "The user who made the change; null for the command line",
+                "required": ["id", "name"],
+                "properties": {"id": INT, "name": STR},
+            },
+            "channel": {"type": "string", "enum": ["web", "api", "cli"]},
+            "before": {
+                "type": ["object", "null"],
+                "description": "The changed fields as they were (null for a create)",
+            },
+            "after": {
+                "type": ["object", "null"],
+                "description": "The changed fields as they became (null for a delete)",
+            },
+            "reason": {"type": ["string", "null"]},
+        },
     ),
 }
 
@@ -930,7 +1013,10 @@ PATHS = {
                 "200": {"description": "The reopened result", **_json(_ref("Result"))},
                 **BAD_BODY,
                 **NOT_FOUND,
-                "409": _error("Not submitted", ["result_not_submitted"]),
+                "409": _error(
+                    "Not submitted, or a later attempt rests on it",
+                    ["result_not_submitted", "later_attempt_exists"],
+                ),
                 "422": _error("The reason is missing", ["validation_failed"]),
             },
             params=[_id_param("assessment_id")],
@@ -1026,6 +1112,118 @@ PATHS = {
             ],
             tag="Exports",
         )
+    },
+    "/api/v1/audit": {
+        "get": _op(
+            "Who changed which record, when, before and after, and why; newest first",
+            ["admin"],
+            {
+                "200": {"description": "A page of audit events", **_json(_page_of("AuditEvent"))},
+                "422": _error(
+                    "A filter or paging parameter is not valid",
+                    ["validation_failed", "invalid_date"],
+                ),
+            },
+            params=[
+                {
+                    "name": "entity",
+                    "in": "query",
+                    "schema": {"type": "string", "enum": list(ENTITIES)},
+                    "description": "The record type",
+                },
+                {
+                    "name": "entity_id",
+                    "in": "query",
+                    "schema": {"type": "string", "maxLength": 64},
+                    "description": "The record's id",
+                },
+                {
+                    "name": "user_id",
+                    "in": "query",
+                    "schema": {"type": "integer", "minimum": 1},
+                    "description": "Only changes made by this user",
+                },
+                {
+                    "name": "from",
+                    "in": "query",
+                    "schema": DATE,
+                    "description": "First London date (counts)",
+                },
+                {
+                    "name": "to",
+                    "in": "query",
+                    "schema": DATE,
+                    "description": "Last London date (counts); not before `from`",
+                },
+                *PAGE_PARAMS,
+            ],
+            tag="Audit",
+        )
+    },
+    "/api/v1/imports/apprentices/template.xlsx": {
+        "get": _op(
+            "The apprentices import template: one sheet holding only the header row",
+            OFFICE,
+            {
+                "200": {
+                    "description": "An xlsx file whose header row is ULN, Given names, "
+                    "Family name, Date of birth, Email, Employer, Provider UKPRN, Standard, "
+                    "Start date, EHC plan",
+                    "content": {XLSX: {"schema": {"type": "string", "format": "binary"}}},
+                },
+            },
+            tag="Imports",
+        )
+    },
+    "/api/v1/imports/apprentices": {
+        "post": {
+            **_op(
+                "Register every apprentice in a filled-in template, or none of them",
+                OFFICE,
+                {
+                    "201": {
+                        "description": "Every row was registered",
+                        **_json(_obj(["created"], {"created": INT})),
+                    },
+                    "422": {
+                        "description": "Nothing was registered (error codes: import_rejected: "
+                        "some rows break the registration rules, every problem is in "
+                        "`error.rows`; unreadable_file: not a readable .xlsx file; "
+                        "wrong_columns: the header row is not the template's; no_rows; "
+                        "too_many_rows: over 20,000 apprentices; validation_failed: no `file`)",
+                        **_json(_ref("ImportError")),
+                        "x-error-codes": [
+                            "import_rejected",
+                            "unreadable_file",
+                            "wrong_columns",
+                            "no_rows",
+                            "too_many_rows",
+                            "validation_failed",
+                        ],
+                    },
+                },
+                tag="Imports",
+            ),
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "multipart/form-data": {
+                        "schema": _obj(
+                            ["file"],
+                            {
+                                "file": {
+                                    "type": "string",
+                                    "format": "binary",
+                                    "description": "The filled-in template (.xlsx, at most "
+                                    "10 MB and 20,000 rows); dates as date cells or YYYY-MM-DD "
+                                    "text, EHC plan Yes or No",
+                                }
+                            },
+                        )
+                    }
+                },
+            },
+        }
     },
     "/api/v1/openapi.json": {
         "get": {

@@ -3,8 +3,9 @@
 from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from epa.auth.models import User
 from epa.extensions import db
 from epa.types import UTCDateTime, utcnow
 
@@ -32,3 +33,6 @@ class AuditEvent(db.Model):
     before: Mapped[dict | None] = mapped_column(JSON)
     after: Mapped[dict | None] = mapped_column(JSON)
     reason: Mapped[str | None] = mapped_column(Text)
+
+    #: read-only: events are written through `actor_id` (see `epa.audit.services.record`)
+    actor: Mapped[User | None] = relationship(viewonly=True)

@@ -16,6 +16,8 @@ PUBLIC_ENDPOINTS = {
     "static",
     "ops.healthz",
     "ops.assets",
+    "ops.readyz",
+    "ops.metrics",
     "pages.accessibility",
     "pages.privacy",
     "feed.calendar",  # the secret address is the credential

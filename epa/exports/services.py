@@ -12,6 +12,7 @@ from flask import Response
 from epa import clock, validation
 from epa.exports import queries
 from epa.exports.spreadsheets import generate_xlsx
+from epa.ops.metrics import EXPORT_SECONDS, EXPORTS, timed
 from epa.rules.dates import add_months
 
 log = logging.getLogger("epa.exports")
@@ -54,26 +55,29 @@ def _long(day: date) -> str:
 
 def outcomes_file(date_from: date, date_to: date, user_id: int) -> tuple[str, bytes]:
     """The outcomes return for the range and its file name; who asked is logged."""
-    names = queries.outcome_method_names(date_from, date_to)
-    data = generate_xlsx(
-        "Outcomes",
-        queries.outcome_headers(names),
-        queries.outcome_rows(date_from, date_to, names),
-    )
+    with timed(EXPORT_SECONDS, kind="outcomes"):
+        names = queries.outcome_method_names(date_from, date_to)
+        data = generate_xlsx(
+            "Outcomes",
+            queries.outcome_headers(names),
+            queries.outcome_rows(date_from, date_to, names),
+        )
     _log_export(user_id, "outcomes", date_from, date_to)
     return f"outcomes-{date_from}-to-{date_to}.xlsx", data
 
 
 def bookings_file(date_from: date, date_to: date, user_id: int) -> tuple[str, bytes]:
     """The bookings export for the range and its file name; who asked is logged."""
-    data = generate_xlsx(
-        "Bookings", queries.BOOKING_HEADERS, queries.booking_rows(date_from, date_to)
-    )
+    with timed(EXPORT_SECONDS, kind="bookings"):
+        data = generate_xlsx(
+            "Bookings", queries.BOOKING_HEADERS, queries.booking_rows(date_from, date_to)
+        )
     _log_export(user_id, "bookings", date_from, date_to)
     return f"bookings-{date_from}-to-{date_to}.xlsx", data
 
 
 def _log_export(user_id: int, kind: str, date_from: date, date_to: date) -> None:
+    EXPORTS.labels(kind=kind).inc()
     log.info("User %s exported %s from %s to %s", user_id, kind, date_from, date_to)
 
 

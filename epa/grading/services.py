@@ -10,12 +10,15 @@ from epa.auth.models import User
 from epa.errors import ServiceError
 from epa.extensions import db
 from epa.grading.models import Outcome, Result
+from epa.ops.metrics import RESULTS
 from epa.rules.grading import CriterionRule, capped, method_grade, outcome_status, overall_grade
 from epa.rules.local_time import london_date
 from epa.scheduling import services as scheduling
+from epa.scheduling.instants import london_iso
 from epa.scheduling.models import Assessment
 
 PASSING = ("pass", "merit", "distinction")
+NO_GRADE = {"grade": None, "attempt": None, "retry": None}
 
 
 def _rules(assessment: Assessment) -> list[CriterionRule]:
@@ -47,8 +50,20 @@ def result_public(assessment: Assessment) -> dict:
         "comments": result.comments if result else None,
         "method_grade": result.method_grade if submitted else grade_of(assessment, judgements),
         "submitted": submitted,
-        "submitted_at": result.submitted_at.isoformat() if submitted else None,
+        "submitted_at": london_iso(result.submitted_at) if submitted else None,
     }
+
+
+def _locked_result(assessment: Assessment) -> Result | None:
+    """Take the apprentice's lock, then read the booking and its result as committed now, so
+    drafts, submissions, reopening and sign-off of one apprentice happen one at a time."""
+    scheduling.lock_diaries(assessment.apprentice_id, [])
+    db.session.refresh(assessment)
+    return db.session.scalar(
+        select(Result)
+        .where(Result.assessment_id == assessment.id)
+        .execution_options(populate_existing=True)
+    )
 
 
 def _may_grade(assessment: Assessment, actor: User) -> Result | None:
@@ -66,7 +81,9 @@ def _may_grade(assessment: Assessment, actor: User) -> Result | None:
             "assessment_not_held",
             "The assessment has not started yet; record the result once it has been held.",
         )
-    result = assessment.result
+    result = _locked_result(assessment)
+    if assessment.status == "cancelled":
+        raise ServiceError("assessment_cancelled", "This assessment was cancelled.")
     if result is not None and result.is_submitted:
         raise ServiceError(
             "result_locked",
@@ -150,6 +167,7 @@ def submit_result(assessment: Assessment, actor: User) -> Result:
     result.submitted_on = london_date(now)
     result.submitted_by_id = actor.id
     db.session.flush()
+    RESULTS.inc()
     record("result", result.id, "submit", after={"method_grade": result.method_grade})
     return result
 
@@ -161,11 +179,26 @@ def reopen_result(assessment: Assessment, data: dict, actor: User) -> Result:
     problems = validation.Problems()
     reason = validation.reason(data, problems, what="reopening")
     problems.raise_if_any()
-    result = assessment.result
+    result = _locked_result(assessment)
     if result is None or not result.is_submitted:
         raise ServiceError(
             "result_not_submitted",
             "This result has not been submitted; it is open already.",
+            status=409,
+        )
+    later = db.session.scalar(
+        select(Assessment.id).where(
+            Assessment.apprentice_id == assessment.apprentice_id,
+            Assessment.method_id == assessment.method_id,
+            Assessment.status != "cancelled",
+            Assessment.starts_at > assessment.starts_at,
+        )
+    )
+    if later is not None:
+        raise ServiceError(
+            "later_attempt_exists",
+            "A later attempt of this method is booked on the strength of this result; cancel "
+            "that attempt before reopening this one.",
             status=409,
         )
     before = {"method_grade": result.method_grade, "submitted": True}
@@ -188,6 +221,14 @@ def unconfirm(apprentice: Apprentice, *, reason: str) -> None:
     outcome.confirmed_at = outcome.confirmed_by_id = None
     if apprentice.status == "completed":
         apprentice.status = "in_epa"
+        record(
+            "apprentice",
+            apprentice.id,
+            "reopen_epa",
+            before={"status": "completed"},
+            after={"status": "in_epa"},
+            reason=reason,
+        )
     db.session.flush()
     record(
         "outcome", outcome.id, "unconfirm", before=before, after={"confirmed": False}, reason=reason
@@ -240,7 +281,7 @@ def summarise(apprentice: Apprentice) -> dict:
     confirmed = outcome is not None and outcome.confirmed_at is not None
     status = outcome_status(codes, grades, ungraded, confirmed)
     return {
-        "methods": {code: latest.get(code) for code in codes},
+        "methods": {code: latest.get(code, NO_GRADE) for code in codes},
         "overall_grade": outcome.overall_grade
         if status == "confirmed"
         else overall_grade(table, grades),
@@ -298,6 +339,13 @@ def confirm_outcome(apprentice: Apprentice, actor: User) -> dict:
     outcome.confirmed_by_id = actor.id
     outcome.confirmed_at = scheduling._now()
     if grade in PASSING:
+        record(
+            "apprentice",
+            apprentice.id,
+            "complete",
+            before={"status": apprentice.status},
+            after={"status": "completed"},
+        )
         apprentice.status = "completed"
     db.session.flush()
     record(

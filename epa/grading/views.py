@@ -88,7 +88,8 @@ def long_iso_date(text: str | None) -> str:
 @bp.app_template_global()
 def outcome_methods(apprentice: Apprentice, outcome: dict) -> list[tuple[str, dict | None]]:
     """(method name, {grade, attempt, retry} or None) for each method of the plan, in order."""
-    return [(m.name, outcome["methods"].get(m.code)) for m in apprentice.version.methods]
+    entries = [(m.name, outcome["methods"].get(m.code)) for m in apprentice.version.methods]
+    return [(name, entry if entry and entry["grade"] else None) for name, entry in entries]
 
 
 def _london(instant) -> str:

@@ -1,14 +1,53 @@
 """Health check and the GOV.UK Frontend assets."""
 
-from flask import Blueprint, current_app, jsonify, send_from_directory
+import logging
+
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from flask import Blueprint, Response, current_app, jsonify, send_from_directory
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from epa.extensions import db
+from epa.ops.metrics import exposition
 
 bp = Blueprint("ops", __name__)
+log = logging.getLogger(__name__)
 
 
 @bp.get("/healthz")
 def healthz():
     """200 while the process can answer; it does not touch the database."""
     return jsonify({"status": "ok"})
+
+
+@bp.get("/readyz")
+def readyz():
+    """200 when the database answers and its schema is at the newest migration, else 503."""
+    try:
+        with db.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+            current = set(MigrationContext.configure(conn).get_current_heads())
+    except SQLAlchemyError as error:
+        log.warning("Not ready: the database does not answer (%s)", type(error).__name__)
+        return jsonify({"status": "unavailable", "reason": "database_unavailable"}), 503
+    config = current_app.extensions["migrate"].migrate.get_config()
+    heads = set(ScriptDirectory.from_config(config).get_heads())
+    if current != heads:
+        log.warning(
+            "Not ready: the database is at %s, the newest migration is %s",
+            sorted(current),
+            sorted(heads),
+        )
+        return jsonify({"status": "unavailable", "reason": "migrations_pending"}), 503
+    return jsonify({"status": "ready"})
+
+
+@bp.get("/metrics")
+def metrics():
+    """Prometheus text format."""
+    body, content_type = exposition()
+    return Response(body, content_type=content_type)
 
 
 @bp.get("/assets/<path:filename>")

@@ -5,6 +5,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from epa.auth.models import User
+from epa.dashboard.views import assessor_dashboard, staff_dashboard
 from epa.extensions import db
 from epa.organisations.models import Employer, Provider
 from epa.standards.services import list_standards
@@ -14,17 +15,25 @@ bp = Blueprint("pages", __name__)
 
 @bp.route("/")
 def home():
-    """The start page for the signed-in user's role."""
+    """The start page for the signed-in user's role: what needs doing, each count a link to the
+    list behind it."""
     counts = {}
+    dashboard = None
     if current_user.has_role("admin", "staff"):
         counts = {
             "employers": db.session.scalar(select(func.count()).select_from(Employer)),
             "providers": db.session.scalar(select(func.count()).select_from(Provider)),
         }
+        dashboard = staff_dashboard()
     if current_user.has_role("admin"):
         counts["users"] = db.session.scalar(select(func.count()).select_from(User))
+    if current_user.has_role("assessor"):
+        dashboard = assessor_dashboard(current_user)
     return render_template(
-        f"home/{current_user.role}.html", counts=counts, standards=list_standards()
+        f"home/{current_user.role}.html",
+        counts=counts,
+        dashboard=dashboard,
+        standards=list_standards(),
     )
 
 

@@ -13,6 +13,7 @@ from epa.audit.services import changes, record
 from epa.auth.models import User
 from epa.errors import NotFound, ServiceError
 from epa.extensions import db
+from epa.ops.metrics import BOOKINGS
 from epa.rules.grading import Attempt, RetryTerms, booking_refusal
 from epa.rules.local_time import london_date
 from epa.rules.scheduling import BookingRequest, Diary, Interval, diary_refusal, time_refusal
@@ -147,14 +148,15 @@ def _method(apprentice: Apprentice, code):
     )
 
 
-def _latest_attempt(apprentice, method):
+def _latest_attempt(apprentice, method, exclude_id=None):
     """The latest sitting of a method that was not cancelled, with its submitted result."""
     from epa.grading.models import Result
 
+    query = select(Assessment, Result).outerjoin(Result, Result.assessment_id == Assessment.id)
+    if exclude_id is not None:
+        query = query.where(Assessment.id != exclude_id)
     row = db.session.execute(
-        select(Assessment, Result)
-        .outerjoin(Result, Result.assessment_id == Assessment.id)
-        .where(
+        query.where(
             Assessment.apprentice_id == apprentice.id,
             Assessment.method_id == method.id,
             Assessment.status != "cancelled",
@@ -174,11 +176,11 @@ def _latest_attempt(apprentice, method):
     )
 
 
-def _refuse_by_earlier_attempts(apprentice, method, retry, starts_at) -> None:
+def _refuse_by_earlier_attempts(apprentice, method, retry, starts_at, exclude_id=None) -> None:
     """Retries follow a submitted fail, inside their window; a failed method needs one."""
     version = apprentice.version
     code = booking_refusal(
-        _latest_attempt(apprentice, method),
+        _latest_attempt(apprentice, method, exclude_id),
         retry,
         london_date(starts_at),
         starts_at,
@@ -378,6 +380,7 @@ def book_assessment(data: dict, actor: User) -> Assessment:
 
         unconfirm(apprentice, reason=f"A {retry} of the {method.name.lower()} was booked")
     db.session.flush()
+    BOOKINGS.inc()
     record(
         "assessment",
         assessment.id,
@@ -438,6 +441,14 @@ def reschedule_assessment(assessment: Assessment, data: dict, actor: User) -> As
     moved = starts_at != assessment.starts_at or assessor_id != assessment.assessor_id
     if moved:
         assessor = _assessor(assessor_id)
+        if assessment.retry is not None and starts_at != assessment.starts_at:
+            _refuse_by_earlier_attempts(
+                assessment.apprentice,
+                assessment.method,
+                assessment.retry,
+                starts_at,
+                exclude_id=assessment.id,
+            )
         assessment.ends_at = _check(
             assessment.apprentice,
             assessor,

@@ -263,3 +263,120 @@ def test_a_withdrawn_apprentice_has_no_outcome_to_confirm(app, world):
 def test_the_submission_date_is_the_service_clock(world):
     body = grade(world, "discussion", only_pass("discussion"), AFTER_DISCUSSION)
     assert body["submitted_at"].startswith("2026-12-10")
+
+
+def test_a_method_without_a_grade_has_the_same_shape(world):
+    body = outcome(world)
+    assert body["methods"]["project"] == {"grade": None, "attempt": None, "retry": None}
+
+
+def test_confirmation_by_an_administrator_sets_the_epa_date(world):
+    grade(world, "discussion", only_pass("discussion"), AFTER_DISCUSSION)
+    grade(world, "project", only_pass("project"), AFTER_PROJECT)
+    body = confirm(world, "admin").get_json()
+    assert body["epa_date"] == "2027-02-01" and body["achievement_date"] == "2027-02-01"
+
+
+def failed_discussion(world):
+    grade(world, "discussion", all_met("discussion", P1=False), AFTER_DISCUSSION)
+    world["at"](datetime(2026, 12, 11, 9, 0, tzinfo=UTC))
+
+
+def test_a_retry_is_not_bound_by_the_first_epa_period(world):
+    failed_discussion(world)
+    # a retake on 6 April 2027: after the 2 March deadline, inside 4 months of 10 December
+    response = book(world["staff"], world, starts_at="2027-04-06T10:00", retry="retake")
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["starts_at"] == "2027-04-06T10:00:00+01:00"  # summer time
+
+
+def test_a_retake_window_passes_after_four_months(world):
+    failed_discussion(world)
+    assert_error(
+        book(world["staff"], world, starts_at="2027-04-12T10:00", retry="retake"),
+        422,
+        "retry_window_passed",
+    )
+
+
+def test_cancelled_attempts_are_ignored(world):
+    failed_discussion(world)
+    resit = book(world["staff"], world, starts_at="2027-01-11T10:00", retry="resit").get_json()
+    assert_error(
+        book(world["staff"], world, starts_at="2027-01-12T10:00", retry="resit"),
+        422,
+        "retry_not_allowed",
+    )  # the latest attempt is booked, not a submitted fail
+    world["staff"].post(f"/api/v1/assessments/{resit['id']}/cancel", json={"reason": "Ill"})
+    again = book(world["staff"], world, starts_at="2027-01-12T10:00", retry="resit")
+    assert again.status_code == 201 and again.get_json()["attempt"] == 2
+
+
+def test_a_retry_cannot_start_before_the_failed_sitting_ended(world):
+    world["at"](datetime(2026, 12, 10, 10, 30, tzinfo=UTC))  # during the discussion
+    put(world["grace"], world["discussion"], all_met("discussion", P1=False))
+    submit(world["grace"], world["discussion"])
+    body = booking_body(world, starts_at="2026-12-10T10:30:00Z", retry="resit", backdated=True)
+    assert_error(world["admin"].post("/api/v1/assessments", json=body), 422, "retry_not_allowed")
+
+
+def booking_body(world, **changes):
+    from tests.api.test_assessments import booking
+
+    return booking(world, **changes)
+
+
+def test_a_retry_cannot_be_moved_out_of_its_window(world):
+    failed_discussion(world)
+    resit = book(world["staff"], world, starts_at="2027-01-11T10:00", retry="resit").get_json()
+    response = world["staff"].patch(
+        f"/api/v1/assessments/{resit['id']}", json={"starts_at": "2027-05-10T10:00"}
+    )
+    assert_error(response, 422, "retry_window_passed")
+
+
+def test_a_fail_with_a_later_attempt_cannot_be_reopened(world):
+    failed_discussion(world)
+    book(world["staff"], world, starts_at="2027-01-11T10:00", retry="resit")
+    response = world["admin"].post(
+        f"/api/v1/assessments/{world['discussion']}/result/reopen", json={"reason": "Typo"}
+    )
+    assert_error(response, 409, "later_attempt_exists")
+
+
+def test_submitted_at_comes_back_with_the_london_offset(world, api, booking_world):
+    project = world["project"]
+    world["at"](datetime(2027, 4, 6, 12, 0, tzinfo=UTC))  # summer time
+    put(world["dan"], project, only_pass("project"))
+    body = submit(world["dan"], project).get_json()
+    assert body["submitted_at"] == "2027-04-06T13:00:00+01:00"
+
+
+def test_simultaneous_first_drafts_and_submits_never_fail_or_double(app, world):
+    import threading
+
+    world["at"](AFTER_DISCUSSION)
+    path = f"/api/v1/assessments/{world['discussion']}/result"
+    headers = world["grace"].headers
+
+    def race(send):
+        barrier = threading.Barrier(5)
+        statuses = []
+
+        def go():
+            client = app.test_client()
+            barrier.wait()
+            statuses.append(send(client).status_code)
+
+        threads = [threading.Thread(target=go) for _ in range(5)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        return sorted(statuses)
+
+    assert (
+        race(lambda c: c.put(path, json={"criteria": only_pass("discussion")}, headers=headers))
+        == [200] * 5
+    )
+    assert race(lambda c: c.post(f"{path}/submit", headers=headers)) == [200] + [409] * 4

@@ -2,6 +2,7 @@
 and docker/start.sh run from the checkout with the project's virtualenv."""
 
 import contextlib
+import json
 import os
 import shutil
 import signal
@@ -173,4 +174,11 @@ def test_start_script_migrates_loads_the_standard_and_serves(tmp_path):
         standards = [row[0] for row in conn.execute("SELECT reference FROM standards")]
     assert versions == heads
     assert standards == ["ST0825"]
-    assert "GET /healthz" in log.read_text(), "gunicorn's access log is not on stdout"
+    access = [
+        json.loads(line)
+        for line in log.read_text().splitlines()
+        if line.startswith("{") and '"logger": "epa.access"' in line
+    ]
+    assert any(a["route"] == "/healthz" and a["status"] == 200 for a in access), (
+        "the service's JSON access lines are not in the container's output"
+    )

@@ -1,0 +1,1 @@
+"""Start-page counts for each role, the lists behind them, and the outcomes chart."""

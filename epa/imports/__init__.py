@@ -1,0 +1,1 @@
+"""Registering apprentices in bulk from the contract's spreadsheet template."""
