@@ -18,6 +18,7 @@ from wtforms.fields.choices import SelectChoice
 from epa.apprentices.models import STATUS_LABELS, STATUSES
 from epa.extensions import db
 from epa.organisations.models import Employer, Provider
+from epa.pages.forms import ReasonData
 from epa.rules.identifiers import TEMPORARY_ULN
 from epa.standards.models import Standard
 
@@ -185,7 +186,7 @@ class SearchForm(FlaskForm):
     )
 
 
-class WithdrawForm(FlaskForm):
+class WithdrawForm(ReasonData, FlaskForm):
     """Withdraw an apprentice from end-point assessment, saying why."""
 
     reason = TextAreaField(
@@ -195,6 +196,3 @@ class WithdrawForm(FlaskForm):
         "their record",
     )
     submit = SubmitField("Withdraw apprentice", widget=GovSubmitInput())
-
-    def service_data(self) -> dict:
-        return {"reason": self.reason.data}

@@ -10,6 +10,8 @@ from wtforms import RadioField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
+from epa.pages.forms import ReasonData
+
 #: the radios' values and the judgement each sends to the service
 JUDGEMENTS = {"met": True, "not_met": False}
 CRITERION_PREFIX = "criterion-"
@@ -107,7 +109,7 @@ class ConfirmSubmitForm(FlaskForm):
     submit = SubmitField("Submit result", widget=GovSubmitInput())
 
 
-class ReopenForm(FlaskForm):
+class ReopenForm(ReasonData, FlaskForm):
     """Reopen a submitted result, saying why."""
 
     reason = TextAreaField(
@@ -117,9 +119,6 @@ class ReopenForm(FlaskForm):
         "The reason is kept in the audit trail",
     )
     submit = SubmitField("Reopen result", widget=GovSubmitInput())
-
-    def service_data(self) -> dict:
-        return {"reason": self.reason.data}
 
 
 class ConfirmOutcomeForm(FlaskForm):

@@ -13,3 +13,10 @@ def show_service_error(form, error: ServiceError) -> None:
             placed = True
     if not placed:
         form.form_errors.append(error.message)
+
+
+class ReasonData:
+    """For forms whose only input is the reason an action needs (withdraw, cancel, reopen)."""
+
+    def service_data(self) -> dict:
+        return {"reason": self.reason.data}

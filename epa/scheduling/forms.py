@@ -23,6 +23,7 @@ from epa import clock
 from epa.apprentices.forms import DayMonthYearField, as_record_id
 from epa.extensions import db
 from epa.organisations.models import Employer, Provider
+from epa.pages.forms import ReasonData
 from epa.pages.widgets import GovRadioWithHints
 from epa.rules.scheduling import epa_window
 
@@ -196,7 +197,7 @@ class RescheduleForm(AssessmentForm):
         }
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(ReasonData, FlaskForm):
     """Cancel an assessment, saying why."""
 
     reason = TextAreaField(
@@ -206,9 +207,6 @@ class ReasonForm(FlaskForm):
         "sent with the cancellation",
     )
     submit = SubmitField("Cancel assessment", widget=GovSubmitInput())
-
-    def service_data(self) -> dict:
-        return {"reason": self.reason.data}
 
 
 class ConflictForm(FlaskForm):

@@ -316,7 +316,7 @@ def _read_booking(data: dict):
         location,
         retry,
         exceptional,
-        (backdated),
+        backdated,
     )
 
 
