@@ -215,15 +215,18 @@ SCHEMAS = {
                 ["methods", "grading"],
                 {
                     "min_months_before_gateway": INT,
+                    "max_months_before_gateway": INT,
                     "epa_period_months": INT,
                     "resit_within_months": INT,
                     "retake_within_months": INT,
+                    "all_methods_within_months": INT,
                     "retry_grade_cap": STR,
                     "methods": {"type": "array", "items": _ref("Method")},
                     "grading": _obj(
                         ["method_grades", "overall"],
                         {
                             "method_grades": {"type": "array", "items": STR},
+                            "overall_grades": {"type": "array", "items": STR},
                             "overall": {
                                 "type": "array",
                                 "items": {"type": "object", "additionalProperties": STR},

@@ -3,7 +3,8 @@
 import re
 
 _UKPRN = re.compile(r"1[0-9]{7}")
-_ULN = re.compile(r"[0-9]{10}")
+# 1000000000 to 9999999999: the DfE issues none with a leading zero and its service refuses one.
+_ULN = re.compile(r"[1-9][0-9]{9}")
 
 #: Issued while the real ULN is awaited; several apprentices may share it.
 TEMPORARY_ULN = "9999999999"
@@ -15,7 +16,8 @@ def is_valid_ukprn(value) -> bool:
 
 
 def is_valid_uln(value) -> bool:
-    """A unique learner number: ten digits whose last is the check digit, or the temporary ULN.
+    """A unique learner number: ten digits from 1000000000 to 9999999999 whose last is the
+    check digit, or the temporary ULN.
 
     Weights 10 down to 2 on the first nine digits; r = sum mod 11; r = 0 is never valid,
     otherwise the tenth digit is 10 - r.

@@ -183,27 +183,37 @@ def _ksb_order(code: str):
     return ("KSB".find(code[:1]), int(code[1:]) if code[1:].isdigit() else 0, code)
 
 
-def _check_grading(plan: dict, where: str, methods: list[str], problems: list[str]) -> None:
-    grading = _need(plan, "grading", dict, where, problems)
-    if grading is None:
-        return
-    grades = _need(grading, "method_grades", list, f"{where} grading", problems)
+def _grade_names(grading: dict, key: str, where: str, problems: list[str]) -> list[str]:
+    """A list of distinct grade names, lowest first; reported and empty when it is not."""
+    grades = _need(grading, key, list, f"{where} grading", problems)
     if grades is not None and not grades:
-        problems.append(f"{where} grading: method_grades must list at least one grade")
+        problems.append(f"{where} grading: {key} must list at least one grade")
     grades = grades or []
     if any(not isinstance(g, str) or not 0 < len(g) <= 20 for g in grades) or len(
         set(grades)
     ) != len(grades):
-        problems.append(f"{where} grading: method_grades must be distinct names of grades")
-        grades = []
+        problems.append(f"{where} grading: {key} must be distinct names of grades")
+        return []
+    return grades
+
+
+def _check_grading(plan: dict, where: str, methods: list[str], problems: list[str]) -> None:
+    grading = _need(plan, "grading", dict, where, problems)
+    if grading is None:
+        return
+    grades = _grade_names(grading, "method_grades", where, problems)
+    overall_grades = _grade_names(grading, "overall_grades", where, problems)
     cap = plan.get("retry_grade_cap")
-    if grades and cap not in grades:
-        problems.append(f"{where}: retry_grade_cap {cap!r} is not one of the method grades")
+    # The cap limits the overall EPA grade, so it is named among the overall grades.
+    if overall_grades and cap not in overall_grades:
+        problems.append(f"{where}: retry_grade_cap {cap!r} is not one of the overall grades")
     seen: dict[tuple, int] = {}
     _need(grading, "overall", list, f"{where} grading", problems)
     for r, row in _items(grading, "overall", f"{where} grading", problems):
         rwhere = f"{where} grading overall[{r}]"
-        _need(row, "overall", str, rwhere, problems)
+        overall = _need(row, "overall", str, rwhere, problems)
+        if overall and overall_grades and overall not in overall_grades:
+            problems.append(f"{rwhere}: overall {overall!r} is not one of the overall grades")
         keys = set(row) - {"overall"}
         if keys != set(methods):
             problems.append(
@@ -252,8 +262,16 @@ def _check_versions(data: dict, ksb_codes: set[str], problems: list[str]) -> Non
             "epa_period_months",
             "resit_within_months",
             "retake_within_months",
+            "max_months_before_gateway",
+            "all_methods_within_months",
         ):
             _need(plan, key, int, where, problems)
+        low, high = plan.get("min_months_before_gateway"), plan.get("max_months_before_gateway")
+        if isinstance(low, int) and isinstance(high, int) and high < low:
+            problems.append(
+                f"{where}: max_months_before_gateway ({high}) is less than "
+                f"min_months_before_gateway ({low})"
+            )
         _need(plan, "retry_grade_cap", str, where, problems)
         methods = _check_methods(plan, where, ksb_codes, problems)
         _check_grading(plan, where, methods, problems)

@@ -110,9 +110,16 @@ class StandardVersion(db.Model):
     epa_period_months: Mapped[int]
     resit_within_months: Mapped[int]
     retake_within_months: Mapped[int]
+    #: past this many months on programme a gateway still passes, with a warning
+    max_months_before_gateway: Mapped[int]
+    #: every method, retries included, is held within this many months of the first one held
+    all_methods_within_months: Mapped[int]
+    #: the highest overall EPA grade after a resit or retake without exceptional circumstances
     retry_grade_cap: Mapped[str] = mapped_column(String(20))
     #: the grades a method may be given, lowest first
     method_grades: Mapped[list] = mapped_column(JSON)
+    #: the overall EPA grades, lowest first
+    overall_grades: Mapped[list] = mapped_column(JSON)
 
     standard: Mapped[Standard] = relationship(back_populates="versions")
     methods: Mapped[list["AssessmentMethod"]] = relationship(

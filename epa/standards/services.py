@@ -150,8 +150,11 @@ def _load_version(version: StandardVersion, item: dict, ksbs: dict, changes: _Ch
         epa_period_months=plan["epa_period_months"],
         resit_within_months=plan["resit_within_months"],
         retake_within_months=plan["retake_within_months"],
+        max_months_before_gateway=plan["max_months_before_gateway"],
+        all_methods_within_months=plan["all_methods_within_months"],
         retry_grade_cap=plan["retry_grade_cap"],
         method_grades=list(plan["grading"]["method_grades"]),
+        overall_grades=list(plan["grading"]["overall_grades"]),
     )
     for method, position, m in changes.sync(
         version.methods,
@@ -271,9 +274,11 @@ def version_document(version: StandardVersion) -> dict:
         "ksbs": [{"code": k.code, "kind": k.kind, "text": k.text} for k in standard.ksbs],
         "plan": {
             "min_months_before_gateway": version.min_months_before_gateway,
+            "max_months_before_gateway": version.max_months_before_gateway,
             "epa_period_months": version.epa_period_months,
             "resit_within_months": version.resit_within_months,
             "retake_within_months": version.retake_within_months,
+            "all_methods_within_months": version.all_methods_within_months,
             "retry_grade_cap": version.retry_grade_cap,
             "methods": [
                 {
@@ -297,6 +302,7 @@ def version_document(version: StandardVersion) -> dict:
             ],
             "grading": {
                 "method_grades": list(version.method_grades),
+                "overall_grades": list(version.overall_grades),
                 "overall": [
                     {**{c: row.method_grades.get(c) for c in method_codes}, "overall": row.overall}
                     for row in version.grading_rows

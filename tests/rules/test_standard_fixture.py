@@ -111,6 +111,14 @@ def _retry_grade_cap_distinction(data):
     plan(data, "1.1")["retry_grade_cap"] = "distinction"
 
 
+def _retry_grade_cap_merit(data):
+    plan(data, "1.1")["retry_grade_cap"] = "merit"  # an overall grade that no method has
+
+
+def _longest_time_before_gateway_equal_to_the_shortest(data):
+    plan(data, "1.1")["max_months_before_gateway"] = 12
+
+
 VALID = [
     pytest.param(_unchanged, id="the-project-fixture"),
     pytest.param(_adjacent_windows_explicitly, id="adjacent-windows-2024-09-25/2024-09-26"),
@@ -122,6 +130,8 @@ VALID = [
     pytest.param(_zero_notice_and_zero_days_after_gateway, id="zero-notice-days"),
     pytest.param(_ksb_assessed_by_pass_criteria_in_two_methods, id="ksb-in-two-methods"),
     pytest.param(_retry_grade_cap_distinction, id="retry-cap-another-method-grade"),
+    pytest.param(_retry_grade_cap_merit, id="retry-cap-an-overall-grade-only"),
+    pytest.param(_longest_time_before_gateway_equal_to_the_shortest, id="max-months-equal-min"),
 ]
 
 
@@ -278,8 +288,24 @@ def _duplicate_method_code(data):
     method(data, "1.1", "discussion")["code"] = "project"
 
 
-def _retry_cap_not_a_method_grade(data):
-    plan(data, "1.1")["retry_grade_cap"] = "merit"
+def _retry_cap_not_an_overall_grade(data):
+    plan(data, "1.1")["retry_grade_cap"] = "excellent"
+
+
+def _overall_grade_not_listed(data):
+    plan(data, "1.0")["grading"]["overall"][0]["overall"] = "excellent"
+
+
+def _overall_grades_repeated(data):
+    plan(data, "1.0")["grading"]["overall_grades"] = ["fail", "pass", "pass"]
+
+
+def _longest_time_before_gateway_below_the_shortest(data):
+    plan(data, "1.1")["max_months_before_gateway"] = 11
+
+
+def _no_time_limit_for_all_methods(data):
+    del plan(data, "1.0")["all_methods_within_months"]
 
 
 def _zero_duration(data):
@@ -473,9 +499,32 @@ REFUSED = [
         id="duplicate-method",
     ),
     pytest.param(
-        _retry_cap_not_a_method_grade,
-        ("version 1.1: retry_grade_cap 'merit' is not one of the method grades",),
-        id="retry-cap-not-a-method-grade",
+        _retry_cap_not_an_overall_grade,
+        ("version 1.1: retry_grade_cap 'excellent' is not one of the overall grades",),
+        id="retry-cap-not-an-overall-grade",
+    ),
+    pytest.param(
+        _overall_grade_not_listed,
+        ("version 1.0 grading overall[0]: overall 'excellent' is not one of the overall grades",),
+        id="overall-grade-not-listed",
+    ),
+    pytest.param(
+        _overall_grades_repeated,
+        ("version 1.0 grading: overall_grades must be distinct names of grades",),
+        id="overall-grades-repeated",
+    ),
+    pytest.param(
+        _longest_time_before_gateway_below_the_shortest,
+        (
+            "version 1.1: max_months_before_gateway (11) is less than "
+            "min_months_before_gateway (12)",
+        ),
+        id="max-months-below-min-months",
+    ),
+    pytest.param(
+        _no_time_limit_for_all_methods,
+        ("version 1.0: 'all_methods_within_months' must be a whole number",),
+        id="no-all-methods-time-limit",
     ),
     pytest.param(
         _zero_duration,
@@ -617,7 +666,7 @@ def test_several_problems_are_all_reported_together():
         data["versions"].append(third)
         _duplicate_criterion_id(data)
         _zero_duration(data)
-        _retry_cap_not_a_method_grade(data)
+        _retry_cap_not_an_overall_grade(data)
         _wrong_kind_for_code(data)
         del data["title"]
 
@@ -630,7 +679,7 @@ def test_several_problems_are_all_reported_together():
         "version 1.2 earliest_start_date is '26/09/2025', which is not a date",
         "version 1.0 method project criterion P1 appears more than once",
         "version 1.0 method discussion: 'duration_minutes' is 0; it must be from 1 to 1440",
-        "version 1.1: retry_grade_cap 'merit' is not one of the method grades",
+        "version 1.1: retry_grade_cap 'excellent' is not one of the overall grades",
         "KSB K1: kind is 'skill'",
         "standard: 'title' must be some text",
     ]

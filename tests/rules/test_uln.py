@@ -14,8 +14,10 @@ def _with_check_digit(first_nine: str) -> str | None:
 @pytest.mark.parametrize(
     "uln, valid",
     [
-        ("9999999999", True),  # the temporary ULN
-        ("1000000000", True),  # sum 10, r = 10, check digit 0
+        ("9999999999", True),  # the temporary ULN, and the top of the range
+        ("1000000000", True),  # the bottom of the range: sum 10, r = 10, check digit 0
+        ("0987654321", False),  # its check digit works (sum 284, r = 9), but it starts with 0
+        ("0123456788", False),  # likewise: sum 156, r = 2
         ("1000000004", False),
         ("1234567890", False),  # sum 210, r = 1: the check digit must be 9
         ("1234567899", True),
@@ -41,6 +43,12 @@ def test_the_temporary_uln_would_fail_the_check_digit():
     remainder = sum(9 * w for w in range(10, 1, -1)) % 11
     assert 10 - remainder == 8
     assert is_valid_uln("9999999998") and is_valid_uln(TEMPORARY_ULN)
+
+
+@pytest.mark.parametrize("uln", ["0987654321", "0123456788"])
+def test_a_leading_zero_is_refused_even_with_a_working_check_digit(uln):
+    assert _with_check_digit(uln[:9]) == uln
+    assert not is_valid_uln(uln)
 
 
 @pytest.mark.parametrize("first_nine", ["100000000", "123456789", "555555555", "987654321"])

@@ -113,6 +113,9 @@ def test_loading_the_fixture_fills_the_database(app, runner):
             assert version.change == wanted["change"]
             assert version.retry_grade_cap == wanted["plan"]["retry_grade_cap"]
             assert version.method_grades == wanted["plan"]["grading"]["method_grades"]
+            assert version.overall_grades == ["fail", "pass", "merit", "distinction"]
+            assert version.max_months_before_gateway == 24
+            assert version.all_methods_within_months == 6
             assert len(version.methods) == 2
             assert len(version.grading_rows) == 9
             for method, wanted_method in zip(
