@@ -47,7 +47,7 @@ def _read_evidence(apprentice: Apprentice, data: dict) -> GatewayEvidence:
         data, "employer_confirmed", "Employer confirmation", problems
     )
     portfolio = validation.boolean(data, "portfolio_submitted", "Portfolio submitted", problems)
-    if gateway_date and gateway_date > clock.london_today():
+    if gateway_date and gateway_date > clock.today():
         problems.add("gateway_date", "The gateway date cannot be in the future", "invalid_date")
     elif gateway_date and gateway_date < apprentice.start_date:
         problems.add(
