@@ -78,8 +78,8 @@ def _read_uln(data: dict, problems: validation.Problems) -> str | None:
     if not is_valid_uln(value):
         problems.add(
             "uln",
-            "Enter a ULN of 10 digits whose last digit is the check digit "
-            f"(or the temporary ULN {TEMPORARY_ULN})",
+            "Enter a ULN of 10 digits, not starting with 0, whose last digit is the check "
+            f"digit (or the temporary ULN {TEMPORARY_ULN})",
             "invalid_uln",
         )
         return None
