@@ -28,8 +28,8 @@ from epa.pagination import fetch_page, page_count, page_from_args
 from epa.rules.local_time import LONDON
 from epa.scheduling.models import Assessment
 from epa.scheduling.services import get_assessment
+from epa.standards.documents import by_theme
 from epa.standards.models import Criterion, StandardVersion
-from epa.standards.services import by_theme
 
 bp = Blueprint("grading", __name__)
 OFFICE = ("admin", "staff")

@@ -58,6 +58,20 @@ def checked_text(value: str, key: str, where: str, problems: list[str], *, limit
     return value
 
 
+def identify(item: dict, key: str, label: str, unnamed: str, seen: set, problems, *, quoted=False):
+    """The text that names an item (a code, an id, a name) and how messages place it:
+    "<label> <text>" (quoted for names, which hold spaces), or `unnamed` (its index) when it
+    has none. A text already in `seen` is reported as repeated; each is added to `seen`."""
+    value = need(item, key, str, unnamed, problems)
+    if not value:
+        return None, unnamed
+    where = f"{label} {value!r}" if quoted else f"{label} {value}"
+    if value in seen:
+        problems.append(f"{where} appears more than once")
+    seen.add(value)
+    return value, where
+
+
 def objects_in(obj, key: str, where: str, problems: list[str]) -> list[tuple[int, dict]]:
     """The objects of a list field, with their index; other entries are reported."""
     value = obj.get(key) if isinstance(obj, dict) else None

@@ -7,7 +7,16 @@ import itertools
 from datetime import date
 
 from epa.rules.dates import parse_iso_date
-from epa.rules.fixture_fields import listed_ksbs, need, objects_in
+from epa.rules.fixture_fields import identify, listed_ksbs, need, objects_in
+from epa.rules.fixture_sources import (
+    METHOD_FACTS,
+    PLAN_FACTS,
+    check_criteria_themes,
+    check_fact_sources,
+    check_plan_note,
+    check_source,
+    check_themes,
+)
 
 KINDS = {"K": "knowledge", "S": "skill", "B": "behaviour"}
 CRITERION_GRADES = ("pass", "distinction")
@@ -34,14 +43,10 @@ def _date(value, where: str, problems: list[str], *, optional: bool = False) -> 
 def _check_ksbs(data: dict, problems: list[str]) -> set[str]:
     codes: set[str] = set()
     for i, ksb in objects_in(data, "ksbs", "standard", problems):
-        code = need(ksb, "code", str, f"ksbs[{i}]", problems)
-        where = f"KSB {code}" if code else f"ksbs[{i}]"
+        code, where = identify(ksb, "code", "KSB", f"ksbs[{i}]", codes, problems)
         need(ksb, "text", str, where, problems)
         kind = ksb.get("kind") if isinstance(ksb, dict) else None
         if code:
-            if code in codes:
-                problems.append(f"KSB {code} appears more than once")
-            codes.add(code)
             expected = KINDS.get(code[0])
             if kind != expected:
                 problems.append(
@@ -54,44 +59,49 @@ def _check_ksbs(data: dict, problems: list[str]) -> set[str]:
 def _check_duties(data: dict, ksb_codes: set[str], problems: list[str]) -> None:
     seen: set[str] = set()
     for i, duty in objects_in(data, "duties", "standard", problems):
-        code = need(duty, "code", str, f"duties[{i}]", problems)
-        where = f"duty {code}" if code else f"duties[{i}]"
+        _, where = identify(duty, "code", "duty", f"duties[{i}]", seen, problems)
         need(duty, "text", str, where, problems)
-        if code in seen:
-            problems.append(f"duty {code} appears more than once")
-        seen.add(code)
         listed_ksbs(duty, where, ksb_codes, problems)
+
+
+def _check_criteria(method: dict, mwhere: str, ksb_codes: set[str], problems: list[str]) -> set:
+    """Check a method's criteria; returns the KSBs its pass criteria assess."""
+    covered: set[str] = set()
+    ids: set[str] = set()
+    need(method, "criteria", list, mwhere, problems)
+    for c, criterion in objects_in(method, "criteria", mwhere, problems):
+        _, cwhere = identify(
+            criterion, "id", f"{mwhere} criterion", f"{mwhere} criteria[{c}]", ids, problems
+        )
+        need(criterion, "theme", str, cwhere, problems)
+        need(criterion, "text", str, cwhere, problems)
+        check_source(criterion, cwhere, problems)
+        grade = criterion.get("grade")
+        if grade not in CRITERION_GRADES:
+            problems.append(f"{cwhere}: grade is {grade!r}; it must be 'pass' or 'distinction'")
+        codes = listed_ksbs(criterion, cwhere, ksb_codes, problems)
+        if grade == "pass":
+            covered.update(codes)
+    return covered
 
 
 def _check_methods(plan: dict, where: str, ksb_codes: set[str], problems: list[str]) -> list[str]:
     method_codes: list[str] = []
     covered: set[str] = set()
+    seen: set[str] = set()
     need(plan, "methods", list, where, problems)
     for m, method in objects_in(plan, "methods", where, problems):
-        code = need(method, "code", str, f"{where} methods[{m}]", problems)
-        mwhere = f"{where} method {code}" if code else f"{where} methods[{m}]"
-        if code in method_codes:
-            problems.append(f"{mwhere} appears more than once")
+        code, mwhere = identify(
+            method, "code", f"{where} method", f"{where} methods[{m}]", seen, problems
+        )
         method_codes.append(code)
         need(method, "name", str, mwhere, problems)
         for key in ("duration_minutes", "earliest_days_after_gateway", "min_notice_days"):
             need(method, key, int, mwhere, problems)
-        ids: set[str] = set()
-        need(method, "criteria", list, mwhere, problems)
-        for c, criterion in objects_in(method, "criteria", mwhere, problems):
-            cid = need(criterion, "id", str, f"{mwhere} criteria[{c}]", problems)
-            cwhere = f"{mwhere} criterion {cid}" if cid else f"{mwhere} criteria[{c}]"
-            if cid in ids:
-                problems.append(f"{cwhere} appears more than once")
-            ids.add(cid)
-            need(criterion, "theme", str, cwhere, problems)
-            need(criterion, "text", str, cwhere, problems)
-            grade = criterion.get("grade")
-            if grade not in CRITERION_GRADES:
-                problems.append(f"{cwhere}: grade is {grade!r}; it must be 'pass' or 'distinction'")
-            codes = listed_ksbs(criterion, cwhere, ksb_codes, problems)
-            if grade == "pass":
-                covered.update(codes)
+        check_fact_sources(method, METHOD_FACTS, "method", mwhere, problems)
+        themes = check_themes(method, mwhere, ksb_codes, problems)
+        covered.update(_check_criteria(method, mwhere, ksb_codes, problems))
+        check_criteria_themes(method, mwhere, themes, ksb_codes, problems)
     uncovered = sorted(ksb_codes - covered, key=_ksb_order)
     if uncovered:
         problems.append(
@@ -161,12 +171,9 @@ def _check_versions(data: dict, ksb_codes: set[str], problems: list[str]) -> Non
     windows: list[tuple[str, date, date | None]] = []
     labels: set[str] = set()
     for v, version in objects_in(data, "versions", "standard", problems):
-        label = need(version, "version", str, f"versions[{v}]", problems)
-        where = f"version {label}" if label else f"versions[{v}]"
-        if label in labels:
-            problems.append(f"{where} appears more than once")
-        labels.add(label)
+        label, where = identify(version, "version", "version", f"versions[{v}]", labels, problems)
         need(version, "change", str, where, problems)
+        check_plan_note(version, where, problems)
         earliest = _date(
             version.get("earliest_start_date"), f"{where} earliest_start_date", problems
         )
@@ -195,6 +202,7 @@ def _check_versions(data: dict, ksb_codes: set[str], problems: list[str]) -> Non
                 f"min_months_before_gateway ({low})"
             )
         need(plan, "retry_grade_cap", str, where, problems)
+        check_fact_sources(plan, PLAN_FACTS, "plan", where, problems)
         methods = _check_methods(plan, where, ksb_codes, problems)
         _check_grading(plan, where, methods, problems)
     windows.sort(key=lambda w: w[1])
