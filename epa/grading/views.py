@@ -109,9 +109,13 @@ def _criteria(assessment: Assessment) -> list[Criterion]:
     )
 
 
-def _themes(assessment: Assessment) -> list[tuple[str, list]]:
-    """The method's criteria grouped by theme, as the plan first names the themes."""
-    return by_theme([{"theme": c.theme, "criterion": c} for c in _criteria(assessment)])
+def _themes(assessment: Assessment) -> list[tuple[dict, list]]:
+    """The method's criteria grouped by the plan's themes, each theme with its sources."""
+    items = [
+        {"theme": c.theme, "criterion": c, "source": c.source, "reference": c.source_reference}
+        for c in _criteria(assessment)
+    ]
+    return by_theme(items, assessment.method.themes)
 
 
 def _in_page_order(assessment: Assessment) -> list[Criterion]:

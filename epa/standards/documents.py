@@ -79,9 +79,28 @@ def version_document(version: StandardVersion) -> dict:
     }
 
 
-def by_theme(criteria: list[dict]) -> list[tuple[str, list[dict]]]:
-    """Criteria grouped by theme, themes in the order the plan first names them."""
-    groups: dict[str, list[dict]] = {}
+def by_theme(criteria: list[dict], themes: list[dict] = ()) -> list[tuple[dict, list[dict]]]:
+    """Criteria grouped by theme: the plan's themes in their order, each as the plan gives it
+    ({name, ksbs, source, ...}), then any theme only criteria name (rows stored before themes
+    were kept) as {name} alone, in the order the criteria first name them.
+
+    Each theme also gets `criteria_source`: the criteria's {source, reference} when they all
+    share one, so a page can say it once for the theme rather than on every criterion; else
+    None. Criteria are dicts with `theme`, `source` and `reference`."""
+    groups: dict[str, tuple[dict, list[dict]]] = {t["name"]: (t, []) for t in themes}
     for criterion in criteria:
-        groups.setdefault(criterion["theme"], []).append(criterion)
-    return list(groups.items())
+        name = criterion["theme"]
+        groups.setdefault(name, ({"name": name}, []))[1].append(criterion)
+    return [
+        ({**theme, "criteria_source": _shared_source(group)}, group)
+        for theme, group in groups.values()
+        if group
+    ]
+
+
+def _shared_source(criteria: list[dict]) -> dict | None:
+    found = {(c["source"], c["reference"]) for c in criteria}
+    if len(found) != 1:
+        return None
+    source, reference = found.pop()
+    return {"source": source, "reference": reference}
