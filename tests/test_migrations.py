@@ -95,3 +95,36 @@ def test_the_database_enforces_foreign_keys(app):
                 )
             )
         conn.rollback()
+
+
+def test_the_sources_migration_upgrades_a_database_that_holds_a_standard(app):
+    """0009 adds required columns: rows stored before it get defaults that say what they are
+    (the EPAO's own criteria, no themes or fact sources yet), and the next load fills them."""
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import select
+
+    from epa.standards.models import AssessmentMethod, Criterion, StandardVersion
+    from epa.standards.services import load_standard
+    from tests.conftest import fixture_data
+
+    with app.app_context():
+        load_standard(fixture_data())
+        db.session.commit()
+        db.session.remove()
+        try:
+            downgrade(revision="0008")
+            upgrade()
+            criteria = db.session.scalars(select(Criterion)).all()
+            assert criteria and {c.source for c in criteria} == {"epao"}
+            assert all("load the standard again" in c.source_reference for c in criteria)
+            methods = db.session.scalars(select(AssessmentMethod)).all()
+            assert {(str(m.themes), str(m.fact_sources)) for m in methods} == {("[]", "{}")}
+            versions = db.session.scalars(select(StandardVersion)).all()
+            assert [(v.fact_sources, v.plan_note) for v in versions] == [({}, None), ({}, None)]
+            _, changes = load_standard(fixture_data())
+            assert changes > 0
+            db.session.commit()
+            assert {c.source for c in db.session.scalars(select(Criterion))} == {"published"}
+        finally:
+            db.session.remove()
+            upgrade()  # whatever failed above, the other tests need the newest schema

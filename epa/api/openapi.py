@@ -169,29 +169,88 @@ SCHEMAS = {
             "versions": {"type": "array", "items": _ref("VersionSummary")},
         },
     ),
-    "Criterion": _obj(
-        ["id", "theme", "ksbs", "grade", "text"],
+    "Sourced": _obj(
+        ["source", "reference"],
         {
-            "id": STR,
-            "theme": STR,
-            "ksbs": {"type": "array", "items": STR},
-            "grade": {"type": "string", "enum": ["pass", "distinction"]},
-            "text": STR,
+            "source": {
+                "type": "string",
+                "enum": ["published", "epao"],
+                "description": "published: a published source's words or figure; epao: the "
+                "EPAO's own wording or reading, where nothing is published",
+            },
+            "reference": {
+                "type": "string",
+                "description": "The published source (with its trust), or why the EPAO's own is "
+                "used",
+            },
         },
     ),
+    "FactSources": {
+        "type": "object",
+        "description": "Where each fact comes from, by the fact's name "
+        "(grading facts as grading.method_grades, grading.overall_grades, grading.overall)",
+        "additionalProperties": _ref("Sourced"),
+    },
+    "Theme": {
+        "allOf": [
+            _ref("Sourced"),
+            _obj(
+                ["name", "ksbs", "ksbs_source", "ksbs_reference"],
+                {
+                    "name": STR,
+                    "ksbs": {"type": "array", "items": STR},
+                    "ksbs_source": {
+                        "type": "string",
+                        "enum": ["published", "epao"],
+                        "description": "Where the theme's KSB grouping comes from; it may be "
+                        "the EPAO's reading where the theme's words are published",
+                    },
+                    "ksbs_reference": STR,
+                },
+            ),
+        ]
+    },
+    "Criterion": {
+        "allOf": [
+            _ref("Sourced"),
+            _obj(
+                ["id", "theme", "ksbs", "grade", "text"],
+                {
+                    "id": STR,
+                    "theme": {
+                        "type": "string",
+                        "description": "The name of one of the method's themes",
+                    },
+                    "ksbs": {"type": "array", "items": STR},
+                    "grade": {"type": "string", "enum": ["pass", "distinction"]},
+                    "text": STR,
+                },
+            ),
+        ]
+    },
     "Method": _obj(
-        ["code", "name", "duration_minutes", "earliest_days_after_gateway", "min_notice_days"],
+        [
+            "code",
+            "name",
+            "duration_minutes",
+            "earliest_days_after_gateway",
+            "min_notice_days",
+            "sources",
+            "themes",
+        ],
         {
             "code": STR,
             "name": STR,
             "duration_minutes": INT,
             "earliest_days_after_gateway": INT,
             "min_notice_days": INT,
+            "sources": _ref("FactSources"),
+            "themes": {"type": "array", "items": _ref("Theme")},
             "criteria": {"type": "array", "items": _ref("Criterion")},
         },
     ),
     "Version": _obj(
-        ["reference", "version", "ksbs", "plan"],
+        ["reference", "version", "ksbs", "plan", "plan_note"],
         {
             "reference": STR,
             "title": STR,
@@ -200,6 +259,14 @@ SCHEMAS = {
             "earliest_start_date": DATE,
             "latest_start_date": NULLABLE_DATE,
             "change": STR,
+            "plan_note": {
+                "description": "A note on the whole plan, such as a plan carried over from an "
+                "earlier version until its revision is published; null when there is none",
+                "oneOf": [
+                    {"type": "null"},
+                    {"allOf": [_ref("Sourced"), _obj(["text"], {"text": STR})]},
+                ],
+            },
             "ksbs": {
                 "type": "array",
                 "items": _obj(
@@ -212,7 +279,7 @@ SCHEMAS = {
                 ),
             },
             "plan": _obj(
-                ["methods", "grading"],
+                ["methods", "grading", "sources"],
                 {
                     "min_months_before_gateway": INT,
                     "max_months_before_gateway": INT,
@@ -221,6 +288,7 @@ SCHEMAS = {
                     "retake_within_months": INT,
                     "all_methods_within_months": INT,
                     "retry_grade_cap": STR,
+                    "sources": _ref("FactSources"),
                     "methods": {"type": "array", "items": _ref("Method")},
                     "grading": _obj(
                         ["method_grades", "overall"],

@@ -7,8 +7,9 @@ from sqlalchemy.orm import selectinload
 from epa.api import bp
 from epa.api.auth import roles
 from epa.api.requests import paginate
+from epa.standards.documents import standard_summary, version_document
 from epa.standards.models import Standard
-from epa.standards.services import get_version, standard_summary, version_document
+from epa.standards.services import get_version
 
 ALL_ROLES = ("admin", "staff", "assessor")
 

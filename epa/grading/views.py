@@ -28,8 +28,8 @@ from epa.pagination import fetch_page, page_count, page_from_args
 from epa.rules.local_time import LONDON
 from epa.scheduling.models import Assessment
 from epa.scheduling.services import get_assessment
+from epa.standards.documents import by_theme
 from epa.standards.models import Criterion, StandardVersion
-from epa.standards.services import by_theme
 
 bp = Blueprint("grading", __name__)
 OFFICE = ("admin", "staff")
@@ -109,9 +109,13 @@ def _criteria(assessment: Assessment) -> list[Criterion]:
     )
 
 
-def _themes(assessment: Assessment) -> list[tuple[str, list]]:
-    """The method's criteria grouped by theme, as the plan first names the themes."""
-    return by_theme([{"theme": c.theme, "criterion": c} for c in _criteria(assessment)])
+def _themes(assessment: Assessment) -> list[tuple[dict, list]]:
+    """The method's criteria grouped by the plan's themes, each theme with its sources."""
+    items = [
+        {"theme": c.theme, "criterion": c, "source": c.source, "reference": c.source_reference}
+        for c in _criteria(assessment)
+    ]
+    return by_theme(items, assessment.method.themes)
 
 
 def _in_page_order(assessment: Assessment) -> list[Criterion]:

@@ -4,10 +4,19 @@ Every problem is collected, so one run tells the author everything to fix.
 """
 
 import itertools
-import re
 from datetime import date
 
 from epa.rules.dates import parse_iso_date
+from epa.rules.fixture_fields import identify, listed_ksbs, need, objects_in
+from epa.rules.fixture_sources import (
+    METHOD_FACTS,
+    PLAN_FACTS,
+    check_criteria_themes,
+    check_fact_sources,
+    check_plan_note,
+    check_source,
+    check_themes,
+)
 
 KINDS = {"K": "knowledge", "S": "skill", "B": "behaviour"}
 CRITERION_GRADES = ("pass", "distinction")
@@ -31,95 +40,13 @@ def _date(value, where: str, problems: list[str], *, optional: bool = False) -> 
     return None
 
 
-# The columns that hold them; a longer value could not be stored.
-MAX_LENGTH = {
-    "reference": 20,
-    "title": 200,
-    "code": 40,
-    "id": 10,
-    "version": 10,
-    "name": 200,
-    "theme": 200,
-    "retry_grade_cap": 20,
-    "overall": 20,
-}
-WHOLE_NUMBER_RANGE = {"level": (1, 8), "duration_minutes": (1, 24 * 60)}
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def _need(obj: dict, key: str, kind, where: str, problems: list[str]):
-    value = obj.get(key) if isinstance(obj, dict) else None
-    ok = isinstance(value, kind) and not (kind is int and isinstance(value, bool))
-    if isinstance(value, str) and not value.strip():
-        ok = False
-    if not ok:
-        name = {str: "some text", int: "a whole number", list: "a list", dict: "an object"}[kind]
-        problems.append(f"{where}: '{key}' must be {name}")
-        return None
-    if kind is str:
-        return _checked_text(value, key, where, problems)
-    if kind is int:
-        low, high = WHOLE_NUMBER_RANGE.get(key, (0, 10_000))
-        if not low <= value <= high:
-            problems.append(f"{where}: '{key}' is {value}; it must be from {low} to {high}")
-            return None
-    return value
-
-
-def _checked_text(value: str, key: str, where: str, problems: list[str]):
-    limit = MAX_LENGTH.get(key)
-    if limit and len(value) > limit:
-        problems.append(f"{where}: '{key}' is {len(value)} characters; at most {limit} fit")
-        return None
-    if _CONTROL.search(value):
-        problems.append(f"{where}: '{key}' contains a control character")
-        return None
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        problems.append(f"{where}: '{key}' contains broken Unicode")
-        return None
-    return value
-
-
-def _items(obj, key: str, where: str, problems: list[str]) -> list[tuple[int, dict]]:
-    """The objects of a list field, with their index; other entries are reported."""
-    value = obj.get(key) if isinstance(obj, dict) else None
-    if not isinstance(value, list):
-        return []
-    items = []
-    for i, item in enumerate(value):
-        if isinstance(item, dict):
-            items.append((i, item))
-        else:
-            problems.append(f"{where}: {key}[{i}] must be an object, not {item!r}")
-    return items
-
-
-def _ksb_codes(obj: dict, where: str, known: set[str], problems: list[str]) -> list[str]:
-    """A list of KSB codes that exist, each once; unknown, repeated or non-text codes reported."""
-    codes: list[str] = []
-    for code in _need(obj, "ksbs", list, where, problems) or []:
-        if not isinstance(code, str) or code not in known:
-            problems.append(f"{where} lists unknown KSB code {code!r}")
-        elif code in codes:
-            problems.append(f"{where} lists KSB {code} more than once")
-        else:
-            codes.append(code)
-    return codes
-
-
 def _check_ksbs(data: dict, problems: list[str]) -> set[str]:
     codes: set[str] = set()
-    for i, ksb in _items(data, "ksbs", "standard", problems):
-        code = _need(ksb, "code", str, f"ksbs[{i}]", problems)
-        where = f"KSB {code}" if code else f"ksbs[{i}]"
-        _need(ksb, "text", str, where, problems)
+    for i, ksb in objects_in(data, "ksbs", "standard", problems):
+        code, where = identify(ksb, "code", "KSB", f"ksbs[{i}]", codes, problems)
+        need(ksb, "text", str, where, problems)
         kind = ksb.get("kind") if isinstance(ksb, dict) else None
         if code:
-            if code in codes:
-                problems.append(f"KSB {code} appears more than once")
-            codes.add(code)
             expected = KINDS.get(code[0])
             if kind != expected:
                 problems.append(
@@ -131,45 +58,50 @@ def _check_ksbs(data: dict, problems: list[str]) -> set[str]:
 
 def _check_duties(data: dict, ksb_codes: set[str], problems: list[str]) -> None:
     seen: set[str] = set()
-    for i, duty in _items(data, "duties", "standard", problems):
-        code = _need(duty, "code", str, f"duties[{i}]", problems)
-        where = f"duty {code}" if code else f"duties[{i}]"
-        _need(duty, "text", str, where, problems)
-        if code in seen:
-            problems.append(f"duty {code} appears more than once")
-        seen.add(code)
-        _ksb_codes(duty, where, ksb_codes, problems)
+    for i, duty in objects_in(data, "duties", "standard", problems):
+        _, where = identify(duty, "code", "duty", f"duties[{i}]", seen, problems)
+        need(duty, "text", str, where, problems)
+        listed_ksbs(duty, where, ksb_codes, problems)
+
+
+def _check_criteria(method: dict, mwhere: str, ksb_codes: set[str], problems: list[str]) -> set:
+    """Check a method's criteria; returns the KSBs its pass criteria assess."""
+    covered: set[str] = set()
+    ids: set[str] = set()
+    need(method, "criteria", list, mwhere, problems)
+    for c, criterion in objects_in(method, "criteria", mwhere, problems):
+        _, cwhere = identify(
+            criterion, "id", f"{mwhere} criterion", f"{mwhere} criteria[{c}]", ids, problems
+        )
+        need(criterion, "theme", str, cwhere, problems)
+        need(criterion, "text", str, cwhere, problems)
+        check_source(criterion, cwhere, problems)
+        grade = criterion.get("grade")
+        if grade not in CRITERION_GRADES:
+            problems.append(f"{cwhere}: grade is {grade!r}; it must be 'pass' or 'distinction'")
+        codes = listed_ksbs(criterion, cwhere, ksb_codes, problems)
+        if grade == "pass":
+            covered.update(codes)
+    return covered
 
 
 def _check_methods(plan: dict, where: str, ksb_codes: set[str], problems: list[str]) -> list[str]:
     method_codes: list[str] = []
     covered: set[str] = set()
-    _need(plan, "methods", list, where, problems)
-    for m, method in _items(plan, "methods", where, problems):
-        code = _need(method, "code", str, f"{where} methods[{m}]", problems)
-        mwhere = f"{where} method {code}" if code else f"{where} methods[{m}]"
-        if code in method_codes:
-            problems.append(f"{mwhere} appears more than once")
+    seen: set[str] = set()
+    need(plan, "methods", list, where, problems)
+    for m, method in objects_in(plan, "methods", where, problems):
+        code, mwhere = identify(
+            method, "code", f"{where} method", f"{where} methods[{m}]", seen, problems
+        )
         method_codes.append(code)
-        _need(method, "name", str, mwhere, problems)
+        need(method, "name", str, mwhere, problems)
         for key in ("duration_minutes", "earliest_days_after_gateway", "min_notice_days"):
-            _need(method, key, int, mwhere, problems)
-        ids: set[str] = set()
-        _need(method, "criteria", list, mwhere, problems)
-        for c, criterion in _items(method, "criteria", mwhere, problems):
-            cid = _need(criterion, "id", str, f"{mwhere} criteria[{c}]", problems)
-            cwhere = f"{mwhere} criterion {cid}" if cid else f"{mwhere} criteria[{c}]"
-            if cid in ids:
-                problems.append(f"{cwhere} appears more than once")
-            ids.add(cid)
-            _need(criterion, "theme", str, cwhere, problems)
-            _need(criterion, "text", str, cwhere, problems)
-            grade = criterion.get("grade")
-            if grade not in CRITERION_GRADES:
-                problems.append(f"{cwhere}: grade is {grade!r}; it must be 'pass' or 'distinction'")
-            codes = _ksb_codes(criterion, cwhere, ksb_codes, problems)
-            if grade == "pass":
-                covered.update(codes)
+            need(method, key, int, mwhere, problems)
+        check_fact_sources(method, METHOD_FACTS, "method", mwhere, problems)
+        themes = check_themes(method, mwhere, ksb_codes, problems)
+        covered.update(_check_criteria(method, mwhere, ksb_codes, problems))
+        check_criteria_themes(method, mwhere, themes, ksb_codes, problems)
     uncovered = sorted(ksb_codes - covered, key=_ksb_order)
     if uncovered:
         problems.append(
@@ -185,7 +117,7 @@ def _ksb_order(code: str):
 
 def _grade_names(grading: dict, key: str, where: str, problems: list[str]) -> list[str]:
     """A list of distinct grade names, lowest first; reported and empty when it is not."""
-    grades = _need(grading, key, list, f"{where} grading", problems)
+    grades = need(grading, key, list, f"{where} grading", problems)
     if grades is not None and not grades:
         problems.append(f"{where} grading: {key} must list at least one grade")
     grades = grades or []
@@ -198,7 +130,7 @@ def _grade_names(grading: dict, key: str, where: str, problems: list[str]) -> li
 
 
 def _check_grading(plan: dict, where: str, methods: list[str], problems: list[str]) -> None:
-    grading = _need(plan, "grading", dict, where, problems)
+    grading = need(plan, "grading", dict, where, problems)
     if grading is None:
         return
     grades = _grade_names(grading, "method_grades", where, problems)
@@ -208,10 +140,10 @@ def _check_grading(plan: dict, where: str, methods: list[str], problems: list[st
     if overall_grades and cap not in overall_grades:
         problems.append(f"{where}: retry_grade_cap {cap!r} is not one of the overall grades")
     seen: dict[tuple, int] = {}
-    _need(grading, "overall", list, f"{where} grading", problems)
-    for r, row in _items(grading, "overall", f"{where} grading", problems):
+    need(grading, "overall", list, f"{where} grading", problems)
+    for r, row in objects_in(grading, "overall", f"{where} grading", problems):
         rwhere = f"{where} grading overall[{r}]"
-        overall = _need(row, "overall", str, rwhere, problems)
+        overall = need(row, "overall", str, rwhere, problems)
         if overall and overall_grades and overall not in overall_grades:
             problems.append(f"{rwhere}: overall {overall!r} is not one of the overall grades")
         keys = set(row) - {"overall"}
@@ -238,13 +170,10 @@ def _check_grading(plan: dict, where: str, methods: list[str], problems: list[st
 def _check_versions(data: dict, ksb_codes: set[str], problems: list[str]) -> None:
     windows: list[tuple[str, date, date | None]] = []
     labels: set[str] = set()
-    for v, version in _items(data, "versions", "standard", problems):
-        label = _need(version, "version", str, f"versions[{v}]", problems)
-        where = f"version {label}" if label else f"versions[{v}]"
-        if label in labels:
-            problems.append(f"{where} appears more than once")
-        labels.add(label)
-        _need(version, "change", str, where, problems)
+    for v, version in objects_in(data, "versions", "standard", problems):
+        label, where = identify(version, "version", "version", f"versions[{v}]", labels, problems)
+        need(version, "change", str, where, problems)
+        check_plan_note(version, where, problems)
         earliest = _date(
             version.get("earliest_start_date"), f"{where} earliest_start_date", problems
         )
@@ -254,7 +183,7 @@ def _check_versions(data: dict, ksb_codes: set[str], problems: list[str]) -> Non
             problems.append(f"{where}: latest_start_date is before earliest_start_date")
         elif earliest and (latest or latest_given is None):
             windows.append((label, earliest, latest))
-        plan = _need(version, "plan", dict, where, problems)
+        plan = need(version, "plan", dict, where, problems)
         if plan is None:
             continue
         for key in (
@@ -265,14 +194,15 @@ def _check_versions(data: dict, ksb_codes: set[str], problems: list[str]) -> Non
             "max_months_before_gateway",
             "all_methods_within_months",
         ):
-            _need(plan, key, int, where, problems)
+            need(plan, key, int, where, problems)
         low, high = plan.get("min_months_before_gateway"), plan.get("max_months_before_gateway")
         if isinstance(low, int) and isinstance(high, int) and high < low:
             problems.append(
                 f"{where}: max_months_before_gateway ({high}) is less than "
                 f"min_months_before_gateway ({low})"
             )
-        _need(plan, "retry_grade_cap", str, where, problems)
+        need(plan, "retry_grade_cap", str, where, problems)
+        check_fact_sources(plan, PLAN_FACTS, "plan", where, problems)
         methods = _check_methods(plan, where, ksb_codes, problems)
         _check_grading(plan, where, methods, problems)
     windows.sort(key=lambda w: w[1])
@@ -286,13 +216,13 @@ def validate_fixture(data) -> None:
     if not isinstance(data, dict):
         raise FixtureError(["the file must hold one JSON object describing one standard"])
     problems: list[str] = []
-    _need(data, "reference", str, "standard", problems)
-    _need(data, "title", str, "standard", problems)
-    _need(data, "level", int, "standard", problems)
-    _need(data, "typical_duration_months", int, "standard", problems)
-    _need(data, "duties", list, "standard", problems)
-    _need(data, "ksbs", list, "standard", problems)
-    if not _need(data, "versions", list, "standard", problems):
+    need(data, "reference", str, "standard", problems)
+    need(data, "title", str, "standard", problems)
+    need(data, "level", int, "standard", problems)
+    need(data, "typical_duration_months", int, "standard", problems)
+    need(data, "duties", list, "standard", problems)
+    need(data, "ksbs", list, "standard", problems)
+    if not need(data, "versions", list, "standard", problems):
         problems.append("standard: at least one version is needed")
     ksb_codes = _check_ksbs(data, problems)
     _check_duties(data, ksb_codes, problems)

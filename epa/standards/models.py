@@ -120,6 +120,11 @@ class StandardVersion(db.Model):
     method_grades: Mapped[list] = mapped_column(JSON)
     #: the overall EPA grades, lowest first
     overall_grades: Mapped[list] = mapped_column(JSON)
+    #: where each plan fact comes from: {"<fact>": {"source", "reference"}}
+    fact_sources: Mapped[dict] = mapped_column(JSON)
+    #: a sourced note on the whole plan ({"text", "source", "reference"}), such as a plan carried
+    #: over from an earlier version until its revision is published; null when there is none
+    plan_note: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
 
     standard: Mapped[Standard] = relationship(back_populates="versions")
     methods: Mapped[list["AssessmentMethod"]] = relationship(
@@ -145,6 +150,11 @@ class AssessmentMethod(db.Model):
     earliest_days_after_gateway: Mapped[int]
     min_notice_days: Mapped[int]
     position: Mapped[int]
+    #: the plan's themes in order: [{"name", "ksbs", "source", "reference", "ksbs_source",
+    #: "ksbs_reference"}]; the KSB grouping has its own source, as it may be our reading
+    themes: Mapped[list] = mapped_column(JSON)
+    #: where each of the method's facts (name, duration, ...) comes from, as on the version
+    fact_sources: Mapped[dict] = mapped_column(JSON)
 
     version: Mapped[StandardVersion] = relationship(back_populates="methods")
     criteria: Mapped[list["Criterion"]] = relationship(
@@ -159,6 +169,7 @@ class Criterion(db.Model):
     __table_args__ = (
         UniqueConstraint("method_id", "code"),
         CheckConstraint("grade IN ('pass', 'distinction')", name="grade_known"),
+        CheckConstraint("source IN ('published', 'epao')", name="source_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -168,6 +179,10 @@ class Criterion(db.Model):
     theme: Mapped[str] = mapped_column(String(200))
     grade: Mapped[str] = mapped_column(String(20))
     text: Mapped[str] = mapped_column(Text)
+    #: "published" when `text` is a published source's words, "epao" when it is our own
+    source: Mapped[str] = mapped_column(String(20))
+    #: the published source, or why our own wording is used
+    source_reference: Mapped[str] = mapped_column(Text)
     position: Mapped[int]
 
     method: Mapped[AssessmentMethod] = relationship(back_populates="criteria")

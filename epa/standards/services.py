@@ -1,4 +1,4 @@
-"""Loading standard fixtures and reading standards back out."""
+"""Loading standard fixtures, and finding the standards and versions loaded."""
 
 from datetime import date
 
@@ -155,6 +155,8 @@ def _load_version(version: StandardVersion, item: dict, ksbs: dict, changes: _Ch
         retry_grade_cap=plan["retry_grade_cap"],
         method_grades=list(plan["grading"]["method_grades"]),
         overall_grades=list(plan["grading"]["overall_grades"]),
+        fact_sources=_fact_sources(plan["sources"]),
+        plan_note=_sourced(item["plan_note"], "text") if item.get("plan_note") else None,
     )
     for method, position, m in changes.sync(
         version.methods,
@@ -173,6 +175,8 @@ def _load_version(version: StandardVersion, item: dict, ksbs: dict, changes: _Ch
             earliest_days_after_gateway=m["earliest_days_after_gateway"],
             min_notice_days=m["min_notice_days"],
             position=position,
+            themes=[_theme(t, ksbs) for t in m["themes"]],
+            fact_sources=_fact_sources(m["sources"]),
         )
         for criterion, cpos, c in changes.sync(
             method.criteria,
@@ -185,6 +189,7 @@ def _load_version(version: StandardVersion, item: dict, ksbs: dict, changes: _Ch
             changes.assign(
                 criterion, cpath, code=c["id"], theme=c["theme"], grade=c["grade"], text=c["text"]
             )
+            changes.assign(criterion, cpath, source=c["source"], source_reference=c["reference"])
             changes.assign(criterion, cpath, position=cpos)
             changes.set_ksbs(criterion, [ksbs[k] for k in c["ksbs"]], f"{cpath}.ksbs")
     method_codes = [m["code"] for m in plan["methods"]]
@@ -207,6 +212,26 @@ def _load_version(version: StandardVersion, item: dict, ksbs: dict, changes: _Ch
             overall=row["overall"],
             position=position,
         )
+
+
+def _sourced(item: dict, *keys: str) -> dict:
+    """Only the fields the document shows, so a stray key in a fixture is not stored."""
+    return {key: item[key] for key in (*keys, "source", "reference")}
+
+
+def _fact_sources(sources: dict) -> dict:
+    return {fact: _sourced(entry) for fact, entry in sources.items()}
+
+
+def _theme(theme: dict, ksbs: dict) -> dict:
+    # KSBs in the standard's order, as a criterion's are, so the order a fixture lists them in
+    # is not a change.
+    return {
+        **_sourced(theme, "name"),
+        "ksbs": sorted(theme["ksbs"], key=lambda code: ksbs[code].position),
+        "ksbs_source": theme["ksbs_source"],
+        "ksbs_reference": theme["ksbs_reference"],
+    }
 
 
 def combination_key(method_grades: dict[str, str]) -> str:
@@ -240,81 +265,3 @@ def get_version(reference: str, version: str) -> StandardVersion:
     if found is None:
         raise NotFound(f"version {version} of standard {reference}")
     return found
-
-
-def version_summary(version: StandardVersion) -> dict:
-    return {
-        "version": version.version,
-        "earliest_start_date": version.earliest_start_date.isoformat(),
-        "latest_start_date": (
-            version.latest_start_date.isoformat() if version.latest_start_date else None
-        ),
-    }
-
-
-def standard_summary(standard: Standard) -> dict:
-    return {
-        "reference": standard.reference,
-        "title": standard.title,
-        "level": standard.level,
-        "versions": [version_summary(v) for v in standard.versions],
-    }
-
-
-def version_document(version: StandardVersion) -> dict:
-    """The whole version as the fixture describes it, for the API and pages."""
-    standard = version.standard
-    method_codes = [m.code for m in version.methods]
-    return {
-        "reference": standard.reference,
-        "title": standard.title,
-        "level": standard.level,
-        **version_summary(version),
-        "change": version.change,
-        "ksbs": [{"code": k.code, "kind": k.kind, "text": k.text} for k in standard.ksbs],
-        "plan": {
-            "min_months_before_gateway": version.min_months_before_gateway,
-            "max_months_before_gateway": version.max_months_before_gateway,
-            "epa_period_months": version.epa_period_months,
-            "resit_within_months": version.resit_within_months,
-            "retake_within_months": version.retake_within_months,
-            "all_methods_within_months": version.all_methods_within_months,
-            "retry_grade_cap": version.retry_grade_cap,
-            "methods": [
-                {
-                    "code": m.code,
-                    "name": m.name,
-                    "duration_minutes": m.duration_minutes,
-                    "earliest_days_after_gateway": m.earliest_days_after_gateway,
-                    "min_notice_days": m.min_notice_days,
-                    "criteria": [
-                        {
-                            "id": c.code,
-                            "theme": c.theme,
-                            "ksbs": [k.code for k in c.ksbs],
-                            "grade": c.grade,
-                            "text": c.text,
-                        }
-                        for c in m.criteria
-                    ],
-                }
-                for m in version.methods
-            ],
-            "grading": {
-                "method_grades": list(version.method_grades),
-                "overall_grades": list(version.overall_grades),
-                "overall": [
-                    {**{c: row.method_grades.get(c) for c in method_codes}, "overall": row.overall}
-                    for row in version.grading_rows
-                ],
-            },
-        },
-    }
-
-
-def by_theme(criteria: list[dict]) -> list[tuple[str, list[dict]]]:
-    """Criteria grouped by theme, themes in the order the plan first names them."""
-    groups: dict[str, list[dict]] = {}
-    for criterion in criteria:
-        groups.setdefault(criterion["theme"], []).append(criterion)
-    return list(groups.items())

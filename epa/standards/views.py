@@ -2,7 +2,8 @@
 
 from flask import Blueprint, render_template
 
-from epa.standards.services import by_theme, get_version, list_standards, version_document
+from epa.standards.documents import by_theme, version_document
+from epa.standards.services import get_version, list_standards
 
 bp = Blueprint("standards", __name__, url_prefix="/standards")
 

@@ -21,8 +21,8 @@ from tests.pages.test_grading_pages import grade_directly
 from tests.pages.test_scheduling_pages import book_directly
 
 TEMPORARY_ULN = "9999999999"  # may be shared, so every extra apprentice can have it
-DISCUSSION = "Professional discussion underpinned by a portfolio"
-PROJECT = "Work-based project with practical assessment"
+DISCUSSION = "Professional discussion"
+PROJECT = "Project and Practical Assessment"
 
 
 def linked_count(page: str, href: str) -> int:
@@ -392,7 +392,7 @@ def test_the_assessor_sees_upcoming_assessments_and_results_to_submit(
     upcoming = words[words.index("Upcoming assessments") : words.index("Results still to submit")]
     assert "Thursday 10 December 2026, 10:00 to 11:00" in upcoming and "Sam Taylor" in upcoming
     assert "Nia" not in upcoming and "Priya" not in upcoming
-    assert "Work-based project" not in upcoming  # Dan's, not Grace's
+    assert PROJECT not in upcoming  # Dan's, not Grace's
     assert re.search(r'href="/my-assessments">1 upcoming assessment<', page)
     assert "2 assessments have been held without a submitted result" in words
     assert f'href="/assessments/{held[priya]}/result"' in page

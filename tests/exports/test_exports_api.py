@@ -15,8 +15,8 @@ from tests.api.test_conventions import assert_error
 from tests.conftest import fixture_data
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-PROJECT = "Work-based project with practical assessment"
-DISCUSSION = "Professional discussion underpinned by a portfolio"
+PROJECT = "Project and Practical Assessment"
+DISCUSSION = "Professional discussion"
 OUTCOME_HEADERS = [
     "ULN",
     "Family name",

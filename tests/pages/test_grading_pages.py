@@ -20,8 +20,8 @@ from tests.pages.test_scheduling_pages import book_directly
 
 GRACE = "grace@epao.example"
 DAN = "dan@epao.example"
-DISCUSSION = "Professional discussion underpinned by a portfolio"
-PROJECT = "Work-based project with practical assessment"
+DISCUSSION = "Professional discussion"
+PROJECT = "Project and Practical Assessment"
 AFTER_DISCUSSION = datetime(2026, 12, 10, 11, 30, tzinfo=UTC)
 AFTER_PROJECT = datetime(2027, 2, 1, 14, 0, tzinfo=UTC)
 DISCUSSION_CRITERIA = [c["id"] for c in PLAN["discussion"]["criteria"]]
@@ -116,19 +116,19 @@ def test_the_grading_page_groups_the_criteria_by_theme_with_their_ksbs(client, a
         "Sam Taylor, ULN 1234567899",
         DISCUSSION,
         "Thursday 10 December 2026, 10:00 to 11:00",
-        "Not every criterion is judged yet: 20 to go",
-        "P1: Describes the roles within a multidisciplinary team",
-        "Pass criterion. KSBs: K18",
-        "Roles within a multidisciplinary team and the interfaces with other areas",
+        "Not every criterion is judged yet: 22 to go",
+        "P3: Identifies relevant data protection legislation",
+        "Pass criterion. KSBs: K3",
+        "How to use data ethically and the implications for wider society",
     ]:
         assert expected in words, expected
     themes = re.findall(r'<h2 class="govuk-heading-m">([^<]+)</h2>', html)
-    assert themes[:2] == ["Working in a team", "Communication"]
+    assert themes[:2] == ["Organisational Culture", "Data Ethics"]
     for code in DISCUSSION_CRITERIA:
         for value in ("met", "not_met"):
             assert f'name="criterion-{code}" type="radio" value="{value}"' in html
-    # Distinction criteria sit with their theme: D1 comes before P6 (Communication).
-    assert html.index('name="criterion-D1"') < html.index('name="criterion-P6"')
+    # Distinction criteria sit with their theme: D1 comes before P3 (Data Ethics).
+    assert html.index('name="criterion-D1"') < html.index('name="criterion-P3"')
     assert html.count("Show KSB texts") == len(DISCUSSION_CRITERIA)
     assert re.search(r'name="save"[^>]*>\s*Save draft\s*<', html)
     assert re.search(r'name="submit_result"[^>]*>\s*Submit result\s*<', html)
@@ -160,7 +160,7 @@ def test_a_partial_draft_is_kept_and_an_unchosen_radio_clears_its_judgement(
     sign_in_as(client, auth, GRACE)
     post_result(client, world["discussion"], {"P1": True, "P2": False})
     html = client.get(page_of(world["discussion"])).get_data(as_text=True)
-    assert "Saved. Not every criterion is judged yet: 18 to go." in html
+    assert "Saved. Not every criterion is judged yet: 20 to go." in html
     assert stored(app, world["discussion"]).judgements == {"P1": True, "P2": False}
     assert 'name="criterion-P2" type="radio" value="not_met" checked' in html
     post_result(client, world["discussion"], {"P1": True})  # P2 left unchosen

@@ -58,11 +58,11 @@ def test_standards_pages(client, signed_in, standard):
     page = client.get("/standards/ST0825/versions/1.1")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    themes = ["Code quality", "Meeting user needs", "The CI/CD pipeline", "Automation"]
+    themes = ["Code Quality", "Meeting User Needs", "CI-CD Pipeline", "Automation"]
     positions = [html.index(f">{theme}<") for theme in themes]
     assert positions == sorted(positions), "themes appear in the plan's order"
     for words in [
-        "Meeting user needs",
+        "Meeting User Needs",
         "Overall grade",
         "Merit",
         "K25",

@@ -18,8 +18,8 @@ from tests.conftest import PASSWORD, csrf_token
 from tests.pages.test_apprentice_pages import error_beside
 
 GRACE = "grace@epao.example"
-DISCUSSION = "Professional discussion underpinned by a portfolio"
-PROJECT = "Work-based project with practical assessment"
+DISCUSSION = "Professional discussion"
+PROJECT = "Project and Practical Assessment"
 
 
 @pytest.fixture

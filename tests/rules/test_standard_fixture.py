@@ -25,6 +25,10 @@ def criterion(data: dict, label: str, code: str, cid: str) -> dict:
     return next(c for c in method(data, label, code)["criteria"] if c["id"] == cid)
 
 
+def theme(data: dict, label: str, code: str, name: str) -> dict:
+    return next(t for t in method(data, label, code)["themes"] if t["name"] == name)
+
+
 def ksb(data: dict, code: str) -> dict:
     return next(k for k in data["ksbs"] if k["code"] == code)
 
@@ -104,6 +108,7 @@ def _zero_notice_and_zero_days_after_gateway(data):
 
 
 def _ksb_assessed_by_pass_criteria_in_two_methods(data):
+    theme(data, "1.0", "discussion", "Organisational Culture")["ksbs"].append("K1")
     criterion(data, "1.0", "discussion", "P1")["ksbs"].append("K1")
 
 
@@ -166,9 +171,11 @@ def _unknown_ksb_in_duty(data):
 
 
 def _ksb_only_in_a_distinction_criterion(data):
-    # K4 is assessed by project P10 (pass) and project D1 (distinction); drop it from P10.
+    # K4 is assessed by project P5-P7 (pass) and project D1 (distinction), all in Meeting User
+    # Needs; drop it from the pass criteria.
     assert "K4" in criterion(data, "1.0", "project", "D1")["ksbs"]
-    criterion(data, "1.0", "project", "P10")["ksbs"].remove("K4")
+    for cid in ("P5", "P6", "P7"):
+        criterion(data, "1.0", "project", cid)["ksbs"].remove("K4")
 
 
 def _ksb_no_criterion_assesses(data):
@@ -176,16 +183,18 @@ def _ksb_no_criterion_assesses(data):
 
 
 def _ksb_dropped_from_its_only_criterion(data):
-    criterion(data, "1.1", "project", "P11")["ksbs"].remove("K1")
+    # Data Ethics has one criterion, P3, assessing K3 alone.
+    criterion(data, "1.1", "discussion", "P3")["ksbs"].remove("K3")
 
 
 def _two_ksbs_uncovered(data):
-    criterion(data, "1.1", "project", "P11")["ksbs"].remove("K1")
-    criterion(data, "1.1", "discussion", "P5")["ksbs"].remove("B1")
+    criterion(data, "1.1", "discussion", "P3")["ksbs"].remove("K3")
+    criterion(data, "1.1", "discussion", "P15")["ksbs"].remove("B1")  # Communicating's only one
 
 
 def _criterion_demoted_to_distinction(data):
-    criterion(data, "1.0", "project", "P17")["grade"] = "distinction"
+    # Refreshing and Patching has one pass criterion, P11 (K8 S5), and a distinction, D2.
+    criterion(data, "1.0", "project", "P11")["grade"] = "distinction"
 
 
 def _no_methods(data):
@@ -367,17 +376,17 @@ REFUSED = [
     ),
     pytest.param(
         _ksb_dropped_from_its_only_criterion,
-        ("version 1.1: no pass criterion assesses KSB K1;", "every KSB must be assessed"),
+        ("version 1.1: no pass criterion assesses KSB K3;", "every KSB must be assessed"),
         id="ksb-dropped-from-its-only-criterion",
     ),
     pytest.param(
         _two_ksbs_uncovered,
-        ("version 1.1: no pass criterion assesses KSB K1, B1;",),
+        ("version 1.1: no pass criterion assesses KSB K3, B1;",),
         id="two-ksbs-uncovered-in-code-order",
     ),
     pytest.param(
         _criterion_demoted_to_distinction,
-        ("version 1.0: no pass criterion assesses KSB B3;",),
+        ("version 1.0: no pass criterion assesses KSB K8, S5;",),
         id="only-criterion-for-ksb-made-distinction",
     ),
     pytest.param(

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from epa.audit.models import AuditEvent
 from epa.extensions import db
+from epa.standards.documents import version_document
 from epa.standards.models import (
     AssessmentMethod,
     Criterion,
@@ -19,7 +20,7 @@ from epa.standards.models import (
     Standard,
     StandardVersion,
 )
-from epa.standards.services import get_version, version_document
+from epa.standards.services import get_version
 from tests.conftest import FIXTURE, fixture_data
 
 # --- helpers -------------------------------------------------------------------------------------
@@ -130,6 +131,13 @@ def test_loading_the_fixture_fills_the_database(app, runner):
                     (c["id"], c["theme"], c["grade"], c["text"], c["ksbs"])
                     for c in wanted_method["criteria"]
                 ]
+                assert [(c.source, c.source_reference) for c in method.criteria] == [
+                    (c["source"], c["reference"]) for c in wanted_method["criteria"]
+                ]
+                assert method.themes == wanted_method["themes"]
+                assert method.fact_sources == wanted_method["sources"]
+            assert version.fact_sources == wanted["plan"]["sources"]
+            assert version.plan_note == wanted.get("plan_note")
             assert [(r.method_grades, r.overall) for r in version.grading_rows] == [
                 ({k: v for k, v in row.items() if k != "overall"}, row["overall"])
                 for row in wanted["plan"]["grading"]["overall"]
@@ -244,7 +252,7 @@ def _unknown_ksb(data):
 
 
 def _uncovered_ksb(data):
-    criterion_of(data, "1.0", "project", "P11")["ksbs"].remove("K1")
+    criterion_of(data, "1.0", "discussion", "P3")["ksbs"].remove("K3")  # Data Ethics' only one
 
 
 def _overlapping_windows(data):
@@ -278,7 +286,7 @@ BAD_DATA = [
         id="unknown-ksb",
     ),
     pytest.param(
-        _uncovered_ksb, "version 1.0: no pass criterion assesses KSB K1;", id="uncovered-ksb"
+        _uncovered_ksb, "version 1.0: no pass criterion assesses KSB K3;", id="uncovered-ksb"
     ),
     pytest.param(
         _overlapping_windows,
@@ -454,6 +462,7 @@ def test_the_api_returns_a_version_as_the_fixture_describes_it(api, runner, role
     assert body["earliest_start_date"] == wanted["earliest_start_date"]
     assert body["latest_start_date"] == wanted["latest_start_date"]
     assert body["change"] == wanted["change"]
+    assert body["plan_note"] == wanted.get("plan_note")
 
 
 def test_the_api_lists_the_standard_with_both_windows(api, runner):
@@ -501,14 +510,14 @@ def test_an_added_and_a_removed_criterion_are_audited_by_path(app, runner, tmp_p
     loaded_ok(runner)
     data = fixture_data()
     criteria = data["versions"][1]["plan"]["methods"][1]["criteria"]
-    removed = criteria.pop()  # a distinction criterion of the discussion
-    criteria.append({**removed, "id": "D9"})
+    removed = criteria.pop()  # the last, so no other criterion moves
+    criteria.append({**removed, "id": "P99"})
     loaded_ok(runner, write(tmp_path, data))
     with app.app_context():
         event = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
     prefix = "versions.1.1.methods.discussion.criteria"
     assert event.before == {f"{prefix}.{removed['id']}": "removed"}
-    assert event.after == {f"{prefix}.D9": "added"}
+    assert event.after == {f"{prefix}.P99": "added"}
 
 
 @pytest.mark.parametrize(
