@@ -5,7 +5,7 @@ from flask import jsonify
 from epa.api import bp
 from epa.apprentices.models import STATUSES
 from epa.audit.queries import ENTITIES
-from epa.rules.gateway import LEVELS, REASON_CODES
+from epa.rules.gateway import LEVELS, REASON_CODES, WARNING_CODES
 
 
 def _ref(name: str) -> dict:
@@ -274,7 +274,7 @@ SCHEMAS = {
         },
     ),
     "GatewayAttempt": _obj(
-        ["id", "gateway_date", "passed", "reasons", "epa_deadline"],
+        ["id", "gateway_date", "passed", "reasons", "warnings", "epa_deadline"],
         {
             "id": INT,
             "gateway_date": DATE,
@@ -282,9 +282,25 @@ SCHEMAS = {
             "maths": LEVEL,
             "bsl": BOOL,
             "employer_confirmed": BOOL,
-            "portfolio_submitted": BOOL,
+            "provider_confirmed": BOOL,
+            "project_summary_submitted": BOOL,
+            "portfolio_submitted": {
+                **BOOL,
+                "description": "Recorded and shown; no longer a gateway requirement",
+            },
             "passed": BOOL,
-            "reasons": {"type": "array", "items": {"type": "string", "enum": list(REASON_CODES)}},
+            "reasons": {
+                "type": "array",
+                "items": {"type": "string", "enum": list(REASON_CODES)},
+                "description": "Unmet requirements; portfolio_missing appears only on attempts "
+                "recorded before the published rules (a portfolio is no longer required)",
+            },
+            "warnings": {
+                "type": "array",
+                "items": {"type": "string", "enum": list(WARNING_CODES)},
+                "description": "Noted, not failed on: long_time_on_programme when the gateway "
+                "is more than the version's max_months_before_gateway after the start date",
+            },
             "epa_deadline": NULLABLE_DATE,
             "recorded_at": {"type": "string", "format": "date-time"},
         },
@@ -725,6 +741,8 @@ PATHS = {
                     "maths": LEVEL,
                     "bsl": BOOL,
                     "employer_confirmed": BOOL,
+                    "provider_confirmed": BOOL,
+                    "project_summary_submitted": BOOL,
                     "portfolio_submitted": BOOL,
                 },
             ),

@@ -18,7 +18,7 @@ from epa.gateway.services import attempts_for
 from epa.pages.forms import show_service_error
 from epa.pagination import fetch_page, page_from_args
 from epa.rules.dates import add_months
-from epa.rules.gateway import reason_text
+from epa.rules.gateway import reason_text, warning_text
 from epa.standards.models import StandardVersion
 from epa.standards.services import list_standards
 
@@ -141,6 +141,7 @@ def detail(apprentice_id: int):
         apprentice=apprentice,
         attempts=attempts_for(apprentice),
         reason_text=reason_text,
+        warning_text=lambda code: warning_text(code, apprentice.version.max_months_before_gateway),
         level_labels=LEVEL_LABELS,
         days_left=days_left(deadline, today) if deadline else None,
         earliest_gateway=add_months(
