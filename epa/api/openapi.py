@@ -409,7 +409,8 @@ SCHEMAS = {
             "entity_id": STR,
             "action": {
                 "type": "string",
-                "description": "create, update, delete, or a named action such as withdraw",
+                "description": "create, update, delete, or a named action such as withdraw "
+                "or change_version",
             },
             "actor": {
                 "type": ["object", "null"],
@@ -661,7 +662,8 @@ PATHS = {
             tag="Apprentices",
         ),
         "patch": _op(
-            "Change an apprentice's details; a new start date re-chooses the version",
+            "Change an apprentice's details; a new start date re-chooses the version from the "
+            "start date (undoing any change of version made since)",
             OFFICE,
             {
                 "200": {"description": "The changed apprentice", **_json(_ref("Apprentice"))},
@@ -701,6 +703,43 @@ PATHS = {
             },
             params=[_id_param("apprentice_id")],
             body=_obj(["reason"], {"reason": REASON}),
+            tag="Apprentices",
+        )
+    },
+    "/api/v1/apprentices/{apprentice_id}/version": {
+        "post": _op(
+            "Move an apprentice to a later version of their standard, with a reason, while no "
+            "assessment is booked (cancelled ones do not count); later gateway attempts use the "
+            "new version's plan. A later change of start_date chooses the version from the "
+            "start date again",
+            ["admin"],
+            {
+                "200": {"description": "The apprentice", **_json(_ref("Apprentice"))},
+                **BAD_BODY,
+                **NOT_FOUND,
+                "409": _error(
+                    "An assessment is booked or held, or the apprentice is completed or withdrawn",
+                    ["assessments_exist", "apprentice_completed", "already_withdrawn"],
+                ),
+                "422": _error(
+                    "The version is not a later version of the standard, or the reason is missing",
+                    ["invalid_version", "validation_failed"],
+                ),
+            },
+            params=[_id_param("apprentice_id")],
+            body=_obj(
+                ["version", "reason"],
+                {
+                    "version": {
+                        "type": "string",
+                        "minLength": 1,
+                        "description": "A later version of the apprentice's standard; "
+                        "versions compare number by number (1.10 is later than 1.9)",
+                        "examples": ["1.1"],
+                    },
+                    "reason": REASON,
+                },
+            ),
             tag="Apprentices",
         )
     },
