@@ -48,7 +48,7 @@ def uln_for(n: int) -> str:
 
 def seed_apprentices(employer_ids: list[int], provider_ids: list[int], users: list) -> int:
     """Register the demonstration apprentices and walk each through its story; returns a count."""
-    today = clock.london_today()
+    today = clock.today()
     admin = next(u for u in users if u.role == "admin")
     assessors = [u for u in users if u.role == "assessor"]
     for n, (given, family, age, months, ehc, story) in enumerate(PEOPLE):

@@ -1,6 +1,6 @@
 """Column types shared by the models."""
 
-from datetime import UTC, datetime
+from datetime import UTC
 
 from sqlalchemy.types import DateTime, TypeDecorator
 
@@ -25,8 +25,3 @@ class UTCDateTime(TypeDecorator):
         if value is None:
             return None
         return value.replace(tzinfo=UTC)
-
-
-def utcnow() -> datetime:
-    """The current instant, timezone-aware in UTC."""
-    return datetime.now(UTC)

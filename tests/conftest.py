@@ -5,18 +5,38 @@ import json
 import os
 import re
 import secrets
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
+import time_machine
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from epa import create_app
+from epa.clock import LONDON
 from epa.extensions import db
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "fixtures" / "standard.json"
 PASSWORD = "correct horse battery"
+
+
+#: Set (to a number of days) to run the whole suite with the clock that far in the future, as CI
+#: does, so a test that leans on the real date fails on every run rather than on some day.
+CLOCK_SHIFT_DAYS = "EPA_TEST_CLOCK_SHIFT_DAYS"
+
+
+def pytest_configure(config):
+    days = os.environ.get(CLOCK_SHIFT_DAYS)
+    if days:
+        shifted = datetime.now(UTC) + timedelta(days=int(days))
+        time_machine.travel(shifted, tick=True).start()
+
+
+def pytest_report_header(config):
+    days = os.environ.get(CLOCK_SHIFT_DAYS)
+    return f"clock moved {days} days ahead: today is {datetime.now(UTC):%Y-%m-%d}" if days else None
 
 
 def _postgres_server_url() -> str | None:
@@ -272,33 +292,48 @@ def make_apprentice(app, apprentice_data):
 
 
 @pytest.fixture
-def today(monkeypatch):
-    """today(date) fixes the service's London date."""
-    from epa import clock
+def move_clock():
+    """move_clock(when) stops the service's clock at an instant, or at noon in London on a date;
+    moving it again replaces the last move, and the test's end undoes it."""
+    travels = []
+
+    def move(when):
+        if not isinstance(when, datetime):
+            when = datetime.combine(when, time(12), LONDON)
+        if travels:
+            travels.pop().stop()
+        travel = time_machine.travel(when, tick=False)
+        travel.start()
+        travels.append(travel)
+        return when
+
+    yield move
+    for travel in travels:
+        travel.stop()
+
+
+@pytest.fixture
+def today(move_clock):
+    """today(date) makes that date today in London (at noon); returns the date."""
 
     def fix(day):
-        monkeypatch.setattr(clock, "london_today", lambda: day)
+        move_clock(day)
         return day
 
     return fix
 
 
 @pytest.fixture
-def booking_world(app, make_apprentice, make_user, monkeypatch):
+def booking_world(app, make_apprentice, make_user, move_clock):
     """Now is Thursday 26 November 2026, 09:00 in London; one apprentice passed gateway on
     2 November 2026 (EPA deadline 2 March 2027); two assessors.
 
     Returns a dict of ids: apprentice, assessor, other_assessor, employer, provider.
     """
-    from datetime import UTC, date, datetime
-
-    from epa import clock
     from epa.apprentices.models import Apprentice
     from epa.gateway.services import record_gateway
-    from epa.scheduling import services as scheduling
 
-    monkeypatch.setattr(clock, "london_today", lambda: date(2026, 11, 26))
-    monkeypatch.setattr(scheduling, "_now", lambda: datetime(2026, 11, 26, 9, 0, tzinfo=UTC))
+    move_clock(datetime(2026, 11, 26, 9, 0, tzinfo=UTC))
     apprentice_id = make_apprentice(start_date="2025-06-02", date_of_birth="2000-01-10")
     with app.app_context():
         apprentice = db.session.get(Apprentice, apprentice_id)

@@ -99,7 +99,7 @@ LOCAL_INSTANT = {
 }
 BOOL = {"type": "boolean"}
 REASON = {"type": "string", "minLength": 1, "maxLength": 2000, "pattern": "\\S"}
-ULN = {"type": "string", "pattern": "^[0-9]{10}$"}
+ULN = {"type": "string", "pattern": "^[1-9][0-9]{9}$"}
 LEVEL = {"type": "string", "enum": list(LEVELS)}
 NAME = {"type": "string", "minLength": 1, "maxLength": 200, "pattern": "\\S"}
 PERSON_NAME = {**NAME, "maxLength": 100}

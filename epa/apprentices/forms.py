@@ -113,7 +113,8 @@ class ApprenticeForm(FlaskForm):
     uln = StringField(
         "ULN (unique learner number)",
         widget=GovTextInput(),
-        description=f"10 digits. Use {TEMPORARY_ULN} while the real ULN is awaited",
+        description=f"10 digits, not starting with 0. Use {TEMPORARY_ULN} while the real ULN "
+        "is awaited",
     )
     given_names = StringField("Given names", widget=GovTextInput())
     family_name = StringField("Family name", widget=GovTextInput())

@@ -5,10 +5,11 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from epa import clock
 from epa.extensions import db
 from epa.organisations.models import Employer, Provider
 from epa.standards.models import Standard, StandardVersion
-from epa.types import UTCDateTime, utcnow
+from epa.types import UTCDateTime
 
 STATUSES = ("registered", "gateway_passed", "in_epa", "completed", "withdrawn")
 STATUS_LABELS = {
@@ -67,8 +68,8 @@ class Apprentice(db.Model):
     epa_deadline: Mapped[date | None]
     withdrawn_reason: Mapped[str | None] = mapped_column(Text)
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, onupdate=clock.now)
 
     employer: Mapped[Employer] = relationship()
     provider: Mapped[Provider] = relationship()

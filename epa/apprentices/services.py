@@ -15,7 +15,6 @@ from epa.rules.dates import add_months, age_on
 from epa.rules.identifiers import TEMPORARY_ULN, is_valid_uln
 from epa.rules.versions import NoVersionForStartDate, VersionWindow, version_for_start_date
 from epa.standards.models import Standard, StandardVersion
-from epa.types import utcnow
 
 MIN_AGE_AT_START = 16
 EDITABLE = (
@@ -79,8 +78,8 @@ def _read_uln(data: dict, problems: validation.Problems) -> str | None:
     if not is_valid_uln(value):
         problems.add(
             "uln",
-            "Enter a ULN of 10 digits whose last digit is the check digit "
-            f"(or the temporary ULN {TEMPORARY_ULN})",
+            "Enter a ULN of 10 digits, not starting with 0, whose last digit is the check "
+            f"digit (or the temporary ULN {TEMPORARY_ULN})",
             "invalid_uln",
         )
         return None
@@ -115,7 +114,7 @@ def _existing(model, data, field, label, problems):
 
 def _check_dates(values: dict, problems: validation.Problems) -> None:
     born, start = values.get("date_of_birth"), values.get("start_date")
-    today = clock.london_today()
+    today = clock.today()
     if born and born > today:
         problems.add("date_of_birth", "The date of birth must be in the past", "invalid_date")
         return
@@ -311,7 +310,7 @@ def withdraw_apprentice(apprentice: Apprentice, data: dict) -> Apprentice:
     cancel_future_bookings(apprentice, f"The apprentice was withdrawn: {reason}")
     apprentice.status = "withdrawn"
     apprentice.withdrawn_reason = reason
-    apprentice.withdrawn_at = utcnow()
+    apprentice.withdrawn_at = clock.now()
     db.session.flush()
     record(
         "apprentice",
@@ -333,7 +332,7 @@ def mark_gateway_passed(apprentice: Apprentice, gateway_date, epa_deadline) -> b
             status="gateway_passed",
             gateway_date=gateway_date,
             epa_deadline=epa_deadline,
-            updated_at=utcnow(),
+            updated_at=clock.now(),
         )
         .execution_options(synchronize_session=False)
     )

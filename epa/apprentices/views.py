@@ -140,7 +140,7 @@ def new():
 def detail(apprentice_id: int):
     """One apprentice: the record, its version, every gateway attempt and the EPA period."""
     apprentice = services.get_apprentice(apprentice_id, current_user)
-    today = clock.london_today()
+    today = clock.today()
     deadline = apprentice.epa_deadline
     return render_template(
         "apprentices/detail.html",

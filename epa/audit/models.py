@@ -5,9 +5,10 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from epa import clock
 from epa.auth.models import User
 from epa.extensions import db
-from epa.types import UTCDateTime, utcnow
+from epa.types import UTCDateTime
 
 
 class AuditEvent(db.Model):
@@ -20,7 +21,7 @@ class AuditEvent(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: when the change was made (UTC)
-    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     #: the signed-in user or token owner; null for the command line
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     #: how the change arrived: "web", "api" or "cli"

@@ -7,8 +7,9 @@ from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from epa import clock
 from epa.extensions import db
-from epa.types import UTCDateTime, utcnow
+from epa.types import UTCDateTime
 
 ROLES = ("admin", "staff", "assessor")
 
@@ -33,7 +34,7 @@ class User(UserMixin, db.Model):
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
     #: SHA-256 of the assessor's calendar feed token; a new token replaces (revokes) the old
     calendar_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     tokens: Mapped[list["ApiToken"]] = relationship(back_populates="user")
 
@@ -60,7 +61,7 @@ class SignInFailure(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     #: as typed, lower-cased (it need not belong to a user)
     email: Mapped[str] = mapped_column(String(254))
-    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
 
 class ApiToken(db.Model):
@@ -72,7 +73,7 @@ class ApiToken(db.Model):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     #: the first characters, shown so a person can tell their tokens apart
     prefix: Mapped[str] = mapped_column(String(12))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship(back_populates="tokens")

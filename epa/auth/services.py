@@ -8,14 +8,13 @@ from flask import current_app
 from sqlalchemy import delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from epa import validation
+from epa import clock, validation
 from epa.audit.services import record
 from epa.auth.models import ROLES, ApiToken, SignInFailure, User, new_session_token
 from epa.errors import ServiceError
 from epa.extensions import db
 from epa.guards import unstorable
 from epa.persistence import flush_or_conflict
-from epa.types import utcnow
 
 MIN_PASSWORD_LENGTH = 12
 #: Five wrong passwords for one email within 15 minutes pause sign-in for that email.
@@ -61,7 +60,7 @@ def hash_password(password: str) -> str:
 
 def too_many_failures(email: str) -> bool:
     """Whether this email has failed to sign in too often lately to be tried again yet."""
-    since = utcnow() - FAILURE_WINDOW
+    since = clock.now() - FAILURE_WINDOW
     failures = db.session.scalar(
         select(func.count())
         .select_from(SignInFailure)
@@ -73,7 +72,7 @@ def too_many_failures(email: str) -> bool:
 def note_failure(email: str) -> None:
     """Keep a failed sign-in (and forget ones old enough not to count)."""
     db.session.execute(
-        delete(SignInFailure).where(SignInFailure.occurred_at < utcnow() - FAILURE_WINDOW)
+        delete(SignInFailure).where(SignInFailure.occurred_at < clock.now() - FAILURE_WINDOW)
     )
     db.session.add(SignInFailure(email=_email_key(email)))
 

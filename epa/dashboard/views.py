@@ -19,7 +19,6 @@ from epa.dashboard.chart import (
     monthly_outcomes,
 )
 from epa.pagination import fetch_page, page_count, page_from_args
-from epa.scheduling import services as scheduling
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 OFFICE = ("admin", "staff")
@@ -68,7 +67,7 @@ def week_label(monday, sunday) -> str:
 
 def staff_dashboard() -> dict:
     """The operations start page's counts, each with the link to the list behind it."""
-    today = clock.london_today()
+    today = clock.today()
     monday, sunday = queries.week_of(today)
     by_status = queries.status_counts()
     return {
@@ -94,7 +93,7 @@ def staff_dashboard() -> dict:
 
 def assessor_dashboard(assessor: User) -> dict:
     """An assessor's next assessments and the results they still have to submit."""
-    now = scheduling._now()
+    now = clock.now()
     upcoming, upcoming_total = queries.upcoming_for(assessor, now, UPCOMING_SHOWN)
     to_submit, to_submit_total = queries.to_submit_for(assessor, now, TO_SUBMIT_SHOWN)
     return {
@@ -106,7 +105,7 @@ def assessor_dashboard(assessor: User) -> dict:
 
 
 def _list_page(query, **context):
-    today = clock.london_today()
+    today = clock.today()
     page = page_from_args(request.args)
     apprentices, total = fetch_page(query, page, PER_PAGE)
     return render_template(
@@ -140,7 +139,7 @@ def not_booked():
 @roles_required(*OFFICE)
 def deadlines():
     """Apprentices whose EPA deadline is in the next 30 days without every method booked."""
-    first, last = queries.deadline_window(clock.london_today())
+    first, last = queries.deadline_window(clock.today())
     return _list_page(
         queries.deadline_soon(first),
         title="EPA deadlines in the next 30 days",

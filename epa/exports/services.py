@@ -32,7 +32,7 @@ def read_range(data, kind: str) -> tuple[date, date]:
     date_from = validation.a_date(data, "from", "from date", problems, required=False)
     date_to = validation.a_date(data, "to", "to date", problems, required=False)
     problems.raise_if_any()
-    today = clock.london_today()
+    today = clock.today()
     if kind == "outcomes":
         date_to = date_to or today
         date_from = date_from or add_months(date_to, -DEFAULT_MONTHS)

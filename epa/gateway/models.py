@@ -5,10 +5,11 @@ from datetime import date, datetime
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from epa import clock
 from epa.apprentices.models import Apprentice
 from epa.auth.models import User
 from epa.extensions import db
-from epa.types import UTCDateTime, utcnow
+from epa.types import UTCDateTime
 
 _LEVEL_CHECK = "IN ('none', 'entry3', 'level1', 'level2')"
 
@@ -43,7 +44,7 @@ class GatewayAttempt(db.Model):
     warnings: Mapped[list] = mapped_column(JSON, default=list, server_default=text("'[]'"))
     epa_deadline: Mapped[date | None]
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     apprentice: Mapped[Apprentice] = relationship()
     recorded_by: Mapped[User | None] = relationship()

@@ -58,7 +58,7 @@ def _read_evidence(apprentice: Apprentice, data: dict) -> GatewayEvidence:
     checks = {
         name: validation.boolean(data, name, label, problems) for name, label in _CHECKS.items()
     }
-    if gateway_date and gateway_date > clock.london_today():
+    if gateway_date and gateway_date > clock.today():
         problems.add("gateway_date", "The gateway date cannot be in the future", "invalid_date")
     elif gateway_date and gateway_date < apprentice.start_date:
         problems.add(

@@ -92,7 +92,7 @@ def record(apprentice_id: int):
             db.session.commit()
             flash(message)
             return redirect(url_for("apprentices.detail", apprentice_id=apprentice_id))
-    gateway_date = form.gateway_date.data or clock.london_today()
+    gateway_date = form.gateway_date.data or clock.today()
     version = apprentice.version
     return render_template(
         "gateway/record.html",

@@ -5,11 +5,12 @@ from datetime import date, datetime
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
+from epa import clock
 from epa.apprentices.models import Apprentice
 from epa.auth.models import User
 from epa.extensions import db
 from epa.scheduling.models import Assessment
-from epa.types import UTCDateTime, utcnow
+from epa.types import UTCDateTime
 
 _GRADE = "IN ('fail', 'pass', 'distinction')"
 
@@ -33,7 +34,7 @@ class Result(db.Model):
     submitted_on: Mapped[date | None]
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, onupdate=clock.now)
 
     assessment: Mapped[Assessment] = relationship(backref=backref("result", uselist=False))
 

@@ -3,7 +3,7 @@
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from epa import validation
+from epa import clock, validation
 from epa.apprentices.models import Apprentice
 from epa.audit.services import record
 from epa.auth.models import User
@@ -76,7 +76,7 @@ def _may_grade(assessment: Assessment, actor: User) -> Result | None:
         )
     if assessment.status == "cancelled":
         raise ServiceError("assessment_cancelled", "This assessment was cancelled.")
-    if scheduling._now() < assessment.starts_at:
+    if clock.now() < assessment.starts_at:
         raise ServiceError(
             "assessment_not_held",
             "The assessment has not started yet; record the result once it has been held.",
@@ -160,7 +160,7 @@ def submit_result(assessment: Assessment, actor: User) -> Result:
             f"Judge every criterion before submitting; still to judge: {', '.join(missing)}.",
             fields={f"criteria.{code}": "Choose met or not met" for code in missing},
         )
-    now = scheduling._now()
+    now = clock.now()
     result.method_grade = grade_of(assessment, judgements)
     result.is_submitted = True
     result.submitted_at = now
@@ -337,7 +337,7 @@ def confirm_outcome(apprentice: Apprentice, actor: User) -> dict:
     outcome.epa_date = epa_date
     outcome.achievement_date = epa_date if grade in PASSING else None
     outcome.confirmed_by_id = actor.id
-    outcome.confirmed_at = scheduling._now()
+    outcome.confirmed_at = clock.now()
     if grade in PASSING:
         record(
             "apprentice",

@@ -5,8 +5,9 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from epa import clock
 from epa.extensions import db
-from epa.types import UTCDateTime, utcnow
+from epa.types import UTCDateTime
 
 
 class OutboxMessage(db.Model):
@@ -24,7 +25,7 @@ class OutboxMessage(db.Model):
     assessment_id: Mapped[int | None] = mapped_column(
         ForeignKey("assessments.id", ondelete="SET NULL")
     )
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(Text)

@@ -18,10 +18,10 @@ from email.utils import format_datetime, make_msgid
 from flask import current_app, g
 from sqlalchemy import select
 
+from epa import clock
 from epa.extensions import db
 from epa.mail.models import OutboxMessage
 from epa.mail.outbox import ICS_METHODS, calendar_method
-from epa.types import utcnow
 
 logger = logging.getLogger("epa.mail")
 
@@ -56,7 +56,7 @@ def build_email(message: OutboxMessage, *, sender_address: str, sender_name: str
     outgoing["From"] = Address(display_name=_one_line(sender_name), addr_spec=sender_address)
     outgoing["To"] = _recipient(message.to_name, message.to_address)
     outgoing["Subject"] = _one_line(message.subject)
-    created_at = message.created_at or utcnow()
+    created_at = message.created_at or clock.now()
     outgoing["Date"] = format_datetime(created_at)
     outgoing["Message-ID"] = _message_id(message, created_at, sender_address)
     if message.ics is None:
@@ -222,7 +222,7 @@ def _deliver_one(message: OutboxMessage, connection: _Connection, config: Mappin
         connection.close()
         _record_failure(message, error, config)
         return "failed"
-    message.sent_at = utcnow()
+    message.sent_at = clock.now()
     return "sent"
 
 

@@ -5,8 +5,9 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from epa import clock
 from epa.extensions import db
-from epa.types import UTCDateTime, utcnow
+from epa.types import UTCDateTime
 
 
 class Employer(db.Model):
@@ -16,7 +17,7 @@ class Employer(db.Model):
     name: Mapped[str] = mapped_column(String(200), index=True)
     #: the name case-folded: the database refuses two employers whose names differ only in case
     name_key: Mapped[str] = mapped_column(String(200), unique=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     def public(self) -> dict:
         return {"id": self.id, "name": self.name}
@@ -35,7 +36,7 @@ class Provider(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     ukprn: Mapped[str] = mapped_column(String(8), unique=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     def public(self) -> dict:
         return {"id": self.id, "name": self.name, "ukprn": self.ukprn}

@@ -74,7 +74,7 @@ def _assessor_page(assessor: User, *, own: bool, failed=None, status: int = 200)
         select(Unavailability)
         .where(
             Unavailability.assessor_id == assessor.id,
-            Unavailability.ends_at > midnight(clock.london_today()),
+            Unavailability.ends_at > midnight(clock.today()),
         )
         .order_by(Unavailability.starts_at, Unavailability.id),
         page,

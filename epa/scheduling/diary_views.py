@@ -43,7 +43,7 @@ def _with_people(query):
 def _monday(raw: str | None) -> date:
     day = parse_iso_date(raw) if raw else None
     if day is None or not date(1900, 1, 8) <= day <= date(2100, 12, 24):
-        day = clock.london_today()  # a week no booking can be in: show this week
+        day = clock.today()  # a week no booking can be in: show this week
     return day - timedelta(days=day.weekday())
 
 
@@ -92,7 +92,7 @@ def diary():
 @roles_required("assessor")
 def my_assessments():
     """The assessments booked with me: from today on first, then earlier ones, a page at a time."""
-    today = midnight(clock.london_today())
+    today = midnight(clock.today())
     mine = _with_people(services.visible_assessments(current_user))
     upcoming = db.session.scalars(
         mine.where(Assessment.ends_at >= today)

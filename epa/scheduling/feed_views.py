@@ -6,12 +6,12 @@ from flask import Blueprint, Response
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from epa import clock
 from epa.apprentices.models import Apprentice
 from epa.extensions import db
 from epa.scheduling.diaries import assessor_for_feed
 from epa.scheduling.invites import feed_file
 from epa.scheduling.models import Assessment
-from epa.types import utcnow
 
 bp = Blueprint("feed", __name__)
 
@@ -25,7 +25,7 @@ def calendar(token: str):
     assessor = assessor_for_feed(token)
     assessments = db.session.scalars(
         select(Assessment)
-        .where(Assessment.assessor_id == assessor.id, Assessment.ends_at >= utcnow() - HISTORY)
+        .where(Assessment.assessor_id == assessor.id, Assessment.ends_at >= clock.now() - HISTORY)
         .options(
             selectinload(Assessment.method),
             selectinload(Assessment.apprentice).selectinload(Apprentice.employer),

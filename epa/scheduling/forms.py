@@ -91,7 +91,7 @@ def duration_words(minutes: int) -> str:
 
 
 def _example_day() -> date:
-    return clock.london_today() + timedelta(days=21)
+    return clock.today() + timedelta(days=21)
 
 
 class AssessmentForm(FlaskForm):

@@ -5,12 +5,13 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from epa import clock
 from epa.apprentices.models import Apprentice
 from epa.auth.models import User
 from epa.extensions import db
 from epa.organisations.models import Employer, Provider
 from epa.standards.models import AssessmentMethod
-from epa.types import UTCDateTime, utcnow
+from epa.types import UTCDateTime
 
 
 class Assessment(db.Model):
@@ -49,8 +50,8 @@ class Assessment(db.Model):
     calendar_uid: Mapped[str] = mapped_column(String(100), unique=True)
     cancel_reason: Mapped[str | None] = mapped_column(Text)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, onupdate=clock.now)
 
     apprentice: Mapped[Apprentice] = relationship()
     method: Mapped[AssessmentMethod] = relationship()
@@ -71,7 +72,7 @@ class AssessorConflict(db.Model):
     assessor_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     employer_id: Mapped[int | None] = mapped_column(ForeignKey("employers.id"))
     provider_id: Mapped[int | None] = mapped_column(ForeignKey("providers.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     employer: Mapped[Employer | None] = relationship()
     provider: Mapped[Provider | None] = relationship()
@@ -91,4 +92,4 @@ class Unavailability(db.Model):
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     reason: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import and_, func, or_, select, text
 
-from epa import validation
+from epa import clock, validation
 from epa.apprentices.models import Apprentice
 from epa.apprentices.services import get_apprentice
 from epa.audit.services import changes, record
@@ -20,7 +20,6 @@ from epa.rules.scheduling import BookingRequest, Diary, Interval, diary_refusal,
 from epa.scheduling.instants import london_iso, read_instant
 from epa.scheduling.models import Assessment, AssessorConflict, Unavailability
 from epa.scheduling.refusals import refusal
-from epa.types import utcnow
 
 RETRIES = ("resit", "retake")
 
@@ -43,10 +42,6 @@ def public(assessment: Assessment) -> dict:
         "sequence": assessment.sequence,
         "cancel_reason": assessment.cancel_reason,
     }
-
-
-def _now():
-    return utcnow()
 
 
 def lock_diaries(apprentice_id: int, assessor_ids: list[int]) -> None:
@@ -223,7 +218,7 @@ def _check(
     request = BookingRequest(
         starts_at=starts_at,
         ends_at=ends_at,
-        now=_now(),
+        now=clock.now(),
         gateway_date=apprentice.gateway_date,
         epa_deadline=apprentice.epa_deadline,
         earliest_days_after_gateway=method.earliest_days_after_gateway,
@@ -261,7 +256,7 @@ def _first_attempt_request(apprentice, method, starts_at) -> BookingRequest:
     return BookingRequest(
         starts_at=starts_at,
         ends_at=starts_at + timedelta(minutes=method.duration_minutes),
-        now=_now(),
+        now=clock.now(),
         gateway_date=apprentice.gateway_date,
         epa_deadline=apprentice.epa_deadline,
         earliest_days_after_gateway=method.earliest_days_after_gateway,
@@ -488,7 +483,7 @@ def cancel_assessment(assessment: Assessment, data: dict) -> Assessment:
 def _cancel(assessment: Assessment, reason: str) -> None:
     assessment.status = "cancelled"
     assessment.cancel_reason = reason
-    assessment.cancelled_at = utcnow()
+    assessment.cancelled_at = clock.now()
     assessment.sequence += 1
     db.session.flush()
     record(
@@ -507,7 +502,7 @@ def cancel_future_bookings(apprentice: Apprentice, reason: str) -> list[Assessme
         select(Assessment).where(
             Assessment.apprentice_id == apprentice.id,
             Assessment.status == "booked",
-            Assessment.starts_at > utcnow(),
+            Assessment.starts_at > clock.now(),
         )
     ).all()
     from epa.scheduling.invites import queue_invitations

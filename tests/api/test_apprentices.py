@@ -51,13 +51,15 @@ def test_a_start_before_any_version_is_refused(app, api, apprentice_data):
 
 
 @pytest.mark.parametrize(
-    "uln", ["1234567890", "123456789", "12345678901", "abcdefghij", 1234567899, "", None]
+    "uln",
+    ["1234567890", "0987654321", "123456789", "12345678901", "abcdefghij", 1234567899, "", None],
 )
 def test_invalid_uln(app, api, apprentice_data, uln):
     error = assert_error(
         api("staff").post("/api/v1/apprentices", json=apprentice_data(uln=uln)), 422, "invalid_uln"
     )
     assert "uln" in error["fields"]
+    assert "not starting with 0" in error["fields"]["uln"]
     assert _count(app) == 0
 
 

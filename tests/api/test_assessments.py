@@ -356,11 +356,9 @@ def test_withdrawing_an_apprentice_cancels_future_bookings(app, staff, booking_w
     assert body["sequence"] == 1
 
 
-def test_a_new_assessor_at_the_same_time_needs_no_fresh_notice(staff, booking_world, monkeypatch):
-    from epa.scheduling import services
-
+def test_a_new_assessor_at_the_same_time_needs_no_fresh_notice(staff, booking_world, move_clock):
     created = book(staff, booking_world).get_json()  # 10 December
-    monkeypatch.setattr(services, "_now", lambda: datetime(2026, 12, 8, 9, 0, tzinfo=UTC))
+    move_clock(datetime(2026, 12, 8, 9, 0, tzinfo=UTC))
     path = f"/api/v1/assessments/{created['id']}"
     swapped = staff.patch(path, json={"assessor_id": booking_world["other_assessor"]})
     assert swapped.status_code == 200, swapped.get_json()
@@ -374,11 +372,9 @@ def test_backdated_must_already_have_been_held(api, booking_world):
     assert_error(api("admin").post("/api/v1/assessments", json=body), 422, "backdated_not_held")
 
 
-def test_a_held_assessment_cannot_move_to_another_assessor(staff, booking_world, monkeypatch):
-    from epa.scheduling import services
-
+def test_a_held_assessment_cannot_move_to_another_assessor(staff, booking_world, move_clock):
     created = book(staff, booking_world).get_json()
-    monkeypatch.setattr(services, "_now", lambda: datetime(2026, 12, 10, 12, 0, tzinfo=UTC))
+    move_clock(datetime(2026, 12, 10, 12, 0, tzinfo=UTC))
     response = staff.patch(
         f"/api/v1/assessments/{created['id']}",
         json={"assessor_id": booking_world["other_assessor"]},

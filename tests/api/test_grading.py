@@ -4,7 +4,6 @@ from datetime import UTC, datetime
 
 import pytest
 
-from epa.scheduling import services as scheduling
 from tests.api.test_assessments import ApiAs, book
 from tests.api.test_conventions import assert_error
 from tests.conftest import fixture_data
@@ -23,7 +22,7 @@ def only_pass(method):
 
 
 @pytest.fixture
-def world(app, api, booking_world, make_token, monkeypatch):
+def world(app, api, booking_world, make_token, move_clock):
     staff = api("staff")
     discussion = book(staff, booking_world).get_json()  # Thu 10 Dec 2026 10:00-11:00
     project = book(
@@ -34,9 +33,6 @@ def world(app, api, booking_world, make_token, monkeypatch):
         assessor_id=booking_world["other_assessor"],
     ).get_json()
 
-    def at(when):
-        monkeypatch.setattr(scheduling, "_now", lambda: when)
-
     return {
         **booking_world,
         "staff": staff,
@@ -45,7 +41,7 @@ def world(app, api, booking_world, make_token, monkeypatch):
         "dan": ApiAs(app, make_token(user_id=booking_world["other_assessor"])),
         "discussion": discussion["id"],
         "project": project["id"],
-        "at": at,
+        "at": move_clock,
     }
 
 

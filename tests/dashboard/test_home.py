@@ -7,7 +7,6 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import event
 
-from epa import clock
 from epa.apprentices.models import Apprentice
 from epa.auth.models import User
 from epa.dashboard.views import week_label
@@ -82,12 +81,6 @@ def cancel(app, assessment_id):
             db.session.get(Assessment, assessment_id), {"reason": "The apprentice is ill"}
         )
         db.session.commit()
-
-
-def move_clock(monkeypatch, when: datetime):
-    """Now is `when` for the services, and its London date is today."""
-    monkeypatch.setattr(scheduling, "_now", lambda: when)
-    monkeypatch.setattr(clock, "london_today", lambda: when.astimezone(clock.LONDON).date())
 
 
 def home(client) -> str:
@@ -181,7 +174,7 @@ def test_deadlines_in_the_next_30_days_without_every_method_booked(
     assert "Omar" not in listed and "Nia" not in listed and "Sam" not in listed
 
 
-def test_this_weeks_assessments(app, client, signed_in, booking_world, passed, monkeypatch):
+def test_this_weeks_assessments(app, client, signed_in, booking_world, passed, move_clock):
     people = [passed(name) for name in ("Priya", "Omar", "Lena", "Nia", "Ivo")]
     when = {
         people[0]: "2026-12-11T16:00",  # Friday of the week before
@@ -195,7 +188,7 @@ def test_this_weeks_assessments(app, client, signed_in, booking_world, passed, m
         for who, at in when.items()
     }
     cancel(app, ids[people[3]])
-    move_clock(monkeypatch, datetime(2026, 12, 16, 9, 0, tzinfo=UTC))  # a Wednesday
+    move_clock(datetime(2026, 12, 16, 9, 0, tzinfo=UTC))  # a Wednesday
     signed_in("staff")
     page = home(client)
     assert linked_count(page, "/diary?week=2026-12-14") == 2
@@ -205,7 +198,7 @@ def test_this_weeks_assessments(app, client, signed_in, booking_world, passed, m
 
 
 @pytest.fixture
-def graded(app, booking_world, monkeypatch):
+def graded(app, booking_world, move_clock):
     """Sam's discussion (Grace, 10 December 2026) and project (Dan, 1 February 2027) booked;
     grade(assessment_id, judgements, when) records and submits a result at `when`."""
     discussion = book_directly(app, booking_world)
@@ -218,7 +211,7 @@ def graded(app, booking_world, monkeypatch):
     )
 
     def grade(assessment_id, judgements, when, submit=True):
-        monkeypatch.setattr(scheduling, "_now", lambda: when)
+        move_clock(when)
         grade_directly(app, assessment_id, judgements, submit=submit)
 
     return {**booking_world, "discussion": discussion, "project": project, "grade": grade}
@@ -229,7 +222,7 @@ AFTER_PROJECT = datetime(2027, 2, 1, 14, 0, tzinfo=UTC)
 
 
 def test_provisional_outcomes_count_until_confirmed(
-    app, client, signed_in, graded, passed, monkeypatch
+    app, client, signed_in, graded, passed, move_clock
 ):
     # Priya's discussion is graded but her project not booked: incomplete, not provisional.
     priya = passed("Priya")
@@ -239,9 +232,11 @@ def test_provisional_outcomes_count_until_confirmed(
     assert linked_count(home(client), "/sign-off") == 0
     graded["grade"](graded["discussion"], all_met("discussion"), AFTER_DISCUSSION)
     graded["grade"](graded["project"], only_pass("project"), AFTER_PROJECT, submit=False)
+    signed_in("staff")  # weeks later: a session ends after 8 idle hours
     assert linked_count(home(client), "/sign-off") == 0  # a draft is not a result yet
     graded["grade"](graded["project"], only_pass("project"), AFTER_PROJECT)
-    move_clock(monkeypatch, datetime(2027, 2, 10, 9, 0, tzinfo=UTC))
+    move_clock(datetime(2027, 2, 10, 9, 0, tzinfo=UTC))
+    staff_id = signed_in("staff")  # weeks later: a session ends after 8 idle hours
     assert linked_count(home(client), "/sign-off") == 1
     with app.app_context():
         sam = db.session.get(Apprentice, graded["apprentice"])
@@ -257,7 +252,7 @@ def test_provisional_outcomes_count_until_confirmed(
     assert re.search(r'data-grade="merit" data-month="Feb 2027" data-value="1"', page)
 
 
-def test_a_confirmed_fail_is_not_provisional(app, client, signed_in, graded, monkeypatch):
+def test_a_confirmed_fail_is_not_provisional(app, client, signed_in, graded, move_clock):
     graded["grade"](graded["discussion"], all_met("discussion", P1=False), AFTER_DISCUSSION)
     graded["grade"](graded["project"], all_met("project"), AFTER_PROJECT)
     staff_id = signed_in("staff")
@@ -267,7 +262,8 @@ def test_a_confirmed_fail_is_not_provisional(app, client, signed_in, graded, mon
             db.session.get(Apprentice, graded["apprentice"]), db.session.get(User, staff_id)
         )
         db.session.commit()
-    move_clock(monkeypatch, datetime(2027, 2, 10, 9, 0, tzinfo=UTC))
+    move_clock(datetime(2027, 2, 10, 9, 0, tzinfo=UTC))
+    signed_in("staff")  # weeks later: a session ends after 8 idle hours
     page = home(client)
     assert linked_count(page, "/sign-off") == 0
     assert linked_count(page, "/apprentices/?status=in_epa") == 1  # a fail stays in EPA
@@ -376,7 +372,7 @@ def test_a_week_is_written_as_people_write_it(monday, words):
 
 
 def test_the_assessor_sees_upcoming_assessments_and_results_to_submit(
-    app, client, auth, graded, passed, monkeypatch
+    app, client, auth, graded, passed, move_clock
 ):
     # Held (backdated, before today 26 November): Priya's with no result, Omar's with a draft,
     # Lena's submitted. Upcoming: Sam's discussion (10 December), Nia's (cancelled: not shown).
@@ -387,7 +383,7 @@ def test_the_assessor_sees_upcoming_assessments_and_results_to_submit(
         )
         for who, day in ((priya, "20"), (omar, "23"), (lena, "24"))
     }
-    monkeypatch.setattr(scheduling, "_now", lambda: datetime(2026, 11, 26, 9, 0, tzinfo=UTC))
+    move_clock(datetime(2026, 11, 26, 9, 0, tzinfo=UTC))
     grade_directly(app, held[omar], {"P1": True}, submit=False)
     grade_directly(app, held[lena], only_pass("discussion"))
     cancel(app, book_directly(app, graded, apprentice_id=nia, starts_at="2026-12-11T10:00"))

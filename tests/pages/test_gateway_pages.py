@@ -107,7 +107,7 @@ def test_a_young_apprentice_with_an_ehc_plan_is_told_what_they_need(
 
 
 def test_a_passed_gateway_shows_the_epa_deadline_and_days_left(
-    app, client, office, make_apprentice, today
+    app, client, office, make_apprentice, today, signed_in
 ):
     apprentice_id = make_apprentice()
     response = record(client, apprentice_id)
@@ -127,6 +127,7 @@ def test_a_passed_gateway_shows_the_epa_deadline_and_days_left(
         (date(2026, 5, 18), "15 May 2026 (ended 3 days ago)"),
     ]:
         today(day)
+        signed_in("staff")  # a session ends after 8 idle hours
         assert words in client.get(f"/apprentices/{apprentice_id}").get_data(as_text=True)
 
 

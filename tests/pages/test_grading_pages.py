@@ -12,7 +12,6 @@ from epa.auth.models import User
 from epa.extensions import db
 from epa.grading import services
 from epa.grading.models import Outcome, Result
-from epa.scheduling import services as scheduling
 from epa.scheduling.models import Assessment
 from tests.api.test_grading import PLAN, all_met, only_pass
 from tests.conftest import csrf_token
@@ -30,7 +29,7 @@ WARNING = "You cannot change the result after submitting. An administrator would
 
 
 @pytest.fixture
-def world(app, booking_world, monkeypatch):
+def world(app, booking_world, move_clock):
     """The booking world with a discussion (Grace, Thu 10 December 2026 10:00) and a project
     (Dan, Mon 1 February 2027 10:00) booked; `at(instant)` moves the services' clock."""
     discussion = book_directly(app, booking_world)
@@ -42,10 +41,7 @@ def world(app, booking_world, monkeypatch):
         assessor_id=booking_world["other_assessor"],
     )
 
-    def at(when):
-        monkeypatch.setattr(scheduling, "_now", lambda: when)
-
-    return {**booking_world, "discussion": discussion, "project": project, "at": at}
+    return {**booking_world, "discussion": discussion, "project": project, "at": move_clock}
 
 
 def page_of(assessment_id: int, step: str = "") -> str:
@@ -485,6 +481,7 @@ def test_the_apprentice_page_shows_every_attempt_its_grade_and_the_outcome(
     assert "Overall grade Not yet" in words
     world["at"](AFTER_PROJECT)
     grade_directly(app, world["project"], only_pass("project"))
+    signed_in("staff")  # weeks later: a session ends after 8 idle hours
     html = client.get(f"/apprentices/{world['apprentice']}").get_data(as_text=True)
     words = text_of(html)
     assert "Result Pass (submitted)" in words and "Status Provisional" in words
