@@ -8,11 +8,13 @@ from epa.gateway.services import record_gateway
 from epa.rules.dates import add_months
 from epa.rules.scheduling import is_working_day
 
+#: Evidence that meets every gateway requirement; each story spoils it in its own way.
 READY = {
     "english": "level2",
     "maths": "level2",
     "employer_confirmed": True,
-    "portfolio_submitted": True,
+    "provider_confirmed": True,
+    "project_summary_submitted": True,
 }
 
 # (given names, family name, age in whole years at the start, months since the start,
@@ -29,6 +31,7 @@ PEOPLE = [
     ("Maya", "Kowalski", 21, 8, False, "temporary_uln"),
     ("Ruby", "Chen", 22, 20, False, "completed"),
     ("Omar", "Haddad", 25, 20, False, "awaiting_sign_off"),
+    ("Ethan", "Clarke", 31, 26, False, "passed_late"),  # past the published 24 months
 ]
 
 
@@ -115,19 +118,22 @@ def _walk(apprentice, story: str, start, today) -> None:
     if story == "failed_english":
         record_gateway(apprentice, {**READY, "gateway_date": recent, "english": "level1"})
     elif story == "failed_too_early":
-        record_gateway(apprentice, {**READY, "gateway_date": recent})
+        # Too soon, and the provider would not yet confirm the training was done.
+        record_gateway(apprentice, {**READY, "gateway_date": recent, "provider_confirmed": False})
     elif story == "failed_then_passed":
+        # The first try came before the employer signed and the project summary was written.
         record_gateway(
             apprentice,
             {
                 **READY,
                 "gateway_date": recent - timedelta(days=14),
                 "employer_confirmed": False,
+                "project_summary_submitted": False,
                 "maths": "entry3",
             },
         )
         record_gateway(apprentice, {**READY, "gateway_date": recent, "maths": "entry3"})
-    elif story == "passed":
+    elif story in ("passed", "passed_late"):
         record_gateway(apprentice, {**READY, "gateway_date": recent})
     elif story == "withdrawn":
         withdraw_apprentice(

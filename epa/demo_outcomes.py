@@ -2,17 +2,11 @@
 
 from datetime import timedelta
 
+from epa.demo_apprentices import READY
 from epa.gateway.services import record_gateway
 from epa.grading.services import confirm_outcome, save_draft, submit_result
 from epa.rules.scheduling import is_working_day
 from epa.scheduling.services import book_assessment
-
-READY = {
-    "english": "level2",
-    "maths": "level2",
-    "employer_confirmed": True,
-    "portfolio_submitted": True,
-}
 
 
 def _working_day_from(day):

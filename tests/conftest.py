@@ -344,6 +344,8 @@ def booking_world(app, make_apprentice, make_user, move_clock):
                 "english": "level2",
                 "maths": "level2",
                 "employer_confirmed": True,
+                "provider_confirmed": True,
+                "project_summary_submitted": True,
                 "portfolio_submitted": True,
             },
         )

@@ -128,3 +128,39 @@ def test_the_sources_migration_upgrades_a_database_that_holds_a_standard(app):
         finally:
             db.session.remove()
             upgrade()  # whatever failed above, the other tests need the newest schema
+
+
+def test_attempts_recorded_before_0010_have_neither_new_check_and_no_warnings(tmp_path):
+    """The columns added for the published gateway rules fill rows that already exist (on a
+    SQLite file of its own, whatever database the run uses)."""
+    from flask_migrate import upgrade
+    from sqlalchemy import text
+
+    from epa import create_app
+    from tests.conftest import test_settings
+
+    app = create_app(test_settings(f"sqlite:///{tmp_path / 'old.sqlite'}", tmp_path))
+    with app.app_context():
+        upgrade(revision="0008")
+        with db.engine.connect() as conn:
+            # One attempt as the previous release wrote it; its parents do not matter here.
+            conn.execute(text("PRAGMA foreign_keys=OFF"))
+            conn.execute(
+                text(
+                    "INSERT INTO gateway_attempts (apprentice_id, gateway_date, english, maths, "
+                    "bsl, employer_confirmed, portfolio_submitted, passed, reasons, "
+                    "recorded_at) VALUES (1, '2025-03-03', 'level2', 'level2', 0, 1, 1, 1, "
+                    "'[]', '2025-03-03 10:00:00')"
+                )
+            )
+            conn.commit()
+        upgrade()
+        with db.engine.connect() as conn:
+            row = conn.execute(
+                text(
+                    "SELECT provider_confirmed, project_summary_submitted, warnings "
+                    "FROM gateway_attempts"
+                )
+            ).one()
+        db.engine.dispose()
+    assert (bool(row[0]), bool(row[1]), row[2]) == (False, False, "[]")

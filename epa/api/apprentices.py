@@ -5,7 +5,7 @@ from flask import g, jsonify, request
 from epa.api import bp
 from epa.api.auth import roles
 from epa.api.requests import json_body, paginate
-from epa.apprentices import services
+from epa.apprentices import services, version_change
 from epa.extensions import db
 from epa.gateway import services as gateway
 
@@ -53,6 +53,16 @@ def withdraw_apprentice(apprentice_id: int):
     """Withdraw an apprentice from end-point assessment, with a reason."""
     apprentice = services.get_apprentice(apprentice_id, g.actor)
     services.withdraw_apprentice(apprentice, json_body())
+    db.session.commit()
+    return jsonify(services.public(apprentice))
+
+
+@bp.post("/apprentices/<id:apprentice_id>/version")
+@roles("admin")
+def change_version(apprentice_id: int):
+    """Move an apprentice to a later version of their standard, with a reason."""
+    apprentice = services.get_apprentice(apprentice_id, g.actor)
+    version_change.change_version(apprentice, json_body())
     db.session.commit()
     return jsonify(services.public(apprentice))
 

@@ -5,7 +5,7 @@ from flask import jsonify
 from epa.api import bp
 from epa.apprentices.models import STATUSES
 from epa.audit.queries import ENTITIES
-from epa.rules.gateway import LEVELS, REASON_CODES
+from epa.rules.gateway import LEVELS, REASON_CODES, WARNING_CODES
 
 
 def _ref(name: str) -> dict:
@@ -342,7 +342,7 @@ SCHEMAS = {
         },
     ),
     "GatewayAttempt": _obj(
-        ["id", "gateway_date", "passed", "reasons", "epa_deadline"],
+        ["id", "gateway_date", "passed", "reasons", "warnings", "epa_deadline"],
         {
             "id": INT,
             "gateway_date": DATE,
@@ -350,9 +350,25 @@ SCHEMAS = {
             "maths": LEVEL,
             "bsl": BOOL,
             "employer_confirmed": BOOL,
-            "portfolio_submitted": BOOL,
+            "provider_confirmed": BOOL,
+            "project_summary_submitted": BOOL,
+            "portfolio_submitted": {
+                **BOOL,
+                "description": "Recorded and shown; no longer a gateway requirement",
+            },
             "passed": BOOL,
-            "reasons": {"type": "array", "items": {"type": "string", "enum": list(REASON_CODES)}},
+            "reasons": {
+                "type": "array",
+                "items": {"type": "string", "enum": list(REASON_CODES)},
+                "description": "Unmet requirements; portfolio_missing appears only on attempts "
+                "recorded before the published rules (a portfolio is no longer required)",
+            },
+            "warnings": {
+                "type": "array",
+                "items": {"type": "string", "enum": list(WARNING_CODES)},
+                "description": "Noted, not failed on: long_time_on_programme when the gateway "
+                "is more than the version's max_months_before_gateway after the start date",
+            },
             "epa_deadline": NULLABLE_DATE,
             "recorded_at": {"type": "string", "format": "date-time"},
         },
@@ -461,7 +477,8 @@ SCHEMAS = {
             "entity_id": STR,
             "action": {
                 "type": "string",
-                "description": "create, update, delete, or a named action such as withdraw",
+                "description": "create, update, delete, or a named action such as withdraw "
+                "or change_version",
             },
             "actor": {
                 "type": ["object", "null"],
@@ -713,7 +730,8 @@ PATHS = {
             tag="Apprentices",
         ),
         "patch": _op(
-            "Change an apprentice's details; a new start date re-chooses the version",
+            "Change an apprentice's details; a new start date re-chooses the version from the "
+            "start date (undoing any change of version made since)",
             OFFICE,
             {
                 "200": {"description": "The changed apprentice", **_json(_ref("Apprentice"))},
@@ -756,6 +774,43 @@ PATHS = {
             tag="Apprentices",
         )
     },
+    "/api/v1/apprentices/{apprentice_id}/version": {
+        "post": _op(
+            "Move an apprentice to a later version of their standard, with a reason, while no "
+            "assessment is booked (cancelled ones do not count); later gateway attempts use the "
+            "new version's plan. A later change of start_date chooses the version from the "
+            "start date again",
+            ["admin"],
+            {
+                "200": {"description": "The apprentice", **_json(_ref("Apprentice"))},
+                **BAD_BODY,
+                **NOT_FOUND,
+                "409": _error(
+                    "An assessment is booked or held, or the apprentice is completed or withdrawn",
+                    ["assessments_exist", "apprentice_completed", "already_withdrawn"],
+                ),
+                "422": _error(
+                    "The version is not a later version of the standard, or the reason is missing",
+                    ["invalid_version", "validation_failed"],
+                ),
+            },
+            params=[_id_param("apprentice_id")],
+            body=_obj(
+                ["version", "reason"],
+                {
+                    "version": {
+                        "type": "string",
+                        "minLength": 1,
+                        "description": "A later version of the apprentice's standard; "
+                        "versions compare number by number (1.10 is later than 1.9)",
+                        "examples": ["1.1"],
+                    },
+                    "reason": REASON,
+                },
+            ),
+            tag="Apprentices",
+        )
+    },
     "/api/v1/apprentices/{apprentice_id}/gateway": {
         "get": _op(
             "Every gateway attempt, newest first",
@@ -793,6 +848,8 @@ PATHS = {
                     "maths": LEVEL,
                     "bsl": BOOL,
                     "employer_confirmed": BOOL,
+                    "provider_confirmed": BOOL,
+                    "project_summary_submitted": BOOL,
                     "portfolio_submitted": BOOL,
                 },
             ),

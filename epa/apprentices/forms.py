@@ -12,13 +12,22 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from sqlalchemy import select
-from wtforms import BooleanField, DateField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 
 from epa.apprentices.models import STATUS_LABELS, STATUSES
 from epa.extensions import db
 from epa.organisations.models import Employer, Provider
 from epa.pages.forms import ReasonData
+from epa.pages.widgets import GovRadioWithHints
 from epa.rules.identifiers import TEMPORARY_ULN
 from epa.standards.models import Standard
 
@@ -197,3 +206,29 @@ class WithdrawForm(ReasonData, FlaskForm):
         "their record",
     )
     submit = SubmitField("Withdraw apprentice", widget=GovSubmitInput())
+
+
+class ChangeVersionForm(FlaskForm):
+    """Move an apprentice to a later version of their standard, saying why."""
+
+    version = RadioField(
+        "Which version should the apprentice follow?",
+        validate_choice=False,  # the service names a version that is not on offer
+        description="Only versions later than the apprentice's version are listed",
+    )
+    reason = TextAreaField(
+        "Why is the apprentice changing version?",
+        widget=GovTextArea(),
+        description="For example, the employer and provider agreed to follow the revised plan. "
+        "The reason is kept in the record's history",
+    )
+    submit = SubmitField("Change version", widget=GovSubmitInput())
+
+    def __init__(self, *args, choices: list[tuple[str, str, str]], **kwargs):
+        """`choices`: (version, label, hint) for each version on offer."""
+        super().__init__(*args, **kwargs)
+        self.version.choices = [SelectChoice(value, label) for value, label, _ in choices]
+        self.version.widget = GovRadioWithHints({value: hint for value, _, hint in choices})
+
+    def service_data(self) -> dict:
+        return {"version": self.version.data, "reason": self.reason.data}

@@ -7,8 +7,14 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from epa import clock
-from epa.apprentices import services
-from epa.apprentices.forms import ApprenticeForm, EditApprenticeForm, SearchForm, WithdrawForm
+from epa.apprentices import services, version_change
+from epa.apprentices.forms import (
+    ApprenticeForm,
+    ChangeVersionForm,
+    EditApprenticeForm,
+    SearchForm,
+    WithdrawForm,
+)
 from epa.apprentices.models import STATUS_LABELS, Apprentice
 from epa.auth.decorators import roles_required
 from epa.errors import ServiceError
@@ -18,7 +24,7 @@ from epa.gateway.services import attempts_for
 from epa.pages.forms import show_service_error
 from epa.pagination import fetch_page, page_from_args
 from epa.rules.dates import add_months
-from epa.rules.gateway import reason_text
+from epa.rules.gateway import reason_text, warning_text
 from epa.standards.models import StandardVersion
 from epa.standards.services import list_standards
 
@@ -141,6 +147,7 @@ def detail(apprentice_id: int):
         apprentice=apprentice,
         attempts=attempts_for(apprentice),
         reason_text=reason_text,
+        warning_text=lambda code: warning_text(code, apprentice.version.max_months_before_gateway),
         level_labels=LEVEL_LABELS,
         days_left=days_left(deadline, today) if deadline else None,
         earliest_gateway=add_months(
@@ -148,8 +155,16 @@ def detail(apprentice_id: int):
         ),
         withdrawn_on=_london_date(apprentice.withdrawn_at),
         office=current_user.has_role(*OFFICE),
+        may_change_version=current_user.role == "admin" and _may_change_version(apprentice),
         assessments=_assessments(apprentice),
         outcome=_outcome(apprentice),
+    )
+
+
+def _may_change_version(apprentice: Apprentice) -> bool:
+    """Whether a later version exists and nothing stops the move to it."""
+    return bool(version_change.later_versions_of(apprentice)) and (
+        version_change.version_change_refusal(apprentice) is None
     )
 
 
@@ -209,3 +224,34 @@ def withdraw(apprentice_id: int):
             flash(message)
             return redirect(url_for("apprentices.detail", apprentice_id=apprentice_id))
     return render_template("apprentices/withdraw.html", form=form, apprentice=apprentice), status
+
+
+@bp.route("/<id:apprentice_id>/version", methods=["GET", "POST"])
+@roles_required("admin")
+def change_version(apprentice_id: int):
+    """Move an apprentice to a later version of their standard, with a reason."""
+    apprentice = services.get_apprentice(apprentice_id, current_user)
+    later = version_change.later_versions_of(apprentice)
+    if request.method == "GET" and not _may_change_version(apprentice):
+        refusal = version_change.version_change_refusal(apprentice)
+        flash(
+            refusal.message
+            if refusal
+            else f"{apprentice.full_name} follows the latest version of "
+            f"{apprentice.standard.reference}, so there is no later version to move to.",
+            "info",
+        )
+        return redirect(url_for("apprentices.detail", apprentice_id=apprentice_id))
+    form = ChangeVersionForm(choices=[(v.version, version_window(v), v.change) for v in later])
+    status = 200
+    if form.is_submitted():
+        changed, status = submit(form, lambda data: version_change.change_version(apprentice, data))
+        if changed is not None:
+            message = (
+                f"{changed.full_name} now follows {changed.standard.reference} "
+                f"version {changed.version.version}."
+            )
+            db.session.commit()
+            flash(message)
+            return redirect(url_for("apprentices.detail", apprentice_id=apprentice_id))
+    return render_template("apprentices/version.html", form=form, apprentice=apprentice), status

@@ -27,6 +27,8 @@ GATEWAY_FIELDS = (
     "bsl",
     "maths",
     "employer_confirmed",
+    "provider_confirmed",
+    "project_summary_submitted",
     "portfolio_submitted",
 )
 
@@ -66,9 +68,22 @@ class GatewayForm(FlaskForm):
         "The employer has confirmed the apprentice is ready for end-point assessment",
         widget=GovCheckboxWithHint(),
     )
-    portfolio_submitted = BooleanField(
-        "The portfolio or project summary has been submitted",
+    provider_confirmed = BooleanField(
+        "The training provider confirms the apprentice is ready for end-point assessment",
         widget=GovCheckboxWithHint(),
+        description="The provider confirms the apprentice has completed their training",
+    )
+    project_summary_submitted = BooleanField(
+        "The project summary (up to 500 words), with its high-level plan and timelines, has "
+        "been submitted",
+        widget=GovCheckboxWithHint(),
+        description="The apprentice's proposal for the work-based project. A mapping of the "
+        "project to the KSBs is recommended too, but not required",
+    )
+    portfolio_submitted = BooleanField(
+        "A portfolio has been submitted",
+        widget=GovCheckboxWithHint(),
+        description="Recorded for information only: a portfolio is not needed for gateway",
     )
     submit = SubmitField("Record gateway attempt", widget=GovSubmitInput())
 

@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from epa import clock
@@ -31,10 +31,17 @@ class GatewayAttempt(db.Model):
     #: a British Sign Language qualification, held in place of English
     bsl: Mapped[bool]
     employer_confirmed: Mapped[bool]
+    # The server defaults fill the rows recorded before these columns existed.
+    provider_confirmed: Mapped[bool] = mapped_column(default=False, server_default=false())
+    #: the project summary with its high-level plan and timelines
+    project_summary_submitted: Mapped[bool] = mapped_column(default=False, server_default=false())
+    #: still recorded and shown, but no longer a gateway requirement
     portfolio_submitted: Mapped[bool]
     passed: Mapped[bool]
     #: the reason codes, in the rules' order; empty when passed
     reasons: Mapped[list] = mapped_column(JSON)
+    #: warning codes (long_time_on_programme): noted, not failed on
+    warnings: Mapped[list] = mapped_column(JSON, default=list, server_default=text("'[]'"))
     epa_deadline: Mapped[date | None]
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)

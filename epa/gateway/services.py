@@ -21,9 +21,12 @@ def public(attempt: GatewayAttempt) -> dict:
         "maths": attempt.maths,
         "bsl": attempt.bsl,
         "employer_confirmed": attempt.employer_confirmed,
+        "provider_confirmed": attempt.provider_confirmed,
+        "project_summary_submitted": attempt.project_summary_submitted,
         "portfolio_submitted": attempt.portfolio_submitted,
         "passed": attempt.passed,
         "reasons": list(attempt.reasons),
+        "warnings": list(attempt.warnings),
         "epa_deadline": attempt.epa_deadline.isoformat() if attempt.epa_deadline else None,
         "recorded_at": attempt.recorded_at.isoformat(),
     }
@@ -37,16 +40,24 @@ def _already_passed() -> ServiceError:
     )
 
 
+#: The yes-or-no evidence, with the words a refusal uses for each; left out means false.
+_CHECKS = {
+    "bsl": "BSL",
+    "employer_confirmed": "Employer confirmation",
+    "provider_confirmed": "Training provider confirmation",
+    "project_summary_submitted": "Project summary submitted",
+    "portfolio_submitted": "Portfolio submitted",
+}
+
+
 def _read_evidence(apprentice: Apprentice, data: dict) -> GatewayEvidence:
     problems = validation.Problems()
     gateway_date = validation.a_date(data, "gateway_date", "gateway date", problems)
     english = validation.choice(data, "english", "English level", LEVELS, problems)
     maths = validation.choice(data, "maths", "maths level", LEVELS, problems)
-    bsl = validation.boolean(data, "bsl", "BSL", problems)
-    employer_confirmed = validation.boolean(
-        data, "employer_confirmed", "Employer confirmation", problems
-    )
-    portfolio = validation.boolean(data, "portfolio_submitted", "Portfolio submitted", problems)
+    checks = {
+        name: validation.boolean(data, name, label, problems) for name, label in _CHECKS.items()
+    }
     if gateway_date and gateway_date > clock.today():
         problems.add("gateway_date", "The gateway date cannot be in the future", "invalid_date")
     elif gateway_date and gateway_date < apprentice.start_date:
@@ -54,7 +65,7 @@ def _read_evidence(apprentice: Apprentice, data: dict) -> GatewayEvidence:
             "gateway_date", "The gateway date must be on or after the start date", "invalid_date"
         )
     problems.raise_if_any()
-    return GatewayEvidence(gateway_date, english, maths, bsl, employer_confirmed, portfolio)
+    return GatewayEvidence(gateway_date=gateway_date, english=english, maths=maths, **checks)
 
 
 def record_gateway(apprentice: Apprentice, data: dict) -> GatewayAttempt:
@@ -71,7 +82,11 @@ def record_gateway(apprentice: Apprentice, data: dict) -> GatewayAttempt:
     decision = gateway_decision(
         Learner(apprentice.date_of_birth, apprentice.start_date, apprentice.ehc_plan),
         evidence,
-        PlanTerms(version.min_months_before_gateway, version.epa_period_months),
+        PlanTerms(
+            min_months_before_gateway=version.min_months_before_gateway,
+            epa_period_months=version.epa_period_months,
+            max_months_before_gateway=version.max_months_before_gateway,
+        ),
     )
     if decision.passed and not mark_gateway_passed(
         apprentice, evidence.gateway_date, decision.epa_deadline
@@ -84,9 +99,12 @@ def record_gateway(apprentice: Apprentice, data: dict) -> GatewayAttempt:
         maths=evidence.maths,
         bsl=evidence.bsl,
         employer_confirmed=evidence.employer_confirmed,
+        provider_confirmed=evidence.provider_confirmed,
+        project_summary_submitted=evidence.project_summary_submitted,
         portfolio_submitted=evidence.portfolio_submitted,
         passed=decision.passed,
         reasons=list(decision.reasons),
+        warnings=list(decision.warnings),
         epa_deadline=decision.epa_deadline,
         recorded_by_id=current_actor()[0],
     )

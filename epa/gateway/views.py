@@ -15,7 +15,12 @@ from epa.gateway.forms import GatewayForm
 from epa.gateway.models import GatewayAttempt
 from epa.gateway.services import record_gateway
 from epa.rules.dates import add_months, age_on
-from epa.rules.gateway import Learner, english_maths_required, policy_on
+from epa.rules.gateway import (
+    Learner,
+    english_maths_required,
+    latest_gateway_in_timeline,
+    policy_on,
+)
 
 bp = Blueprint("gateway", __name__)
 
@@ -39,10 +44,29 @@ def english_maths_note(apprentice: Apprentice, gateway_date: date) -> str:
     )
 
 
+def long_time_note(apprentice: Apprentice, gateway_date: date) -> str | None:
+    """A warning when that gateway date is past the published timeline, else None."""
+    months = apprentice.version.max_months_before_gateway
+    latest = latest_gateway_in_timeline(apprentice.start_date, months)
+    if gateway_date <= latest:
+        return None
+    return (
+        f"For a gateway on {long_date(gateway_date)}, {apprentice.full_name} has been on "
+        f"programme for more than {months} months. The published timeline says no more than "
+        f"{months} months before gateway (up to {long_date(latest)}). Gateway can still be "
+        "passed, and the attempt will carry this warning."
+    )
+
+
 def _outcome_message(attempt: GatewayAttempt) -> str:
     on = long_date(attempt.gateway_date)
     if attempt.passed:
-        return f"Gateway passed on {on}. The EPA period ends on {long_date(attempt.epa_deadline)}."
+        message = (
+            f"Gateway passed on {on}. The EPA period ends on {long_date(attempt.epa_deadline)}."
+        )
+        if attempt.warnings:
+            message += " The attempt carries a warning: see it under Gateway attempts."
+        return message
     count = len(attempt.reasons)
     return (
         f"Gateway not passed on {on}: {count} requirement{'s' if count != 1 else ''} not met. "
@@ -75,5 +99,9 @@ def record(apprentice_id: int):
         form=form,
         apprentice=apprentice,
         earliest_gateway=add_months(apprentice.start_date, version.min_months_before_gateway),
+        latest_gateway=latest_gateway_in_timeline(
+            apprentice.start_date, version.max_months_before_gateway
+        ),
         english_maths=english_maths_note(apprentice, gateway_date),
+        long_time=long_time_note(apprentice, gateway_date),
     ), status

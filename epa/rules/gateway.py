@@ -1,6 +1,6 @@
 """Whether an apprentice may pass through gateway into end-point assessment, and why not."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from epa.rules.dates import add_months, age_on, epa_deadline
@@ -8,20 +8,32 @@ from epa.rules.dates import add_months, age_on, epa_deadline
 #: English and maths levels, lowest first; `level2` means level 2 or above.
 LEVELS = ("none", "entry3", "level1", "level2")
 
+#: Every reason code an attempt may carry. `portfolio_missing` is no longer produced: no
+#: published source for ST0825 makes a portfolio a gateway requirement (the plan asks for the
+#: project summary instead), but attempts recorded under the earlier rule keep it, and the
+#: API's codes are never dropped.
 REASON_CODES = (
     "english_not_met",
     "maths_not_met",
     "employer_not_confirmed",
+    "provider_not_confirmed",
+    "project_summary_missing",
     "portfolio_missing",
     "minimum_duration_not_met",
 )
+#: Things a gateway attempt notes without failing on them.
+WARNING_CODES = ("long_time_on_programme",)
 
 _REASON_TEXT = {
     "english_not_met": "English is below the level needed: level 2, or entry level 3 with an "
     "EHC plan; a BSL qualification counts instead of English.",
     "maths_not_met": "Maths is below the level needed: level 2, or entry level 3 with an EHC plan.",
     "employer_not_confirmed": "The employer has not confirmed the apprentice is ready.",
-    "portfolio_missing": "The portfolio or project summary has not been submitted.",
+    "provider_not_confirmed": "The training provider has not confirmed the apprentice is ready.",
+    "project_summary_missing": "The project summary, with its high-level plan and timelines, "
+    "has not been submitted.",
+    "portfolio_missing": "The portfolio or project summary had not been submitted (a rule of "
+    "earlier attempts: a portfolio is no longer needed for gateway).",
     "minimum_duration_not_met": "The apprentice has not yet been on programme for the "
     "minimum time before gateway.",
 }
@@ -30,6 +42,18 @@ _REASON_TEXT = {
 def reason_text(code: str) -> str:
     """A gateway reason code in the words an EPAO officer uses."""
     return _REASON_TEXT[code]
+
+
+def warning_text(code: str, max_months_before_gateway: int) -> str:
+    """A gateway warning in plain words; the number of months is the plan's."""
+    if code != "long_time_on_programme":
+        raise KeyError(code)
+    months = max_months_before_gateway
+    return (
+        f"The apprentice had been on programme for more than {months} months before gateway; "
+        f"the published timeline says no more than {months} months. This is a warning only: "
+        "it does not stop gateway."
+    )
 
 
 @dataclass(frozen=True)
@@ -68,13 +92,19 @@ class GatewayEvidence:
     maths: str
     bsl: bool
     employer_confirmed: bool
-    portfolio_submitted: bool
+    provider_confirmed: bool
+    #: the project summary (up to 500 words) with its high-level plan and timelines
+    project_summary_submitted: bool
+    #: recorded as evidence, but decides nothing (see REASON_CODES)
+    portfolio_submitted: bool = False
 
 
 @dataclass(frozen=True)
 class PlanTerms:
     min_months_before_gateway: int
     epa_period_months: int
+    #: the published timeline's longest time on programme; later gateways pass with a warning
+    max_months_before_gateway: int
 
 
 @dataclass(frozen=True)
@@ -82,6 +112,7 @@ class GatewayDecision:
     passed: bool
     reasons: list[str]
     epa_deadline: date | None
+    warnings: list[str] = field(default_factory=list)
 
 
 def policy_on(gateway_date: date, policies=POLICIES) -> EnglishMathsPolicy | None:
@@ -114,11 +145,24 @@ def gateway_decision(
             reasons.append("maths_not_met")
     if not evidence.employer_confirmed:
         reasons.append("employer_not_confirmed")
-    if not evidence.portfolio_submitted:
-        reasons.append("portfolio_missing")
+    if not evidence.provider_confirmed:
+        reasons.append("provider_not_confirmed")
+    if not evidence.project_summary_submitted:
+        reasons.append("project_summary_missing")
     earliest = add_months(learner.start_date, terms.min_months_before_gateway)
     if evidence.gateway_date < earliest:
         reasons.append("minimum_duration_not_met")
+    # The published timeline's upper limit is advice, not a refusal: the plan sets no
+    # consequence, so the attempt is decided as usual and carries the warning.
+    warnings = []
+    latest = latest_gateway_in_timeline(learner.start_date, terms.max_months_before_gateway)
+    if evidence.gateway_date > latest:
+        warnings.append("long_time_on_programme")
     passed = not reasons
     deadline = epa_deadline(evidence.gateway_date, terms.epa_period_months) if passed else None
-    return GatewayDecision(passed=passed, reasons=reasons, epa_deadline=deadline)
+    return GatewayDecision(passed=passed, reasons=reasons, epa_deadline=deadline, warnings=warnings)
+
+
+def latest_gateway_in_timeline(start_date: date, max_months_before_gateway: int) -> date:
+    """The last gateway date inside the published timeline (the day itself counts)."""
+    return add_months(start_date, max_months_before_gateway)

@@ -356,6 +356,8 @@ def test_the_facts_a_passed_gateway_rests_on_cannot_change(api, make_apprentice,
         "english": "level2",
         "maths": "level2",
         "employer_confirmed": True,
+        "provider_confirmed": True,
+        "project_summary_submitted": True,
         "portfolio_submitted": True,
     }
     assert client.post(f"/api/v1/apprentices/{apprentice_id}/gateway", json=gateway).get_json()[

@@ -131,6 +131,8 @@ def second_apprentice(app, make_apprentice, booking_world):
                 "english": "level2",
                 "maths": "level2",
                 "employer_confirmed": True,
+                "provider_confirmed": True,
+                "project_summary_submitted": True,
                 "portfolio_submitted": True,
             },
         )

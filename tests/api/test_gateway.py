@@ -16,7 +16,8 @@ READY = {
     "maths": "level2",
     "bsl": False,
     "employer_confirmed": True,
-    "portfolio_submitted": True,
+    "provider_confirmed": True,
+    "project_summary_submitted": True,
 }
 
 
@@ -35,8 +36,10 @@ def test_a_passed_gateway_sets_the_status_and_the_deadline(app, staff, make_appr
     response = _gateway(staff, apprentice_id, gateway_date="2025-10-31")
     assert response.status_code == 201
     body = response.get_json()
-    assert body["passed"] is True and body["reasons"] == []
+    assert body["passed"] is True and body["reasons"] == [] and body["warnings"] == []
     assert body["epa_deadline"] == "2026-02-28"  # 4 months, clamped at the month end
+    assert body["provider_confirmed"] is True and body["project_summary_submitted"] is True
+    assert body["portfolio_submitted"] is False  # left out: false, and no longer needed
     apprentice = staff.get(f"/api/v1/apprentices/{apprentice_id}").get_json()
     assert apprentice["status"] == "gateway_passed"
     assert apprentice["gateway_date"] == "2025-10-31"
@@ -55,7 +58,8 @@ def test_a_failed_attempt_is_kept_with_its_reasons(app, staff, make_apprentice):
         gateway_date="2025-06-02",
         english="level1",
         employer_confirmed=False,
-        portfolio_submitted=False,
+        provider_confirmed=False,
+        project_summary_submitted=False,
     )
     assert response.status_code == 201
     body = response.get_json()
@@ -63,7 +67,8 @@ def test_a_failed_attempt_is_kept_with_its_reasons(app, staff, make_apprentice):
     assert body["reasons"] == [
         "english_not_met",
         "employer_not_confirmed",
-        "portfolio_missing",
+        "provider_not_confirmed",
+        "project_summary_missing",
         "minimum_duration_not_met",
     ]
     assert staff.get(f"/api/v1/apprentices/{apprentice_id}").get_json()["status"] == "registered"
@@ -72,7 +77,7 @@ def test_a_failed_attempt_is_kept_with_its_reasons(app, staff, make_apprentice):
 def test_attempts_are_listed_newest_first(staff, make_apprentice):
     apprentice_id = make_apprentice(start_date="2024-01-08")
     _gateway(staff, apprentice_id, gateway_date="2025-01-06", employer_confirmed=False)
-    _gateway(staff, apprentice_id, gateway_date="2025-02-03", portfolio_submitted=False)
+    _gateway(staff, apprentice_id, gateway_date="2025-02-03", provider_confirmed=False)
     _gateway(staff, apprentice_id, gateway_date="2025-03-03")
     body = staff.get(f"/api/v1/apprentices/{apprentice_id}/gateway").get_json()
     assert [a["gateway_date"] for a in body["items"]] == ["2025-03-03", "2025-02-03", "2025-01-06"]
@@ -118,7 +123,84 @@ def test_booleans_left_out_are_false(staff, make_apprentice):
     apprentice_id = make_apprentice()
     body = {"gateway_date": "2025-03-03", "english": "level2", "maths": "level2"}
     response = staff.post(f"/api/v1/apprentices/{apprentice_id}/gateway", json=body)
-    assert response.get_json()["reasons"] == ["employer_not_confirmed", "portfolio_missing"]
+    attempt = response.get_json()
+    assert attempt["reasons"] == [
+        "employer_not_confirmed",
+        "provider_not_confirmed",
+        "project_summary_missing",
+    ]
+    assert attempt["bsl"] is False and attempt["portfolio_submitted"] is False
+
+
+@pytest.mark.parametrize(
+    "left_out, reason",
+    [
+        ("employer_confirmed", "employer_not_confirmed"),
+        ("provider_confirmed", "provider_not_confirmed"),
+        ("project_summary_submitted", "project_summary_missing"),
+    ],
+)
+def test_each_confirmation_alone_fails_with_its_reason(staff, make_apprentice, left_out, reason):
+    apprentice_id = make_apprentice()
+    for body in ({**READY, left_out: False}, {k: v for k, v in READY.items() if k != left_out}):
+        response = staff.post(f"/api/v1/apprentices/{apprentice_id}/gateway", json=body)
+        assert response.status_code == 201
+        assert response.get_json()["reasons"] == [reason]
+        assert response.get_json()["passed"] is False
+
+
+def test_a_portfolio_is_stored_and_returned_but_no_longer_needed(staff, make_apprentice):
+    with_portfolio = make_apprentice(uln="1234567899")
+    body = _gateway(staff, with_portfolio, portfolio_submitted=True).get_json()
+    assert body["passed"] is True and body["portfolio_submitted"] is True
+    without = make_apprentice(uln="1000000000")
+    body = _gateway(staff, without, portfolio_submitted=False).get_json()
+    assert body["passed"] is True and body["portfolio_submitted"] is False
+    listed = staff.get(f"/api/v1/apprentices/{with_portfolio}/gateway").get_json()["items"]
+    assert listed[0]["portfolio_submitted"] is True
+
+
+def test_a_gateway_past_24_months_passes_with_a_warning(app, staff, make_apprentice):
+    last_day = make_apprentice(uln="1234567899", start_date="2024-02-29")
+    body = _gateway(staff, last_day, gateway_date="2026-02-28").get_json()  # clamped: 24 months
+    assert body["passed"] is True and body["warnings"] == []
+    day_after = make_apprentice(uln="1000000000", start_date="2024-02-29")
+    response = _gateway(staff, day_after, gateway_date="2026-03-01")
+    assert response.status_code == 201
+    body = response.get_json()
+    assert body["passed"] is True and body["reasons"] == []
+    assert body["warnings"] == ["long_time_on_programme"]
+    assert body["epa_deadline"] == "2026-07-01"
+    listed = staff.get(f"/api/v1/apprentices/{day_after}/gateway").get_json()["items"]
+    assert listed[0]["warnings"] == ["long_time_on_programme"]
+    assert (
+        staff.get(f"/api/v1/apprentices/{last_day}/gateway").get_json()["items"][0]["warnings"]
+        == []
+    )
+    with app.app_context():
+        stored = db.session.scalar(select(GatewayAttempt).filter_by(apprentice_id=day_after))
+        assert stored.warnings == ["long_time_on_programme"]
+
+
+def test_a_failed_attempt_past_24_months_carries_the_warning_too(staff, make_apprentice):
+    apprentice_id = make_apprentice(start_date="2024-01-08")
+    body = _gateway(
+        staff, apprentice_id, gateway_date="2026-01-09", provider_confirmed=False
+    ).get_json()
+    assert body["passed"] is False and body["reasons"] == ["provider_not_confirmed"]
+    assert body["warnings"] == ["long_time_on_programme"]
+
+
+def test_the_longest_time_is_the_versions(app, staff, make_apprentice):
+    from epa.standards.models import StandardVersion
+
+    apprentice_id = make_apprentice(start_date="2024-01-08")
+    with app.app_context():
+        for version in db.session.scalars(select(StandardVersion)):
+            version.max_months_before_gateway = 30
+        db.session.commit()
+    body = _gateway(staff, apprentice_id, gateway_date="2026-01-09").get_json()
+    assert body["passed"] is True and body["warnings"] == []
 
 
 @pytest.mark.parametrize(
@@ -132,6 +214,9 @@ def test_booleans_left_out_are_false(staff, make_apprentice):
         ({"maths": None}, "validation_failed", "maths"),
         ({"bsl": "no"}, "validation_failed", "bsl"),
         ({"employer_confirmed": 1}, "validation_failed", "employer_confirmed"),
+        ({"provider_confirmed": "yes"}, "validation_failed", "provider_confirmed"),
+        ({"project_summary_submitted": None}, "validation_failed", "project_summary_submitted"),
+        ({"portfolio_submitted": 0}, "validation_failed", "portfolio_submitted"),
     ],
 )
 def test_bad_evidence_is_refused_and_nothing_is_kept(

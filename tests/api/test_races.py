@@ -91,6 +91,8 @@ def test_gateway_passes_once_however_many_ask_at_the_same_moment(
         "english": "level2",
         "maths": "level2",
         "employer_confirmed": True,
+        "provider_confirmed": True,
+        "project_summary_submitted": True,
         "portfolio_submitted": True,
     }
     results = _race(
@@ -127,6 +129,8 @@ def test_many_simultaneous_bookings_of_one_assessors_slot_one_wins(
                     "english": "level2",
                     "maths": "level2",
                     "employer_confirmed": True,
+                    "provider_confirmed": True,
+                    "project_summary_submitted": True,
                     "portfolio_submitted": True,
                 },
             )

@@ -136,7 +136,16 @@ def test_demo_data_has_apprentices_at_each_stage_with_failed_gateway_attempts(ap
         failed = db.session.scalar(
             select(func.count()).select_from(GatewayAttempt).filter_by(passed=False)
         )
-        reasons = {r for a in db.session.scalars(select(GatewayAttempt)) for r in a.reasons}
+        attempts = list(db.session.scalars(select(GatewayAttempt)))
+    reasons = {r for a in attempts for r in a.reasons}
     assert statuses == {"registered", "gateway_passed", "in_epa", "completed", "withdrawn"}
     assert failed >= 3
-    assert {"english_not_met", "minimum_duration_not_met", "employer_not_confirmed"} <= reasons
+    assert {
+        "english_not_met",
+        "minimum_duration_not_met",
+        "employer_not_confirmed",
+        "provider_not_confirmed",
+        "project_summary_missing",
+    } <= reasons
+    assert "portfolio_missing" not in reasons  # no longer a requirement
+    assert any(a.passed and a.warnings == ["long_time_on_programme"] for a in attempts)

@@ -64,6 +64,8 @@ def passed(app, make_apprentice):
                     "english": "level2",
                     "maths": "level2",
                     "employer_confirmed": True,
+                    "provider_confirmed": True,
+                    "project_summary_submitted": True,
                     "portfolio_submitted": True,
                 },
             )

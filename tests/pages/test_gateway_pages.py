@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from epa.apprentices.models import Apprentice
 from epa.extensions import db
 from epa.gateway.models import GatewayAttempt
-from epa.rules.gateway import REASON_CODES, reason_text
+from epa.rules.gateway import REASON_CODES, reason_text, warning_text
 from tests.conftest import csrf_token
 from tests.pages.test_apprentice_pages import error_beside
 
@@ -43,7 +43,8 @@ def gateway_form(client, apprentice_id, **changes) -> dict:
         "english": "level2",
         "maths": "level2",
         "employer_confirmed": "y",
-        "portfolio_submitted": "y",
+        "provider_confirmed": "y",
+        "project_summary_submitted": "y",
     }
     data.update(changes)
     return {k: v for k, v in data.items() if v is not None}
@@ -72,8 +73,24 @@ def test_gateway_page_explains_the_rules_for_this_apprentice(client, office, mak
     ]:
         assert words in html, words
     assert html.count('type="radio"') == 8
-    for field in ["gateway_date-day", "english", "maths", "bsl", "employer_confirmed"]:
+    for field in [
+        "gateway_date-day",
+        "english",
+        "maths",
+        "bsl",
+        "employer_confirmed",
+        "provider_confirmed",
+        "project_summary_submitted",
+        "portfolio_submitted",
+    ]:
         assert f'id="{field}"' in html
+    for words in [
+        "The training provider confirms the apprentice is ready for end-point assessment",
+        "The project summary (up to 500 words), with its high-level plan and timelines, has "
+        "been submitted",
+        "not needed for gateway",  # the portfolio's hint
+    ]:
+        assert words in html, words
     assert f'href="/apprentices/{apprentice_id}/edit"' in html
     active = r'govuk-service-navigation__item--active[^>]*>\s*<a[^>]*href="/apprentices/"'
     assert re.search(active, html), "Apprentices stays the current section"
@@ -123,17 +140,103 @@ def test_a_failed_gateway_lists_its_reasons_in_plain_english(app, client, office
         english="entry3",
         maths="level1",
         employer_confirmed=None,
-        portfolio_submitted=None,
+        provider_confirmed=None,
+        project_summary_submitted=None,
     )
     assert response.status_code == 302
     assert status_of(app, apprentice_id) == "registered"
     html = client.get(f"/apprentices/{apprentice_id}").get_data(as_text=True)
-    assert "Gateway not passed on 2 January 2025: 5 requirements not met." in html
+    assert "Gateway not passed on 2 January 2025: 6 requirements not met." in html
     assert "Not passed" in html and "govuk-tag--red" in html
     for code in REASON_CODES:
+        if code == "portfolio_missing":  # no longer a requirement, so never a reason now
+            assert reason_text(code) not in html
+            continue
         assert reason_text(code).replace("'", "&#39;") in html, code
         assert code not in html
     assert f'href="/apprentices/{apprentice_id}/gateway"' in html  # may try again
+
+
+@pytest.mark.parametrize(
+    "unticked, reason",
+    [
+        ("provider_confirmed", "provider_not_confirmed"),
+        ("project_summary_submitted", "project_summary_missing"),
+    ],
+)
+def test_each_new_check_alone_fails_in_plain_words(
+    app, client, office, make_apprentice, unticked, reason
+):
+    apprentice_id = make_apprentice(start_date="2024-09-30")
+    assert record(client, apprentice_id, **{unticked: None}).status_code == 302
+    assert status_of(app, apprentice_id) == "registered"
+    html = client.get(f"/apprentices/{apprentice_id}").get_data(as_text=True)
+    assert "Gateway not passed on 15 January 2026: 1 requirement not met." in html
+    assert reason_text(reason) in html
+
+
+def test_the_attempt_shows_its_evidence_and_a_portfolio_is_not_needed(
+    app, client, office, make_apprentice
+):
+    apprentice_id = make_apprentice(start_date="2024-09-30")
+    assert record(client, apprentice_id, portfolio_submitted=None).status_code == 302
+    assert status_of(app, apprentice_id) == "gateway_passed"
+    html = client.get(f"/apprentices/{apprentice_id}").get_data(as_text=True)
+    for row, value in [
+        ("Employer confirmed", "Yes"),
+        ("Training provider confirmed", "Yes"),
+        ("Project summary submitted", "Yes"),
+        ("Portfolio submitted", "No (not needed for gateway)"),
+    ]:
+        pattern = rf"{row}\s*</dt>\s*<dd[^>]*>\s*{re.escape(value)}\s*</dd>"
+        assert re.search(pattern, html), row
+
+
+LONG = "has been on programme for more than 24 months"
+
+
+def test_the_gateway_page_warns_when_the_apprentice_is_past_24_months(
+    client, office, make_apprentice
+):
+    # 24 months from 8 January 2024 end on 8 January 2026; today is 15 January 2026.
+    late = make_apprentice(uln="1234567899", start_date="2024-01-08")
+    html = client.get(f"/apprentices/{late}/gateway").get_data(as_text=True)
+    assert "govuk-warning-text" in html
+    assert f"For a gateway on 15 January 2026, Sam Taylor {LONG}" in html
+    assert "The published timeline says no more than 24 months before gateway" in html
+    assert "8 January 2026: no more than 24 months on programme" in html
+    on_time = make_apprentice(uln="1000000000", start_date="2024-01-15")  # today is the last day
+    html = client.get(f"/apprentices/{on_time}/gateway").get_data(as_text=True)
+    assert LONG not in html and "govuk-warning-text" not in html
+
+
+def test_the_warning_follows_the_gateway_date_entered(app, client, office, make_apprentice):
+    apprentice_id = make_apprentice(start_date="2024-01-08")
+    response = record(client, apprentice_id, gateway_date=["8", "1", "2026"], english=None)
+    assert response.status_code == 422
+    assert LONG not in response.get_data(as_text=True)  # the last day inside the timeline
+    response = record(client, apprentice_id, gateway_date=["9", "1", "2026"], english=None)
+    assert f"For a gateway on 9 January 2026, Sam Taylor {LONG}" in response.get_data(as_text=True)
+    assert attempts(app) == 0
+
+
+@pytest.mark.parametrize(
+    "start_date, warned",
+    [("2024-01-08", True), ("2024-01-15", False)],  # 24 months end on 8 and 15 January 2026
+)
+def test_a_pass_is_kept_with_its_warning_only_past_24_months(
+    app, client, office, make_apprentice, start_date, warned
+):
+    apprentice_id = make_apprentice(start_date=start_date)
+    assert record(client, apprentice_id).status_code == 302
+    html = client.get(f"/apprentices/{apprentice_id}").get_data(as_text=True)
+    assert status_of(app, apprentice_id) == "gateway_passed"
+    assert "Gateway passed on 15 January 2026." in html
+    assert ("govuk-warning-text" in html) is warned
+    assert (warning_text("long_time_on_programme", 24) in html) is warned
+    with app.app_context():
+        stored = db.session.scalar(select(GatewayAttempt)).warnings
+    assert stored == (["long_time_on_programme"] if warned else [])
 
 
 def test_every_attempt_is_listed_newest_first(app, client, office, make_apprentice):

@@ -1,0 +1,113 @@
+"""Moving an apprentice to a later version of their standard, with a reason.
+
+Only while nothing is booked: an assessment is booked against the methods of one version, so
+the version is settled from the first booking on. Cancelled bookings count for nothing here,
+as they count for nothing in every booking rule. A later change of start date chooses the
+version from the start date again (`update_apprentice`), which undoes a change made here.
+"""
+
+from sqlalchemy import select
+
+from epa import validation
+from epa.apprentices.models import Apprentice
+from epa.audit.services import record
+from epa.errors import ServiceError
+from epa.extensions import db
+from epa.rules.versions import later_versions
+from epa.standards.models import StandardVersion
+
+
+def later_versions_of(apprentice: Apprentice) -> list[StandardVersion]:
+    """The versions of the apprentice's standard later than theirs, earliest first."""
+    by_name = {v.version: v for v in apprentice.standard.versions}
+    return [by_name[name] for name in later_versions(list(by_name), apprentice.version.version)]
+
+
+def version_change_refusal(apprentice: Apprentice) -> ServiceError | None:
+    """Why the apprentice's version cannot change now, or None when it can."""
+    from epa.scheduling.models import Assessment  # scheduling builds on apprentices
+
+    if apprentice.status == "completed":
+        return ServiceError(
+            "apprentice_completed",
+            "This apprentice has completed end-point assessment, so their version cannot change.",
+            status=409,
+        )
+    if apprentice.status == "withdrawn":
+        return ServiceError(
+            "already_withdrawn",
+            "This apprentice has been withdrawn, so their version cannot change.",
+            status=409,
+        )
+    booked = db.session.scalar(
+        select(Assessment.id)
+        .where(Assessment.apprentice_id == apprentice.id, Assessment.status != "cancelled")
+        .limit(1)
+    )
+    if booked is not None:
+        return ServiceError(
+            "assessments_exist",
+            "An assessment is booked or held for this apprentice, so their version can no "
+            "longer change (cancelled bookings do not count).",
+            status=409,
+        )
+    return None
+
+
+def _read_version(apprentice: Apprentice, data: dict, problems) -> StandardVersion | None:
+    value = data.get("version")
+    if value is None or (isinstance(value, str) and not value.strip()):
+        problems.add("version", "Select the version to move to")
+        return None
+    if not isinstance(value, str):
+        problems.add("version", 'The version must be text, such as "1.1"')
+        return None
+    later = later_versions_of(apprentice)
+    current = apprentice.version.version
+    choices = (
+        f"choose from {', '.join(v.version for v in later)}"
+        if later
+        else f"{apprentice.standard.reference} has no later version"
+    )
+    wanted = value.strip()
+    chosen = next((v for v in apprentice.standard.versions if v.version == wanted), None)
+    if chosen is None:
+        message = f"{apprentice.standard.reference} has no version {wanted[:20]}: {choices}"
+    elif chosen is apprentice.version:
+        message = f"The apprentice is already on version {current}: {choices}"
+    elif chosen not in later:
+        message = (
+            f"Version {wanted} is not later than {current}, the apprentice's version: {choices}"
+        )
+    else:
+        return chosen
+    problems.add("version", message, "invalid_version")
+    return None
+
+
+def change_version(apprentice: Apprentice, data: dict) -> Apprentice:
+    """Move the apprentice to a later version of their standard; the reason is audited."""
+    from epa.scheduling.services import lock_diaries  # scheduling builds on apprentices
+
+    # Serialise with bookings for this apprentice, then decide on what is committed now.
+    lock_diaries(apprentice.id, [])
+    db.session.refresh(apprentice)
+    refusal = version_change_refusal(apprentice)
+    if refusal is not None:
+        raise refusal
+    problems = validation.Problems()
+    version = _read_version(apprentice, data, problems)
+    reason = validation.reason(data, problems, what="changing the version")
+    problems.raise_if_any()
+    before = apprentice.version.version
+    apprentice.version = version
+    db.session.flush()
+    record(
+        "apprentice",
+        apprentice.id,
+        "change_version",
+        before={"version": before},
+        after={"version": version.version},
+        reason=reason,
+    )
+    return apprentice
