@@ -343,13 +343,24 @@ SCHEMAS = {
             "method_grade": {
                 "type": ["string", "null"],
                 "enum": ["fail", "pass", "distinction", None],
+                "description": "As judged, also for a resit or retake: the retry cap applies "
+                "to the outcome's overall grade",
             },
             "submitted": BOOL,
             "submitted_at": {"type": ["string", "null"], "format": "date-time"},
         },
     ),
     "Outcome": _obj(
-        ["methods", "overall_grade", "status", "achievement_date", "confirmed_by"],
+        [
+            "methods",
+            "overall_grade",
+            "uncapped_grade",
+            "capped",
+            "cap_reason",
+            "status",
+            "achievement_date",
+            "confirmed_by",
+        ],
         {
             "methods": {
                 "type": "object",
@@ -363,7 +374,21 @@ SCHEMAS = {
                     },
                 ),
             },
-            "overall_grade": {"type": ["string", "null"]},
+            "overall_grade": {
+                "type": ["string", "null"],
+                "description": "From the grading table over each method's latest submitted "
+                "grade, at most the plan's retry_grade_cap when any counted attempt is a resit "
+                "or retake booked without exceptional circumstances; as confirmed once confirmed",
+            },
+            "uncapped_grade": {
+                "type": ["string", "null"],
+                "description": "The grading table's grade without the retry cap",
+            },
+            "capped": {**BOOL, "description": "True when the retry cap lowered the grade"},
+            "cap_reason": {
+                "type": ["string", "null"],
+                "description": "Why the grade was capped, in plain words; null when not capped",
+            },
             "status": {"type": "string", "enum": ["incomplete", "provisional", "confirmed"]},
             "achievement_date": NULLABLE_DATE,
             "epa_date": NULLABLE_DATE,

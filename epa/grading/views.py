@@ -333,7 +333,7 @@ def confirm_outcome(apprentice_id: int):
             raise
         form.form_errors.append(f"{who}: {error.message}")
         return _sign_off_page(form, page, 409 if error.status == 409 else 422)
-    grade = grade_label(outcome["overall_grade"])
+    grade = grade_label(outcome["overall_grade"]) + (" (capped)" if outcome["capped"] else "")
     if outcome["achievement_date"]:
         achieved = long_date(date.fromisoformat(outcome["achievement_date"]))
         message = f"{who}: outcome confirmed, {grade}. Achievement date: {achieved}."
