@@ -22,7 +22,7 @@ from epa.rules.grading import (
 from epa.rules.local_time import london_date
 from epa.scheduling import services as scheduling
 from epa.scheduling.instants import london_iso
-from epa.scheduling.models import Assessment
+from epa.scheduling.models import Assessment, in_current_epa
 
 PASSING = ("pass", "merit", "distinction")
 NO_GRADE = {"grade": None, "attempt": None, "retry": None}
@@ -187,6 +187,7 @@ def reopen_result(assessment: Assessment, data: dict, actor: User) -> Result:
     later = db.session.scalar(
         select(Assessment.id).where(
             Assessment.apprentice_id == assessment.apprentice_id,
+            Assessment.epa_round == assessment.epa_round,
             Assessment.method_id == assessment.method_id,
             Assessment.status != "cancelled",
             Assessment.starts_at > assessment.starts_at,
@@ -205,7 +206,8 @@ def reopen_result(assessment: Assessment, data: dict, actor: User) -> Result:
     result.submitted_at = result.submitted_on = result.submitted_by_id = None
     db.session.flush()
     record("result", result.id, "reopen", before=before, after={"submitted": False}, reason=reason)
-    unconfirm(assessment.apprentice, reason=f"A result was reopened: {reason}")
+    if assessment.is_counted:  # an earlier EPA's result has no bearing on the outcome
+        unconfirm(assessment.apprentice, reason=f"A result was reopened: {reason}")
     return result
 
 
@@ -237,7 +239,11 @@ def _attempts(apprentice: Apprentice) -> list[Assessment]:
     return list(
         db.session.scalars(
             select(Assessment)
-            .where(Assessment.apprentice_id == apprentice.id, Assessment.status != "cancelled")
+            .where(
+                Assessment.apprentice_id == apprentice.id,
+                in_current_epa(apprentice),
+                Assessment.status != "cancelled",
+            )
             .options(selectinload(Assessment.method))
             .order_by(Assessment.starts_at, Assessment.id)
         )

@@ -26,7 +26,7 @@ from epa.grading.forms import (
 from epa.grading.models import Outcome, Result
 from epa.pagination import fetch_page, page_count, page_from_args
 from epa.rules.local_time import LONDON
-from epa.scheduling.models import Assessment
+from epa.scheduling.models import Assessment, in_current_epa
 from epa.scheduling.services import get_assessment
 from epa.standards.models import Criterion, StandardVersion
 from epa.standards.services import by_theme
@@ -272,6 +272,7 @@ def _sign_off_candidates():
         .join(Result, Result.assessment_id == Assessment.id)
         .where(
             Assessment.apprentice_id == Apprentice.id,
+            in_current_epa(),
             Assessment.status != "cancelled",
             Result.is_submitted.is_(True),
         )

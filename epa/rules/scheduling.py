@@ -53,6 +53,8 @@ class BookingRequest:
     ends_at: datetime
     #: the moment the request is made
     now: datetime
+    #: the first day of the current EPA period: the gateway date, or the day the EPA was
+    #: restarted; None before gateway
     gateway_date: date | None
     epa_deadline: date | None
     earliest_days_after_gateway: int

@@ -50,7 +50,7 @@ def refusal(code: str, *, method=None, apprentice=None, day: date | None = None)
         ),
     }
     if code == "outside_epa_period":
-        first = apprentice.gateway_date + timedelta(days=method.earliest_days_after_gateway)
+        first = apprentice.epa_started_on + timedelta(days=method.earliest_days_after_gateway)
         field, message = (
             "starts_at",
             f"The {method.name.lower()} must be held between {_long(first)} and "

@@ -5,6 +5,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 from sqlalchemy import and_, func, or_, select, text
+from sqlalchemy.orm import selectinload
 
 from epa import clock, validation
 from epa.apprentices.models import Apprentice
@@ -18,7 +19,7 @@ from epa.rules.grading import Attempt, RetryTerms, booking_refusal
 from epa.rules.local_time import london_date
 from epa.rules.scheduling import BookingRequest, Diary, Interval, diary_refusal, time_refusal
 from epa.scheduling.instants import london_iso, read_instant
-from epa.scheduling.models import Assessment, AssessorConflict, Unavailability
+from epa.scheduling.models import Assessment, AssessorConflict, Unavailability, in_current_epa
 from epa.scheduling.refusals import refusal
 
 RETRIES = ("resit", "retake")
@@ -37,6 +38,8 @@ def public(assessment: Assessment) -> dict:
         "status": assessment.status,
         "attempt": assessment.attempt,
         "retry": assessment.retry,
+        "epa_round": assessment.epa_round,
+        "counted": assessment.is_counted,
         "exceptional_circumstances": assessment.exceptional_circumstances,
         "backdated": assessment.is_backdated,
         "sequence": assessment.sequence,
@@ -91,12 +94,14 @@ def _diary(apprentice, assessor, method, starts_at, ends_at, exclude_id=None) ->
     )
     from epa.grading.models import Result
 
-    # A sitting of the method blocks another unless its result was a submitted fail.
+    # A sitting of the method in the current EPA blocks another unless its result was a
+    # submitted fail.
     same_method = (
         _booked(others)
         .outerjoin(Result, Result.assessment_id == Assessment.id)
         .where(
             Assessment.apprentice_id == apprentice.id,
+            in_current_epa(apprentice),
             Assessment.method_id == method.id,
             ~and_(Result.is_submitted.is_(True), Result.method_grade == "fail"),
         )
@@ -144,7 +149,8 @@ def _method(apprentice: Apprentice, code):
 
 
 def _latest_attempt(apprentice, method, exclude_id=None):
-    """The latest sitting of a method that was not cancelled, with its submitted result."""
+    """The latest sitting of a method in the current EPA that was not cancelled, with its
+    submitted result."""
     from epa.grading.models import Result
 
     query = select(Assessment, Result).outerjoin(Result, Result.assessment_id == Assessment.id)
@@ -153,6 +159,7 @@ def _latest_attempt(apprentice, method, exclude_id=None):
     row = db.session.execute(
         query.where(
             Assessment.apprentice_id == apprentice.id,
+            in_current_epa(apprentice),
             Assessment.method_id == method.id,
             Assessment.status != "cancelled",
         )
@@ -219,7 +226,7 @@ def _check(
         starts_at=starts_at,
         ends_at=ends_at,
         now=clock.now(),
-        gateway_date=apprentice.gateway_date,
+        gateway_date=apprentice.epa_started_on,
         epa_deadline=apprentice.epa_deadline,
         earliest_days_after_gateway=method.earliest_days_after_gateway,
         min_notice_days=method.min_notice_days,
@@ -257,7 +264,7 @@ def _first_attempt_request(apprentice, method, starts_at) -> BookingRequest:
         starts_at=starts_at,
         ends_at=starts_at + timedelta(minutes=method.duration_minutes),
         now=clock.now(),
-        gateway_date=apprentice.gateway_date,
+        gateway_date=apprentice.epa_started_on,
         epa_deadline=apprentice.epa_deadline,
         earliest_days_after_gateway=method.earliest_days_after_gateway,
         min_notice_days=method.min_notice_days,
@@ -343,11 +350,13 @@ def book_assessment(data: dict, actor: User) -> Assessment:
     ends_at = _check(
         apprentice, assessor, method, starts_at, backdated=backdated, retry=retry is not None
     )
+    # Attempts are counted within the EPA: a restarted EPA starts again at attempt 1.
     attempt = 1 + db.session.scalar(
         select(func.count())
         .select_from(Assessment)
         .where(
             Assessment.apprentice_id == apprentice.id,
+            in_current_epa(apprentice),
             Assessment.method_id == method.id,
             Assessment.status != "cancelled",
         )
@@ -360,6 +369,7 @@ def book_assessment(data: dict, actor: User) -> Assessment:
         ends_at=ends_at,
         location=location,
         status="booked",
+        epa_round=apprentice.epa_round,
         attempt=attempt,
         retry=retry,
         exceptional_circumstances=exceptional,
@@ -412,6 +422,13 @@ def reschedule_assessment(assessment: Assessment, data: dict, actor: User) -> As
     if assessment.status == "cancelled":
         raise ServiceError(
             "assessment_cancelled", "This assessment has been cancelled; book a new one."
+        )
+    if not assessment.is_counted:
+        raise ServiceError(
+            "earlier_epa",
+            "This assessment belongs to an earlier EPA, which was restarted: it stays on record "
+            "as it is. Book the method in the current EPA instead.",
+            status=409,
         )
     problems = validation.Problems()
     starts_at = assessment.starts_at
@@ -558,6 +575,8 @@ def search_assessments(user: User, args) -> object:
         query = query.where(Assessment.starts_at < _midnight(end + timedelta(days=1), LONDON))
     if status:
         query = query.where(Assessment.status == status)
+    # public() says whether each counts, which needs its apprentice's round: one query a page.
+    query = query.options(selectinload(Assessment.apprentice))
     return query.order_by(Assessment.starts_at, Assessment.id)
 
 
