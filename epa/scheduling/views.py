@@ -12,7 +12,7 @@ from epa.errors import ServiceError
 from epa.extensions import db
 from epa.pages.forms import show_service_error
 from epa.rules.local_time import LONDON
-from epa.scheduling import services
+from epa.scheduling import checks, services
 from epa.scheduling.eligibility import assessor_choices
 from epa.scheduling.forms import BookingForm, ReasonForm, RescheduleForm, duration_words
 from epa.scheduling.instants import read_instant
@@ -95,7 +95,7 @@ def check_time(form, apprentice, method, *, unchanged_from=None) -> int:
             error = (
                 None
                 if unchanged_from is not None and starts_at == unchanged_from
-                else services.time_problem(apprentice, method, starts_at)
+                else checks.time_problem(apprentice, method, starts_at)
             )
         except ServiceError as refused:
             error = refused
