@@ -270,6 +270,15 @@ SCHEMAS = {
             "status": {"type": "string", "enum": list(STATUSES)},
             "gateway_date": NULLABLE_DATE,
             "epa_deadline": NULLABLE_DATE,
+            "epa_round": {
+                **INT,
+                "description": "1, then one more each time an administrator restarts the EPA",
+            },
+            "epa_started_on": {
+                **NULLABLE_DATE,
+                "description": "The first day of the current EPA period: the gateway date, or "
+                "the London date of the last restart",
+            },
             "withdrawn_reason": {"type": ["string", "null"]},
         },
     ),
@@ -312,8 +321,18 @@ SCHEMAS = {
             "ends_at": INSTANT,
             "location": {"type": ["string", "null"]},
             "status": {"type": "string", "enum": ["booked", "cancelled"]},
-            "attempt": INT,
+            "attempt": {
+                **INT,
+                "description": "Counts sittings of the method within its EPA (cancelled ones "
+                "left out); a restarted EPA starts again at 1",
+            },
             "retry": {"type": ["string", "null"], "enum": ["resit", "retake", None]},
+            "epa_round": {**INT, "description": "The apprentice's EPA it was booked in"},
+            "counted": {
+                **BOOL,
+                "description": "False once the EPA it belongs to was restarted: it stays on "
+                "record but no longer counts",
+            },
             "exceptional_circumstances": BOOL,
             "backdated": BOOL,
             "sequence": INT,
@@ -448,6 +467,7 @@ BOOKING_REFUSALS = [
     "not_an_assessor",
     "in_the_past",
     "outside_epa_period",
+    "epa_time_limit_passed",
     "insufficient_notice",
     "apprentice_withdrawn",
     "non_working_day",
@@ -797,7 +817,11 @@ PATHS = {
                     "starts_at": LOCAL_INSTANT,
                     "location": {"type": ["string", "null"], "maxLength": 500},
                     "retry": {"type": ["string", "null"], "enum": ["resit", "retake", None]},
-                    "exceptional_circumstances": {**BOOL, "description": "Admin only"},
+                    "exceptional_circumstances": {
+                        **BOOL,
+                        "description": "Admin only: lifts the retry cap on the EPA grade and "
+                        "the limit of all_methods_within_months from the EPA's first assessment",
+                    },
                     "backdated": {**BOOL, "description": "Admin only: an assessment already held"},
                 },
             ),
@@ -820,7 +844,8 @@ PATHS = {
                 **BAD_BODY,
                 **NOT_FOUND,
                 "409": _error(
-                    "Clashes with the diary, or graded", [*BOOKING_CONFLICTS, "result_submitted"]
+                    "Clashes with the diary, graded, or of an earlier EPA (restarted since)",
+                    [*BOOKING_CONFLICTS, "result_submitted", "earlier_epa"],
                 ),
                 "422": _error(
                     "A rule or field refuses the change",

@@ -2,9 +2,9 @@
 and every check a booking or a move goes through, in the contract's order, under locks."""
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import date, timedelta
 
-from sqlalchemy import and_, or_, select, text
+from sqlalchemy import and_, func, or_, select, text
 
 from epa import clock
 from epa.apprentices.models import Apprentice
@@ -13,7 +13,14 @@ from epa.errors import ServiceError
 from epa.extensions import db
 from epa.rules.grading import Attempt, RetryTerms, booking_refusal
 from epa.rules.local_time import london_date
-from epa.rules.scheduling import BookingRequest, Diary, Interval, diary_refusal, time_refusal
+from epa.rules.scheduling import (
+    BookingRequest,
+    Diary,
+    Interval,
+    diary_refusal,
+    time_limit_of,
+    time_refusal,
+)
 from epa.scheduling.models import Assessment, AssessorConflict, Unavailability, in_current_epa
 from epa.scheduling.refusals import refusal
 
@@ -162,52 +169,26 @@ RETRY_CODES = {
 }
 
 
-def check_booking(
-    apprentice, assessor, method, starts_at, *, backdated, retry, exclude_id=None, notice=True
-):
-    """Every rule, in the contract's order: first the time, then (under locks) the diaries.
-
-    `notice=False` waives the notice rule, for a booking whose time stays put.
-    """
-    ends_at = starts_at + timedelta(minutes=method.duration_minutes)
-    request = BookingRequest(
-        starts_at=starts_at,
-        ends_at=ends_at,
-        now=clock.now(),
-        gateway_date=apprentice.epa_started_on,
-        epa_deadline=apprentice.epa_deadline,
-        earliest_days_after_gateway=method.earliest_days_after_gateway,
-        min_notice_days=method.min_notice_days,
-        apprentice_withdrawn=apprentice.status == "withdrawn",
-        backdated=backdated,
-        retry=retry,
-        notice_applies=notice,
+def _epa_days(apprentice, exclude_id=None) -> tuple[date, ...]:
+    """The London dates of the current EPA's first and last assessments that are not cancelled,
+    held or still booked, the one being moved left out: all the time limit needs to know."""
+    query = select(func.min(Assessment.starts_at), func.max(Assessment.starts_at)).where(
+        Assessment.apprentice_id == apprentice.id,
+        in_current_epa(apprentice),
+        Assessment.status != "cancelled",
     )
-    context = {"method": method, "apprentice": apprentice, "day": london_date(starts_at)}
-    code = time_refusal(request)
-    if code:
-        raise refusal(code, **context)
-    lock_diaries(apprentice.id, [assessor.id])
-    # Read again under the lock: a withdrawal may have committed since the first read.
-    db.session.refresh(apprentice)
-    if apprentice.status == "withdrawn":
-        raise refusal("apprentice_withdrawn", **context)
-    code = diary_refusal(
-        request, _diary(apprentice, assessor, method, starts_at, ends_at, exclude_id)
-    )
-    if code:
-        raise refusal(code, **context)
-    return ends_at
+    if exclude_id is not None:
+        query = query.where(Assessment.id != exclude_id)
+    first, last = db.session.execute(query).one()
+    return () if first is None else (london_date(first), london_date(last))
 
 
-ASSESSOR_REFUSALS = (
-    "assessor_double_booked",
-    "assessor_unavailable",
-    "assessor_conflict_of_interest",
-)
-
-
-def _first_attempt_request(apprentice, method, starts_at) -> BookingRequest:
+def booking_request(
+    apprentice, method, starts_at, *, exclude_id=None, time_limit=True, **options
+) -> BookingRequest:
+    """The rules' view of a booking of the method at that time. `options` are BookingRequest's
+    (backdated, retry, notice_applies, exceptional); `time_limit=False` leaves the limit on the
+    EPA's span unchecked (and unread), for questions about the diary alone."""
     return BookingRequest(
         starts_at=starts_at,
         ends_at=starts_at + timedelta(minutes=method.duration_minutes),
@@ -217,16 +198,83 @@ def _first_attempt_request(apprentice, method, starts_at) -> BookingRequest:
         earliest_days_after_gateway=method.earliest_days_after_gateway,
         min_notice_days=method.min_notice_days,
         apprentice_withdrawn=apprentice.status == "withdrawn",
+        other_epa_days=_epa_days(apprentice, exclude_id) if time_limit else (),
+        all_methods_within_months=(
+            apprentice.version.all_methods_within_months if time_limit else None
+        ),
+        **options,
     )
 
 
-def time_problem(apprentice, method, starts_at) -> ServiceError | None:
-    """The refusal a first booking of the method at that time would get for the time itself
-    (window, notice, working day and hours), or None; read-only, for checking on a page."""
-    code = time_refusal(_first_attempt_request(apprentice, method, starts_at))
-    if code is None:
-        return None
-    return refusal(code, method=method, apprentice=apprentice, day=london_date(starts_at))
+def _refused(code: str, request: BookingRequest, method, apprentice) -> ServiceError:
+    return refusal(
+        code,
+        method=method,
+        apprentice=apprentice,
+        day=london_date(request.starts_at),
+        limit=time_limit_of(request),
+    )
+
+
+def check_booking(
+    apprentice,
+    assessor,
+    method,
+    starts_at,
+    *,
+    backdated,
+    retry,
+    exceptional=False,
+    exclude_id=None,
+    notice=True,
+):
+    """Every rule, in the contract's order: first the time, then (under locks) the diaries.
+
+    `notice=False` waives the notice rule, for a booking whose time stays put.
+    """
+    request = booking_request(
+        apprentice,
+        method,
+        starts_at,
+        exclude_id=exclude_id,
+        backdated=backdated,
+        retry=retry,
+        notice_applies=notice,
+        exceptional=exceptional,
+    )
+    code = time_refusal(request)
+    if code:
+        raise _refused(code, request, method, apprentice)
+    lock_diaries(apprentice.id, [assessor.id])
+    # Read again under the lock: a withdrawal, or another booking that moves the EPA's first
+    # or last day, may have committed since the first read.
+    db.session.refresh(apprentice)
+    if apprentice.status == "withdrawn":
+        raise _refused("apprentice_withdrawn", request, method, apprentice)
+    request = replace(request, other_epa_days=_epa_days(apprentice, exclude_id))
+    if time_limit_of(request) is not None:
+        raise _refused("epa_time_limit_passed", request, method, apprentice)
+    diary = _diary(apprentice, assessor, method, starts_at, request.ends_at, exclude_id)
+    code = diary_refusal(request, diary)
+    if code:
+        raise _refused(code, request, method, apprentice)
+    return request.ends_at
+
+
+ASSESSOR_REFUSALS = (
+    "assessor_double_booked",
+    "assessor_unavailable",
+    "assessor_conflict_of_interest",
+)
+
+
+def time_problem(apprentice, method, starts_at, *, exclude_id=None) -> ServiceError | None:
+    """The refusal a first booking of the method at that time (or the move of booking
+    `exclude_id` to it) would get for the time itself (window, time limit, notice, working day
+    and hours), or None; read-only, for checking on a page."""
+    request = booking_request(apprentice, method, starts_at, exclude_id=exclude_id)
+    code = time_refusal(request)
+    return None if code is None else _refused(code, request, method, apprentice)
 
 
 def assessor_refusal(apprentice, assessor, method, starts_at, *, exclude_id=None) -> str | None:
@@ -235,7 +283,7 @@ def assessor_refusal(apprentice, assessor, method, starts_at, *, exclude_id=None
     Only refusals about the assessor (see ASSESSOR_REFUSALS), for offering assessors on a page;
     the booking itself is checked again, under locks, when it is made.
     """
-    request = _first_attempt_request(apprentice, method, starts_at)
+    request = booking_request(apprentice, method, starts_at, time_limit=False)
     diary = _diary(apprentice, assessor, method, starts_at, request.ends_at, exclude_id)
     own = replace(diary, apprentice_bookings=[], method_already_booked=False)
     return diary_refusal(request, own)

@@ -122,7 +122,13 @@ def book_assessment(data: dict, actor: User) -> Assessment:
     assessor = _assessor(assessor_id)
     refuse_by_earlier_attempts(apprentice, method, retry, starts_at)
     ends_at = check_booking(
-        apprentice, assessor, method, starts_at, backdated=backdated, retry=retry is not None
+        apprentice,
+        assessor,
+        method,
+        starts_at,
+        backdated=backdated,
+        retry=retry is not None,
+        exceptional=exceptional,
     )
     # Attempts are counted within the EPA: a restarted EPA starts again at attempt 1.
     attempt = 1 + db.session.scalar(
@@ -242,6 +248,8 @@ def reschedule_assessment(assessment: Assessment, data: dict, actor: User) -> As
             starts_at,
             backdated=False,
             retry=assessment.retry is not None,
+            # Exceptional circumstances recorded on the booking let it move past the time limit.
+            exceptional=assessment.exceptional_circumstances,
             exclude_id=assessment.id,
             # A new assessor at the same time (say, for one who is ill) needs no fresh notice.
             notice=starts_at != assessment.starts_at,

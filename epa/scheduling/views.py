@@ -82,7 +82,7 @@ def submit_booking(form, action):
     return result, 200
 
 
-def check_time(form, apprentice, method, *, unchanged_from=None) -> int:
+def check_time(form, apprentice, method, *, unchanged_from=None, exclude_id=None) -> int:
     """‘Show who is free then’: what the booking would refuse about the time itself, if anything;
     the status to answer with. A booking's own time, left as it was, is not re-judged."""
     form.validate()
@@ -95,7 +95,7 @@ def check_time(form, apprentice, method, *, unchanged_from=None) -> int:
             error = (
                 None
                 if unchanged_from is not None and starts_at == unchanged_from
-                else checks.time_problem(apprentice, method, starts_at)
+                else checks.time_problem(apprentice, method, starts_at, exclude_id=exclude_id)
             )
         except ServiceError as refused:
             error = refused
@@ -209,6 +209,7 @@ def reschedule(assessment_id: int):
             assessment.apprentice,
             assessment.method if first else None,
             unchanged_from=assessment.starts_at,
+            exclude_id=assessment.id,
         )
     elif form.is_submitted():
         previous, sequence = assessment.assessor, assessment.sequence
