@@ -412,6 +412,7 @@ SCHEMAS = {
             "achievement_date": NULLABLE_DATE,
             "epa_date": NULLABLE_DATE,
             "confirmed_by": {"type": ["object", "null"]},
+            "epa_round": {**INT, "description": "The apprentice's EPA this outcome is of"},
         },
     ),
     "User": _obj(
@@ -1083,6 +1084,30 @@ PATHS = {
             ALL,
             {"200": {"description": "The outcome", **_json(_ref("Outcome"))}, **NOT_FOUND},
             params=[_id_param("apprentice_id")],
+            tag="Grading",
+        )
+    },
+    "/api/v1/apprentices/{apprentice_id}/epa/restart": {
+        "post": _op(
+            "Restart the whole EPA, with a reason: earlier assessments stay on record (counted: "
+            "false) but no longer count for the outcome, retries, method_already_booked, attempt "
+            "numbers or the time limit; bookings not yet held are cancelled; the outcome is "
+            "incomplete again; a new EPA period (epa_round + 1) starts on today's London date",
+            ["admin"],
+            {
+                "200": {"description": "The new EPA's outcome", **_json(_ref("Outcome"))},
+                **BAD_BODY,
+                **NOT_FOUND,
+                "409": _error(
+                    "Completed with a confirmed pass or better", ["apprentice_completed"]
+                ),
+                "422": _error(
+                    "No EPA to restart, or the reason is missing",
+                    ["gateway_not_passed", "apprentice_withdrawn", "validation_failed"],
+                ),
+            },
+            params=[_id_param("apprentice_id")],
+            body=_obj(["reason"], {"reason": REASON}),
             tag="Grading",
         )
     },

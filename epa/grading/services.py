@@ -315,6 +315,7 @@ def summarise(apprentice: Apprentice) -> dict:
             if confirmed and outcome.confirmed_by
             else None
         ),
+        "epa_round": apprentice.epa_round,
         "_last_held": last_held,
     }
 

@@ -343,3 +343,6 @@ def confirm_outcome(apprentice_id: int):
     db.session.commit()
     flash(message)
     return redirect(url_for("grading.sign_off", page=page if page > 1 else None))
+
+
+from epa.grading import restart_views  # noqa: E402, F401  (a page on this blueprint)

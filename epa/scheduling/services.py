@@ -295,15 +295,18 @@ def _cancel(assessment: Assessment, reason: str) -> None:
     )
 
 
+def future_bookings(apprentice: Apprentice):
+    """A query of the apprentice's bookings that have not started."""
+    return select(Assessment).where(
+        Assessment.apprentice_id == apprentice.id,
+        Assessment.status == "booked",
+        Assessment.starts_at > clock.now(),
+    )
+
+
 def cancel_future_bookings(apprentice: Apprentice, reason: str) -> list[Assessment]:
-    """Cancel the apprentice's bookings that have not started (on withdrawal)."""
-    future = db.session.scalars(
-        select(Assessment).where(
-            Assessment.apprentice_id == apprentice.id,
-            Assessment.status == "booked",
-            Assessment.starts_at > clock.now(),
-        )
-    ).all()
+    """Cancel the apprentice's bookings that have not started (on withdrawal, on a restart)."""
+    future = db.session.scalars(future_bookings(apprentice)).all()
     from epa.scheduling.invites import queue_invitations
 
     for assessment in future:

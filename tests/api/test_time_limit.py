@@ -23,11 +23,15 @@ LIMIT_PASSED = (
 
 
 @pytest.fixture
-def world(app, grading_world, api, booking_world):
+def world(grading_world):
+    return project_failed_late(grading_world)
+
+
+def project_failed_late(w):
     """The discussion held and passed on 10 December 2026 (the EPA's first assessment); the
     project moved to Monday 1 March 2027, the EPA period's last working day, and failed: a
-    retake may be booked until 1 July 2027, but the EPA must end by 10 June 2027."""
-    w = grading_world
+    retake may be booked until 1 July 2027, but the EPA must end by 10 June 2027. Now is
+    2 March 2027."""
     grade(w, "discussion", only_pass("discussion"), datetime(2026, 12, 10, 11, 30, tzinfo=UTC))
     w["at"](datetime(2026, 12, 11, 9, 0, tzinfo=UTC))
     moved = w["staff"].patch(
