@@ -29,6 +29,8 @@ PEOPLE = [
     ("Maya", "Kowalski", 21, 8, False, "temporary_uln"),
     ("Ruby", "Chen", 22, 20, False, "completed"),
     ("Omar", "Haddad", 25, 20, False, "awaiting_sign_off"),
+    ("Kai", "Thompson", 24, 19, False, "resit_capped"),  # a Pass, capped after a resit
+    ("Sofia", "Rossi", 23, 22, False, "restarted"),  # the whole EPA taken again
 ]
 
 
@@ -78,6 +80,10 @@ def seed_apprentices(employer_ids: list[int], provider_ids: list[int], users: li
                 confirm=story == "completed",
                 hour=10 if story == "completed" else 14,
             )
+        if story in ("resit_capped", "restarted"):
+            from epa.demo_outcomes import STORIES
+
+            STORIES[story](apprentice, today, assessors, admin)
         if given in BOOKINGS:
             for method, days_ahead, assessor_index in BOOKINGS[given]:
                 _book(apprentice, method, today, days_ahead, assessors[assessor_index], admin)
