@@ -486,6 +486,7 @@ BOOKING_CONFLICTS = [
     "assessor_unavailable",
     "assessor_conflict_of_interest",
     "method_already_booked",
+    "earlier_epa",
 ]
 APPRENTICE_BODY = _obj(
     [
@@ -806,7 +807,11 @@ PATHS = {
                 "201": {"description": "Booked", **_json(_ref("Assessment"))},
                 **BAD_BODY,
                 **NOT_FOUND,
-                "409": _error("Clashes with the diary or an existing booking", BOOKING_CONFLICTS),
+                "409": _error(
+                    "Clashes with the diary or an existing booking, or the EPA was restarted "
+                    "while it was being booked (earlier_epa)",
+                    BOOKING_CONFLICTS,
+                ),
                 "422": _error("A rule or field refuses the booking", BOOKING_REFUSALS),
             },
             body=_obj(
@@ -846,7 +851,7 @@ PATHS = {
                 **NOT_FOUND,
                 "409": _error(
                     "Clashes with the diary, graded, or of an earlier EPA (restarted since)",
-                    [*BOOKING_CONFLICTS, "result_submitted", "earlier_epa"],
+                    [*BOOKING_CONFLICTS, "result_submitted"],
                 ),
                 "422": _error(
                     "A rule or field refuses the change",

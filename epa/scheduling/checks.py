@@ -245,12 +245,20 @@ def check_booking(
     code = time_refusal(request)
     if code:
         raise _refused(code, request, method, apprentice)
+    epa_round = apprentice.epa_round
     lock_diaries(apprentice.id, [assessor.id])
-    # Read again under the lock: a withdrawal, or another booking that moves the EPA's first
-    # or last day, may have committed since the first read.
+    # Read again under the lock: a withdrawal, a restart, or another booking that moves the
+    # EPA's first or last day may have committed since the first read.
     db.session.refresh(apprentice)
     if apprentice.status == "withdrawn":
         raise _refused("apprentice_withdrawn", request, method, apprentice)
+    if apprentice.epa_round != epa_round:
+        raise ServiceError(
+            "earlier_epa",
+            "The EPA was restarted while this was being booked, so the earlier attempts it "
+            "was checked against no longer count; book it again in the new EPA.",
+            status=409,
+        )
     request = replace(request, other_epa_days=_epa_days(apprentice, exclude_id))
     if time_limit_of(request) is not None:
         raise _refused("epa_time_limit_passed", request, method, apprentice)

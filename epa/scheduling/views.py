@@ -199,6 +199,11 @@ def reschedule(assessment_id: int):
     if request.method == "GET" and assessment.status == "cancelled":
         flash("That assessment is cancelled, so it cannot be changed: book a new one.", "info")
         return _back_to(apprentice_id)
+    if request.method == "GET" and not assessment.is_counted:
+        flash(
+            "That assessment belongs to an earlier EPA, since restarted: it stays as it is.", "info"
+        )
+        return _back_to(apprentice_id)
     form = RescheduleForm(data=_current(assessment))
     status = 200
     if form.is_submitted() and form.check.data:

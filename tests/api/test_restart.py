@@ -238,3 +238,35 @@ def test_the_start_pages_and_the_sign_off_queue_count_only_the_new_epa(app, worl
             "Work-based project with practical assessment",
             "Professional discussion underpinned by a portfolio",
         ]
+
+
+def test_a_booking_checked_against_an_epa_restarted_meanwhile_is_refused(app, world, monkeypatch):
+    """A restart that commits between a booking's first reads and its locks: the earlier
+    attempts it was checked against no longer count, so nothing is booked."""
+    from sqlalchemy import text
+
+    from epa.scheduling import checks
+
+    real_lock = checks.lock_diaries
+
+    def restarted_meanwhile(apprentice_id, assessor_ids):
+        db.session.execute(
+            text("UPDATE apprentices SET epa_round = epa_round + 1 WHERE id = :id"),
+            {"id": apprentice_id},
+        )
+        real_lock(apprentice_id, assessor_ids)
+
+    world["staff"].post(f"/api/v1/assessments/{world['retake']}/cancel", json={"reason": "x"})
+    before = len(assessments(world))
+    monkeypatch.setattr(checks, "lock_diaries", restarted_meanwhile)
+    error = assert_error(retake(world, starts_at="2027-06-09T09:00"), 409, "earlier_epa")
+    assert "restarted while this was being booked" in error["message"]
+    monkeypatch.undo()
+    assert len(assessments(world)) == before
+
+
+@pytest.mark.parametrize("reason", [123, ["Late"], {"why": "Late"}, True, "x" * 2001])
+def test_a_reason_that_is_not_text_is_refused(world, reason):
+    error = assert_error(restart(world, reason=reason), 422, "validation_failed")
+    assert "reason" in error["fields"]
+    assert apprentice(world)["epa_round"] == 1

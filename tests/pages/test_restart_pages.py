@@ -93,6 +93,8 @@ def test_restarting_changes_the_record_and_says_so(app, client, signed_in, world
         assert expected in words, expected
     assert f"/assessments/{world['discussion']}/reschedule" not in html
     assert "Book an assessment" in words
+    moved = client.get(f"/assessments/{world['discussion']}/reschedule")
+    assert moved.status_code == 302  # an earlier EPA's assessment stays as it is
 
 
 def test_a_missing_reason_is_summarised_and_nothing_changes(app, client, signed_in, world):
