@@ -321,7 +321,7 @@ def summarise(apprentice: Apprentice) -> dict:
 
 
 def _cap_reason(version, overall) -> str:
-    names = {m.code: m.name[:1].lower() + m.name[1:] for m in version.methods}
+    names = {m.code: m.name.lower() for m in version.methods}  # as the other refusals say them
     retries = [(names[code], retry) for code, retry in overall.capped_by]
     return cap_reason(retries, version.retry_grade_cap, overall.uncapped)
 

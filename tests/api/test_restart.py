@@ -12,7 +12,7 @@ from epa.mail.models import OutboxMessage
 from epa.scheduling.models import Assessment
 from tests.api.test_assessments import book
 from tests.api.test_conventions import assert_error
-from tests.api.test_grading import confirm, outcome
+from tests.api.test_grading import PLAN, confirm, outcome
 from tests.api.test_grading import world as grading_world  # noqa: F401  (the fixture)
 from tests.api.test_time_limit import project_failed_late, retake
 
@@ -234,10 +234,8 @@ def test_the_start_pages_and_the_sign_off_queue_count_only_the_new_epa(app, worl
     with app.app_context():
         assert queries.provisional_count() == 0
         assert world["apprentice"] in {a.id for a in db.session.scalars(queries.not_booked())}
-        assert queries.unbooked_methods([world["apprentice"]])[world["apprentice"]] == [
-            "Work-based project with practical assessment",
-            "Professional discussion underpinned by a portfolio",
-        ]
+        unbooked = queries.unbooked_methods([world["apprentice"]])[world["apprentice"]]
+        assert unbooked == [method["name"] for method in PLAN.values()]
 
 
 def test_a_booking_checked_against_an_epa_restarted_meanwhile_is_refused(app, world, monkeypatch):

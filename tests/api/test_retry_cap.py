@@ -11,6 +11,7 @@ from tests.api.test_assessments import book
 from tests.api.test_grading import (
     AFTER_DISCUSSION,
     AFTER_PROJECT,
+    PLAN,
     all_met,
     confirm,
     grade,
@@ -22,9 +23,10 @@ from tests.api.test_grading import (
 )
 
 AFTER_RESIT = datetime(2027, 2, 22, 14, 0, tzinfo=UTC)
+PROJECT = PLAN["project"]["name"]
 PROJECT_RESIT = (
-    "The work-based project with practical assessment was a resit booked without exceptional "
-    "circumstances, so the EPA grade is at most Pass; without the cap it would be Merit."
+    f"The {PROJECT.lower()} was a resit booked without exceptional circumstances, so the EPA "
+    "grade is at most Pass; without the cap it would be Merit."
 )
 
 
@@ -79,7 +81,7 @@ def test_the_confirmed_outcome_and_the_returns_export_keep_the_capped_grade(worl
     header, row = list(sheet.iter_rows(values_only=True))
     values = dict(zip(header, row, strict=True))
     assert values["Overall grade"] == "Pass" and values["Resit"] == "Yes"
-    assert values["Work-based project with practical assessment grade"] == "Distinction"
+    assert values[f"{PROJECT} grade"] == "Distinction"
     assert values["Achievement date"].date() == date(2027, 2, 22)
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from epa.apprentices.models import Apprentice
 from epa.extensions import db
 from epa.scheduling.models import Assessment
-from tests.api.test_grading import only_pass
+from tests.api.test_grading import PLAN, only_pass
 from tests.conftest import csrf_token
 from tests.pages.test_apprentice_pages import error_beside
 from tests.pages.test_grading_pages import grade_directly, text_of
@@ -85,7 +85,7 @@ def test_restarting_changes_the_record_and_says_so(app, client, signed_in, world
         "EPA restarted On 11 December 2026: this is EPA 2, and the earlier assessments no "
         "longer count",
         "EPA deadline 11 April 2027",
-        "Professional discussion underpinned by a portfolio (earlier EPA)",
+        f"{PLAN['discussion']['name']} (earlier EPA)",
         "EPA 1, since restarted: this no longer counts",
         "Result Pass (submitted)",  # still on record
         "No outcome yet",

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from epa.extensions import db
 from epa.grading.models import Outcome
 from tests.api.test_grading import all_met, only_pass
+from tests.api.test_retry_cap import PROJECT_RESIT
 from tests.pages.test_grading_pages import (
     AFTER_DISCUSSION,
     AFTER_PROJECT,
@@ -19,10 +20,7 @@ from tests.pages.test_grading_pages import (
 from tests.pages.test_scheduling_pages import book_directly
 
 AFTER_RESIT = datetime(2027, 2, 22, 14, 0, tzinfo=UTC)
-REASON = (
-    "The work-based project with practical assessment was a resit booked without exceptional "
-    "circumstances, so the EPA grade is at most Pass; without the cap it would be Merit."
-)
+REASON = PROJECT_RESIT
 
 
 def capped_after_a_resit(app, world) -> None:
