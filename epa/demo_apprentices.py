@@ -32,6 +32,8 @@ PEOPLE = [
     ("Ruby", "Chen", 22, 20, False, "completed"),
     ("Omar", "Haddad", 25, 20, False, "awaiting_sign_off"),
     ("Ethan", "Clarke", 31, 26, False, "passed_late"),  # past the published 24 months
+    ("Kai", "Thompson", 24, 19, False, "resit_capped"),  # a Pass, capped after a resit
+    ("Sofia", "Rossi", 23, 22, False, "restarted"),  # the whole EPA taken again
 ]
 
 
@@ -81,6 +83,10 @@ def seed_apprentices(employer_ids: list[int], provider_ids: list[int], users: li
                 confirm=story == "completed",
                 hour=10 if story == "completed" else 14,
             )
+        if story in ("resit_capped", "restarted"):
+            from epa.demo_outcomes import STORIES
+
+            STORIES[story](apprentice, today, assessors, admin)
         if given in BOOKINGS:
             for method, days_ahead, assessor_index in BOOKINGS[given]:
                 _book(apprentice, method, today, days_ahead, assessors[assessor_index], admin)

@@ -1,9 +1,11 @@
-"""Demonstration apprentices who have been assessed: one signed off, one awaiting sign-off."""
+"""Demonstration apprentices who have been assessed: one signed off, one awaiting sign-off, one
+awaiting sign-off with the EPA grade capped after a resit, and one whose EPA was restarted."""
 
 from datetime import timedelta
 
 from epa.demo_apprentices import READY
 from epa.gateway.services import record_gateway
+from epa.grading.restart import restart_epa
 from epa.grading.services import confirm_outcome, save_draft, submit_result
 from epa.rules.scheduling import is_working_day
 from epa.scheduling.services import book_assessment
@@ -15,17 +17,11 @@ def _working_day_from(day):
     return day
 
 
-def assess(
-    apprentice, today, assessors, admin, *, distinction: set[str], confirm: bool, hour: int
-) -> None:
-    """Gateway five months ago, both methods held and graded since, signed off if asked."""
-    gateway = today - timedelta(days=150)
-    record_gateway(apprentice, {**READY, "gateway_date": gateway})
-    for method, days_after, assessor in (
-        ("discussion", 10, assessors[0]),
-        ("project", 91, assessors[1]),
-    ):
-        day = _working_day_from(gateway + timedelta(days=days_after))
+def _sit(apprentice, admin, gateway, sittings) -> None:
+    """Record each (method, days after gateway, assessor, hour, retry, grade) as held on that
+    working day (backdated), and its result as judged to give that grade."""
+    for method, days, assessor, hour, retry, grade in sittings:
+        day = _working_day_from(gateway + timedelta(days=days))
         assessment = book_assessment(
             {
                 "apprentice_id": apprentice.id,
@@ -34,15 +30,84 @@ def assess(
                 "starts_at": f"{day.isoformat()}T{hour:02d}:00",
                 "location": "Employer site",
                 "backdated": True,
+                "retry": retry,
             },
             admin,
         )
-        criteria = {
-            c.code: c.grade == "pass" or method in distinction for c in assessment.method.criteria
+        criteria = assessment.method.criteria
+        failed = next(c.code for c in criteria if c.grade == "pass") if grade == "fail" else None
+        judgements = {
+            c.code: c.code != failed and (c.grade == "pass" or grade == "distinction")
+            for c in criteria
         }
         save_draft(
-            assessment, {"criteria": criteria, "comments": "Demonstration result."}, assessor
+            assessment, {"criteria": judgements, "comments": "Demonstration result."}, assessor
         )
         submit_result(assessment, assessor)
+
+
+def assess(
+    apprentice, today, assessors, admin, *, distinction: set[str], confirm: bool, hour: int
+) -> None:
+    """Gateway five months ago, both methods held and graded since, signed off if asked."""
+    gateway = today - timedelta(days=150)
+    record_gateway(apprentice, {**READY, "gateway_date": gateway})
+    grade = {m: "distinction" if m in distinction else "pass" for m in ("discussion", "project")}
+    _sit(
+        apprentice,
+        admin,
+        gateway,
+        [
+            ("discussion", 10, assessors[0], hour, None, grade["discussion"]),
+            ("project", 91, assessors[1], hour, None, grade["project"]),
+        ],
+    )
     if confirm:
         confirm_outcome(apprentice, admin)
+
+
+def resit_capped(apprentice, today, assessors, admin) -> None:
+    """Discussion passed, project failed and resat three weeks later, judged distinction: the
+    outcome awaits sign-off as a Pass, capped (Merit without the cap). Grace assesses all three
+    at 11:00, clear of the other stories' sittings on nearby days."""
+    gateway = today - timedelta(days=150)
+    record_gateway(apprentice, {**READY, "gateway_date": gateway})
+    grace = assessors[0]
+    _sit(
+        apprentice,
+        admin,
+        gateway,
+        [
+            ("discussion", 12, grace, 11, None, "pass"),
+            ("project", 93, grace, 11, None, "fail"),
+            ("project", 114, grace, 11, "resit", "distinction"),
+        ],
+    )
+
+
+def restarted(apprentice, today, assessors, admin) -> None:
+    """Gateway eight months ago; the discussion passed, the project failed, and the retake could
+    not be held in time: an administrator restarted the EPA today, and nothing is booked yet."""
+    gateway = today - timedelta(days=240)
+    record_gateway(apprentice, {**READY, "gateway_date": gateway})
+    _sit(
+        apprentice,
+        admin,
+        gateway,
+        [
+            ("discussion", 14, assessors[0], 15, None, "distinction"),
+            ("project", 95, assessors[1], 13, None, "fail"),
+        ],
+    )
+    restart_epa(
+        apprentice,
+        {
+            "reason": "The project retake could not be held within six months of the first "
+            "assessment, so the whole EPA is taken again."
+        },
+        admin,
+    )
+
+
+#: stories told here, by the name demo_apprentices gives them
+STORIES = {"resit_capped": resit_capped, "restarted": restarted}

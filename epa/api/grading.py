@@ -7,7 +7,7 @@ from epa.api.auth import roles
 from epa.api.requests import json_body
 from epa.apprentices.services import get_apprentice
 from epa.extensions import db
-from epa.grading import services
+from epa.grading import restart, services
 from epa.scheduling.services import get_assessment
 
 ALL = ("admin", "staff", "assessor")
@@ -64,5 +64,16 @@ def confirm_outcome(apprentice_id: int):
     """Quality-assurance sign-off of a provisional outcome."""
     apprentice = get_apprentice(apprentice_id, g.actor)
     body = services.confirm_outcome(apprentice, g.actor)
+    db.session.commit()
+    return jsonify(body)
+
+
+@bp.post("/apprentices/<id:apprentice_id>/epa/restart")
+@roles("admin")
+def restart_epa(apprentice_id: int):
+    """Restart the whole EPA, with a reason: earlier attempts stay on record but no longer
+    count; bookings not yet held are cancelled (invitations withdrawn after the commit)."""
+    apprentice = get_apprentice(apprentice_id, g.actor)
+    body = restart.restart_epa(apprentice, json_body(), g.actor)
     db.session.commit()
     return jsonify(body)

@@ -338,6 +338,15 @@ SCHEMAS = {
             "status": {"type": "string", "enum": list(STATUSES)},
             "gateway_date": NULLABLE_DATE,
             "epa_deadline": NULLABLE_DATE,
+            "epa_round": {
+                **INT,
+                "description": "1, then one more each time an administrator restarts the EPA",
+            },
+            "epa_started_on": {
+                **NULLABLE_DATE,
+                "description": "The first day of the current EPA period: the gateway date, or "
+                "the London date of the last restart",
+            },
             "withdrawn_reason": {"type": ["string", "null"]},
         },
     ),
@@ -396,8 +405,18 @@ SCHEMAS = {
             "ends_at": INSTANT,
             "location": {"type": ["string", "null"]},
             "status": {"type": "string", "enum": ["booked", "cancelled"]},
-            "attempt": INT,
+            "attempt": {
+                **INT,
+                "description": "Counts sittings of the method within its EPA (cancelled ones "
+                "left out); a restarted EPA starts again at 1",
+            },
             "retry": {"type": ["string", "null"], "enum": ["resit", "retake", None]},
+            "epa_round": {**INT, "description": "The apprentice's EPA it was booked in"},
+            "counted": {
+                **BOOL,
+                "description": "False once the EPA it belongs to was restarted: it stays on "
+                "record but no longer counts",
+            },
             "exceptional_circumstances": BOOL,
             "backdated": BOOL,
             "sequence": INT,
@@ -427,13 +446,24 @@ SCHEMAS = {
             "method_grade": {
                 "type": ["string", "null"],
                 "enum": ["fail", "pass", "distinction", None],
+                "description": "As judged, also for a resit or retake: the retry cap applies "
+                "to the outcome's overall grade",
             },
             "submitted": BOOL,
             "submitted_at": {"type": ["string", "null"], "format": "date-time"},
         },
     ),
     "Outcome": _obj(
-        ["methods", "overall_grade", "status", "achievement_date", "confirmed_by"],
+        [
+            "methods",
+            "overall_grade",
+            "uncapped_grade",
+            "capped",
+            "cap_reason",
+            "status",
+            "achievement_date",
+            "confirmed_by",
+        ],
         {
             "methods": {
                 "type": "object",
@@ -447,11 +477,26 @@ SCHEMAS = {
                     },
                 ),
             },
-            "overall_grade": {"type": ["string", "null"]},
+            "overall_grade": {
+                "type": ["string", "null"],
+                "description": "From the grading table over each method's latest submitted "
+                "grade, at most the plan's retry_grade_cap when any counted attempt is a resit "
+                "or retake booked without exceptional circumstances; as confirmed once confirmed",
+            },
+            "uncapped_grade": {
+                "type": ["string", "null"],
+                "description": "The grading table's grade without the retry cap",
+            },
+            "capped": {**BOOL, "description": "True when the retry cap lowered the grade"},
+            "cap_reason": {
+                "type": ["string", "null"],
+                "description": "Why the grade was capped, in plain words; null when not capped",
+            },
             "status": {"type": "string", "enum": ["incomplete", "provisional", "confirmed"]},
             "achievement_date": NULLABLE_DATE,
             "epa_date": NULLABLE_DATE,
             "confirmed_by": {"type": ["object", "null"]},
+            "epa_round": {**INT, "description": "The apprentice's EPA this outcome is of"},
         },
     ),
     "User": _obj(
@@ -508,6 +553,7 @@ BOOKING_REFUSALS = [
     "not_an_assessor",
     "in_the_past",
     "outside_epa_period",
+    "epa_time_limit_passed",
     "insufficient_notice",
     "apprentice_withdrawn",
     "non_working_day",
@@ -525,6 +571,7 @@ BOOKING_CONFLICTS = [
     "assessor_unavailable",
     "assessor_conflict_of_interest",
     "method_already_booked",
+    "earlier_epa",
 ]
 APPRENTICE_BODY = _obj(
     [
@@ -885,7 +932,11 @@ PATHS = {
                 "201": {"description": "Booked", **_json(_ref("Assessment"))},
                 **BAD_BODY,
                 **NOT_FOUND,
-                "409": _error("Clashes with the diary or an existing booking", BOOKING_CONFLICTS),
+                "409": _error(
+                    "Clashes with the diary or an existing booking, or the EPA was restarted "
+                    "while it was being booked (earlier_epa)",
+                    BOOKING_CONFLICTS,
+                ),
                 "422": _error("A rule or field refuses the booking", BOOKING_REFUSALS),
             },
             body=_obj(
@@ -897,7 +948,11 @@ PATHS = {
                     "starts_at": LOCAL_INSTANT,
                     "location": {"type": ["string", "null"], "maxLength": 500},
                     "retry": {"type": ["string", "null"], "enum": ["resit", "retake", None]},
-                    "exceptional_circumstances": {**BOOL, "description": "Admin only"},
+                    "exceptional_circumstances": {
+                        **BOOL,
+                        "description": "Admin only: lifts the retry cap on the EPA grade and "
+                        "the limit of all_methods_within_months from the EPA's first assessment",
+                    },
                     "backdated": {**BOOL, "description": "Admin only: an assessment already held"},
                 },
             ),
@@ -920,7 +975,8 @@ PATHS = {
                 **BAD_BODY,
                 **NOT_FOUND,
                 "409": _error(
-                    "Clashes with the diary, or graded", [*BOOKING_CONFLICTS, "result_submitted"]
+                    "Clashes with the diary, graded, or of an earlier EPA (restarted since)",
+                    [*BOOKING_CONFLICTS, "result_submitted"],
                 ),
                 "422": _error(
                     "A rule or field refuses the change",
@@ -1158,6 +1214,30 @@ PATHS = {
             ALL,
             {"200": {"description": "The outcome", **_json(_ref("Outcome"))}, **NOT_FOUND},
             params=[_id_param("apprentice_id")],
+            tag="Grading",
+        )
+    },
+    "/api/v1/apprentices/{apprentice_id}/epa/restart": {
+        "post": _op(
+            "Restart the whole EPA, with a reason: earlier assessments stay on record (counted: "
+            "false) but no longer count for the outcome, retries, method_already_booked, attempt "
+            "numbers or the time limit; bookings not yet held are cancelled; the outcome is "
+            "incomplete again; a new EPA period (epa_round + 1) starts on today's London date",
+            ["admin"],
+            {
+                "200": {"description": "The new EPA's outcome", **_json(_ref("Outcome"))},
+                **BAD_BODY,
+                **NOT_FOUND,
+                "409": _error(
+                    "Completed with a confirmed pass or better", ["apprentice_completed"]
+                ),
+                "422": _error(
+                    "No EPA to restart, or the reason is missing",
+                    ["gateway_not_passed", "apprentice_withdrawn", "validation_failed"],
+                ),
+            },
+            params=[_id_param("apprentice_id")],
+            body=_obj(["reason"], {"reason": REASON}),
             tag="Grading",
         )
     },

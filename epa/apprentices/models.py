@@ -29,6 +29,7 @@ class Apprentice(db.Model):
             name="status_known",
         ),
         CheckConstraint("length(uln) = 10", name="uln_ten_digits"),
+        CheckConstraint("epa_round >= 1", name="epa_round_positive"),
         # One registration per ULN and standard; the temporary ULN may be shared.
         Index(
             "uq_apprentices_standard_id_uln",
@@ -66,6 +67,12 @@ class Apprentice(db.Model):
     #: set by the passed gateway attempt
     gateway_date: Mapped[date | None]
     epa_deadline: Mapped[date | None]
+    #: which EPA counts: 1, then one more each time an administrator restarts the whole EPA;
+    #: assessments of earlier rounds stay on record but no longer count
+    epa_round: Mapped[int] = mapped_column(default=1)
+    #: the London date of the last restart, which began the current EPA period; null while the
+    #: first EPA, begun at gateway, is the current one
+    epa_restarted_on: Mapped[date | None]
     withdrawn_reason: Mapped[str | None] = mapped_column(Text)
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
@@ -79,3 +86,8 @@ class Apprentice(db.Model):
     @property
     def full_name(self) -> str:
         return f"{self.given_names} {self.family_name}"
+
+    @property
+    def epa_started_on(self) -> date | None:
+        """The first day of the current EPA period: the gateway date, or the last restart's."""
+        return self.epa_restarted_on or self.gateway_date

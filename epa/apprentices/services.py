@@ -57,6 +57,8 @@ def public(apprentice: Apprentice) -> dict:
         "status": apprentice.status,
         "gateway_date": _iso(apprentice.gateway_date),
         "epa_deadline": _iso(apprentice.epa_deadline),
+        "epa_round": apprentice.epa_round,
+        "epa_started_on": _iso(apprentice.epa_started_on),
         "withdrawn_reason": apprentice.withdrawn_reason,
     }
 

@@ -12,7 +12,7 @@ from epa.dashboard.chart import last_twelve_months
 from epa.extensions import db
 from epa.grading.models import Outcome, Result
 from epa.rules.local_time import LONDON
-from epa.scheduling.models import Assessment
+from epa.scheduling.models import Assessment, in_current_epa
 from epa.standards.models import AssessmentMethod
 
 #: past gateway and not finished: the apprentices whose methods still need booking
@@ -44,6 +44,7 @@ def _booked_method():
         select(Assessment.id)
         .where(
             Assessment.apprentice_id == Apprentice.id,
+            in_current_epa(),
             Assessment.method_id == AssessmentMethod.id,
             Assessment.status != "cancelled",
         )
@@ -149,6 +150,7 @@ def _provisional():
         .outerjoin(Result, Result.assessment_id == Assessment.id)
         .where(
             Assessment.apprentice_id == Apprentice.id,
+            in_current_epa(),
             Assessment.status != "cancelled",
             or_(Result.id.is_(None), Result.is_submitted.is_(False)),
         )
@@ -159,6 +161,7 @@ def _provisional():
         .join(Result, Result.assessment_id == Assessment.id)
         .where(
             Assessment.apprentice_id == Apprentice.id,
+            in_current_epa(),
             Assessment.method_id == AssessmentMethod.id,
             Assessment.status != "cancelled",
             Result.is_submitted.is_(True),

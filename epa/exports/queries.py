@@ -15,7 +15,7 @@ from epa.extensions import db
 from epa.grading.models import Outcome, Result
 from epa.organisations.models import Employer, Provider
 from epa.rules.local_time import LONDON
-from epa.scheduling.models import Assessment
+from epa.scheduling.models import Assessment, in_current_epa
 from epa.standards.models import AssessmentMethod, Standard, StandardVersion
 
 #: rows fetched from the database at a time
@@ -155,9 +155,11 @@ def outcome_rows(date_from: date, date_to: date, method_names: list[str]) -> Ite
             Result.is_submitted,
         )
         .join(Outcome, Outcome.apprentice_id == Assessment.apprentice_id)
+        .join(Apprentice, Apprentice.id == Assessment.apprentice_id)
         .join(AssessmentMethod, AssessmentMethod.id == Assessment.method_id)
         .outerjoin(Result, Result.assessment_id == Assessment.id)
-        .where(*in_range, Assessment.status != "cancelled")
+        # Only the EPA the outcome is for: a restart leaves earlier sittings on record.
+        .where(*in_range, in_current_epa(), Assessment.status != "cancelled")
         .order_by(
             Outcome.achievement_date,
             Assessment.apprentice_id,

@@ -123,3 +123,15 @@ class ReopenForm(ReasonData, FlaskForm):
 
 class ConfirmOutcomeForm(FlaskForm):
     """Quality-assurance sign-off of one provisional outcome; the page carries its CSRF token."""
+
+
+class RestartForm(ReasonData, FlaskForm):
+    """Restart the whole EPA, saying why."""
+
+    reason = TextAreaField(
+        "Why is the EPA being restarted?",
+        widget=GovTextArea(),
+        description="For example, the methods could not all be held within 6 months of the "
+        "first assessment. The reason is kept in the audit trail",
+    )
+    submit = SubmitField("Restart the EPA", widget=GovSubmitInput())

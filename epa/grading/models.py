@@ -26,7 +26,8 @@ class Result(db.Model):
     #: {"<criterion id>": true | false}: met or not met, criterion by criterion
     judgements: Mapped[dict] = mapped_column(JSON, default=dict)
     comments: Mapped[str | None] = mapped_column(Text)
-    #: set on submission: the grade the judgements give, capped for a retry
+    #: set on submission: the grade the judgements give, as judged (the retry cap applies to
+    #: the overall grade, not to this)
     method_grade: Mapped[str | None] = mapped_column(String(20))
     is_submitted: Mapped[bool] = mapped_column(default=False)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

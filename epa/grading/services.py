@@ -11,11 +11,18 @@ from epa.errors import ServiceError
 from epa.extensions import db
 from epa.grading.models import Outcome, Result
 from epa.ops.metrics import RESULTS
-from epa.rules.grading import CriterionRule, capped, method_grade, outcome_status, overall_grade
+from epa.rules.grading import (
+    CountedGrade,
+    CriterionRule,
+    cap_reason,
+    capped_overall,
+    method_grade,
+    outcome_status,
+)
 from epa.rules.local_time import london_date
 from epa.scheduling import services as scheduling
 from epa.scheduling.instants import london_iso
-from epa.scheduling.models import Assessment
+from epa.scheduling.models import Assessment, in_current_epa
 
 PASSING = ("pass", "merit", "distinction")
 NO_GRADE = {"grade": None, "attempt": None, "retry": None}
@@ -26,18 +33,9 @@ def _rules(assessment: Assessment) -> list[CriterionRule]:
 
 
 def grade_of(assessment: Assessment, judgements: dict) -> str | None:
-    """The method grade the judgements give, capped when this sitting is a resit or retake."""
-    grade = method_grade(_rules(assessment), judgements)
-    if grade is None:
-        return None
-    version = assessment.apprentice.version
-    return capped(
-        grade,
-        is_retry=assessment.retry is not None,
-        exceptional=assessment.exceptional_circumstances,
-        cap=version.retry_grade_cap,
-        order=tuple(version.method_grades),
-    )
+    """The method grade the judgements give, as judged: the plan caps the EPA grade after a
+    resit or retake, not the method grade (see `summarise`)."""
+    return method_grade(_rules(assessment), judgements)
 
 
 def result_public(assessment: Assessment) -> dict:
@@ -189,6 +187,7 @@ def reopen_result(assessment: Assessment, data: dict, actor: User) -> Result:
     later = db.session.scalar(
         select(Assessment.id).where(
             Assessment.apprentice_id == assessment.apprentice_id,
+            Assessment.epa_round == assessment.epa_round,
             Assessment.method_id == assessment.method_id,
             Assessment.status != "cancelled",
             Assessment.starts_at > assessment.starts_at,
@@ -207,7 +206,8 @@ def reopen_result(assessment: Assessment, data: dict, actor: User) -> Result:
     result.submitted_at = result.submitted_on = result.submitted_by_id = None
     db.session.flush()
     record("result", result.id, "reopen", before=before, after={"submitted": False}, reason=reason)
-    unconfirm(assessment.apprentice, reason=f"A result was reopened: {reason}")
+    if assessment.is_counted:  # an earlier EPA's result has no bearing on the outcome
+        unconfirm(assessment.apprentice, reason=f"A result was reopened: {reason}")
     return result
 
 
@@ -239,7 +239,11 @@ def _attempts(apprentice: Apprentice) -> list[Assessment]:
     return list(
         db.session.scalars(
             select(Assessment)
-            .where(Assessment.apprentice_id == apprentice.id, Assessment.status != "cancelled")
+            .where(
+                Assessment.apprentice_id == apprentice.id,
+                in_current_epa(apprentice),
+                Assessment.status != "cancelled",
+            )
             .options(selectinload(Assessment.method))
             .order_by(Assessment.starts_at, Assessment.id)
         )
@@ -247,7 +251,8 @@ def _attempts(apprentice: Apprentice) -> list[Assessment]:
 
 
 def summarise(apprentice: Apprentice) -> dict:
-    """Each method's latest submitted grade, the overall grade and the outcome's status."""
+    """Each method's latest submitted grade, the overall grade (capped after a resit or retake
+    booked without exceptional circumstances) and the outcome's status."""
     attempts = _attempts(apprentice)
     results = (
         {
@@ -261,30 +266,47 @@ def summarise(apprentice: Apprentice) -> dict:
     )
     version = apprentice.version
     codes = [m.code for m in version.methods]
-    latest: dict[str, dict] = {}
+    counted: dict[str, Assessment] = {}
     ungraded = False
     last_held = None
     for attempt in attempts:
         result = results.get(attempt.id)
         if result is not None and result.is_submitted:
-            latest[attempt.method.code] = {
-                "grade": result.method_grade,
-                "attempt": attempt.attempt,
-                "retry": attempt.retry,
-            }
+            counted[attempt.method.code] = attempt  # later attempts win
             last_held = attempt
         else:
             ungraded = True
-    grades = {code: latest.get(code, {}).get("grade") for code in codes}
-    table = [{**row.method_grades, "overall": row.overall} for row in version.grading_rows]
+    grades = {
+        code: results[counted[code].id].method_grade if code in counted else None for code in codes
+    }
+    overall = capped_overall(
+        [{**row.method_grades, "overall": row.overall} for row in version.grading_rows],
+        {
+            code: CountedGrade(grades[code], a.retry, a.exceptional_circumstances)
+            if (a := counted.get(code))
+            else None
+            for code in codes
+        },
+        cap=version.retry_grade_cap,
+        order=version.overall_grades,
+    )
     outcome = db.session.scalar(select(Outcome).where(Outcome.apprentice_id == apprentice.id))
     confirmed = outcome is not None and outcome.confirmed_at is not None
     status = outcome_status(codes, grades, ungraded, confirmed)
     return {
-        "methods": {code: latest.get(code, NO_GRADE) for code in codes},
-        "overall_grade": outcome.overall_grade
-        if status == "confirmed"
-        else overall_grade(table, grades),
+        "methods": {
+            code: (
+                {"grade": grades[code], "attempt": a.attempt, "retry": a.retry}
+                if (a := counted.get(code))
+                else NO_GRADE
+            )
+            for code in codes
+        },
+        # A confirmed outcome keeps the grade it was confirmed with.
+        "overall_grade": outcome.overall_grade if status == "confirmed" else overall.grade,
+        "uncapped_grade": overall.uncapped,
+        "capped": overall.capped,
+        "cap_reason": _cap_reason(version, overall) if overall.capped else None,
         "status": status,
         "achievement_date": _iso(outcome.achievement_date) if confirmed else None,
         "epa_date": _iso(outcome.epa_date) if confirmed else None,
@@ -293,8 +315,15 @@ def summarise(apprentice: Apprentice) -> dict:
             if confirmed and outcome.confirmed_by
             else None
         ),
+        "epa_round": apprentice.epa_round,
         "_last_held": last_held,
     }
+
+
+def _cap_reason(version, overall) -> str:
+    names = {m.code: m.name.lower() for m in version.methods}  # as the other refusals say them
+    retries = [(names[code], retry) for code, retry in overall.capped_by]
+    return cap_reason(retries, version.retry_grade_cap, overall.uncapped)
 
 
 def outcome_public(apprentice: Apprentice) -> dict:

@@ -26,7 +26,7 @@ from epa.grading.forms import (
 from epa.grading.models import Outcome, Result
 from epa.pagination import fetch_page, page_count, page_from_args
 from epa.rules.local_time import LONDON
-from epa.scheduling.models import Assessment
+from epa.scheduling.models import Assessment, in_current_epa
 from epa.scheduling.services import get_assessment
 from epa.standards.documents import by_theme
 from epa.standards.models import Criterion, StandardVersion
@@ -276,6 +276,7 @@ def _sign_off_candidates():
         .join(Result, Result.assessment_id == Assessment.id)
         .where(
             Assessment.apprentice_id == Apprentice.id,
+            in_current_epa(),
             Assessment.status != "cancelled",
             Result.is_submitted.is_(True),
         )
@@ -337,7 +338,7 @@ def confirm_outcome(apprentice_id: int):
             raise
         form.form_errors.append(f"{who}: {error.message}")
         return _sign_off_page(form, page, 409 if error.status == 409 else 422)
-    grade = grade_label(outcome["overall_grade"])
+    grade = grade_label(outcome["overall_grade"]) + (" (capped)" if outcome["capped"] else "")
     if outcome["achievement_date"]:
         achieved = long_date(date.fromisoformat(outcome["achievement_date"]))
         message = f"{who}: outcome confirmed, {grade}. Achievement date: {achieved}."
@@ -346,3 +347,6 @@ def confirm_outcome(apprentice_id: int):
     db.session.commit()
     flash(message)
     return redirect(url_for("grading.sign_off", page=page if page > 1 else None))
+
+
+from epa.grading import restart_views  # noqa: E402, F401  (a page on this blueprint)

@@ -1,6 +1,6 @@
 """Grades follow from judgements and the plan, never from a free choice: the method grade from
-criteria met, the cap on retries, the overall grade from the grading table, and which resits
-and retakes may be booked."""
+criteria met, the overall grade from the grading table and the retry cap on it, and which
+resits and retakes may be booked."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -30,13 +30,6 @@ def method_grade(criteria: list[CriterionRule], judgements: dict[str, bool | Non
     return "pass"
 
 
-def capped(grade: str, *, is_retry: bool, exceptional: bool, cap: str, order=GRADES) -> str:
-    """A resit or retake earns at most the plan's cap, unless exceptional circumstances apply."""
-    if is_retry and not exceptional and order.index(grade) > order.index(cap):
-        return cap
-    return grade
-
-
 def overall_grade(table: list[dict[str, str]], method_grades: dict[str, str | None]) -> str | None:
     """The grading table's overall grade for these method grades; None while any is missing."""
     if any(g is None for g in method_grades.values()):
@@ -45,6 +38,66 @@ def overall_grade(table: list[dict[str, str]], method_grades: dict[str, str | No
         if all(row.get(code) == grade for code, grade in method_grades.items()):
             return row["overall"]
     return None
+
+
+@dataclass(frozen=True)
+class CountedGrade:
+    """The submitted grade that counts for a method, as judged, and how its attempt was booked."""
+
+    grade: str
+    retry: str | None = None
+    exceptional: bool = False
+
+    @property
+    def brings_the_cap(self) -> bool:
+        return self.retry is not None and not self.exceptional
+
+
+@dataclass(frozen=True)
+class OverallGrade:
+    """The EPA grade after the retry cap, the grade the table gives without it, and which
+    methods' resits or retakes bring the cap (method code, "resit" or "retake")."""
+
+    grade: str | None
+    uncapped: str | None
+    capped: bool
+    capped_by: tuple[tuple[str, str], ...] = ()
+
+
+def capped_overall(
+    table: list[dict[str, str]],
+    counted: dict[str, CountedGrade | None],
+    *,
+    cap: str,
+    order: tuple[str, ...] | list[str],
+) -> OverallGrade:
+    """The overall grade from the table, at most `cap` (in `order`, lowest first) when any
+    method's counted attempt is a resit or retake booked without exceptional circumstances.
+
+    The plan caps the EPA grade, not the method grade, so a fail stays a fail and a judged pass
+    is not lowered (capped is False then); None while any method has no counted grade.
+    """
+    uncapped = overall_grade(table, {m: c.grade if c else None for m, c in counted.items()})
+    capped_by = tuple((m, c.retry) for m, c in counted.items() if c and c.brings_the_cap)
+    order = list(order)
+    if uncapped is None or not capped_by or order.index(uncapped) <= order.index(cap):
+        return OverallGrade(uncapped, uncapped, False, capped_by)
+    return OverallGrade(cap, uncapped, True, capped_by)
+
+
+def cap_reason(retries: list[tuple[str, str]], cap: str, uncapped: str) -> str:
+    """Why the EPA grade was capped, in plain words. `retries`: (method name as it reads in a
+    sentence, "resit" or "retake") for each method whose counted attempt brings the cap."""
+    (name, retry), *rest = retries
+    said = f"The {name} was a {retry}"
+    for n, (name, retry) in enumerate(rest, start=1):
+        said += f"{' and' if n == len(rest) else ','} the {name} a {retry}"
+    booked = "booked" if not rest else ", both booked" if len(rest) == 1 else ", all booked"
+    return (
+        f"{said}{'' if rest else ' '}{booked} without exceptional circumstances, so the EPA "
+        f"grade is at most {cap.capitalize()}; without the cap it would be "
+        f"{uncapped.capitalize()}."
+    )
 
 
 @dataclass(frozen=True)

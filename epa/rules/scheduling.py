@@ -1,6 +1,6 @@
-"""Whether an assessment may be booked at a time: the plan's window, notice, working days and
-hours, and the assessor's independence and diary. First failing check wins, in the contract's
-order, so a person fixes the most basic problem first."""
+"""Whether an assessment may be booked at a time: the plan's window and time limit, notice,
+working days and hours, and the assessor's independence and diary. First failing check wins, in
+the contract's order, so a person fixes the most basic problem first."""
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -9,6 +9,7 @@ from functools import lru_cache
 import holidays
 
 from epa.rules.local_time import LONDON, london_date
+from epa.rules.time_limit import TimeLimitBreach, time_limit_breach
 
 DAY_STARTS = time(8, 0)
 DAY_ENDS = time(18, 0)
@@ -53,6 +54,8 @@ class BookingRequest:
     ends_at: datetime
     #: the moment the request is made
     now: datetime
+    #: the first day of the current EPA period: the gateway date, or the day the EPA was
+    #: restarted; None before gateway
     gateway_date: date | None
     epa_deadline: date | None
     earliest_days_after_gateway: int
@@ -64,6 +67,12 @@ class BookingRequest:
     retry: bool = False
     #: False when only the assessor changes: the time was already given with notice
     notice_applies: bool = True
+    #: the London dates of the EPA's other assessments that count (see `rules.time_limit`)
+    other_epa_days: tuple[date, ...] = ()
+    #: the plan's all_methods_within_months; None when no limit is to be checked
+    all_methods_within_months: int | None = None
+    #: recorded by an administrator: lifts the time limit
+    exceptional: bool = False
 
 
 @dataclass(frozen=True)
@@ -82,6 +91,18 @@ def epa_window(gateway_date: date, epa_deadline: date, earliest_days: int) -> tu
     return gateway_date + timedelta(days=earliest_days), epa_deadline
 
 
+def time_limit_of(request: BookingRequest) -> TimeLimitBreach | None:
+    """How the request breaks the limit on the whole EPA's span (retries are bound too)."""
+    if request.all_methods_within_months is None:
+        return None
+    return time_limit_breach(
+        london_date(request.starts_at),
+        request.other_epa_days,
+        request.all_methods_within_months,
+        exceptional=request.exceptional,
+    )
+
+
 def time_refusal(request: BookingRequest) -> str | None:
     """The first rule about the time itself that the request breaks, as a contract code."""
     day = london_date(request.starts_at)
@@ -97,6 +118,8 @@ def time_refusal(request: BookingRequest) -> str | None:
         )
         if not first <= day <= last:
             return "outside_epa_period"
+    if time_limit_of(request) is not None:
+        return "epa_time_limit_passed"
     notice_days = (day - london_date(request.now)).days
     needs_notice = request.notice_applies and not request.backdated
     if needs_notice and notice_days < request.min_notice_days:

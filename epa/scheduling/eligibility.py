@@ -1,6 +1,6 @@
 """Which assessors a booking form may offer, and why the others are left out.
 
-The decision is the service's (`services.assessor_refusal`, the booking's own diary rules);
+The decision is the booking checks' (`checks.assessor_refusal`, the booking's own diary rules);
 this module only words it. The booking is checked again, under locks, when it is made.
 """
 
@@ -13,8 +13,8 @@ from sqlalchemy.orm import selectinload
 from epa.apprentices.models import Apprentice
 from epa.auth.models import User
 from epa.extensions import db
+from epa.scheduling.checks import assessor_refusal
 from epa.scheduling.models import AssessorConflict, Unavailability
-from epa.scheduling.services import assessor_refusal
 from epa.standards.models import AssessmentMethod
 
 DOUBLE_BOOKED = "Has another assessment at that time"

@@ -173,9 +173,9 @@ class BookingForm(AssessmentForm):
 def method_hint(apprentice, method) -> str:
     """How long the method takes, the first day it may be held and the notice it needs."""
     words = f"{duration_words(method.duration_minutes)}. "
-    if apprentice.gateway_date and apprentice.epa_deadline:
+    if apprentice.epa_started_on and apprentice.epa_deadline:
         first, last = epa_window(
-            apprentice.gateway_date, apprentice.epa_deadline, method.earliest_days_after_gateway
+            apprentice.epa_started_on, apprentice.epa_deadline, method.earliest_days_after_gateway
         )
         words += f"Between {first.day} {first:%B %Y} and {last.day} {last:%B %Y}, "
     else:

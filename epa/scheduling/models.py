@@ -22,6 +22,7 @@ class Assessment(db.Model):
         CheckConstraint("status IN ('booked', 'cancelled')", name="status_known"),
         CheckConstraint("retry IS NULL OR retry IN ('resit', 'retake')", name="retry_known"),
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        CheckConstraint("epa_round >= 1", name="epa_round_positive"),
         Index("ix_assessments_assessor_id_starts_at", "assessor_id", "starts_at"),
         Index("ix_assessments_apprentice_id_starts_at", "apprentice_id", "starts_at"),
         Index("ix_assessments_starts_at", "starts_at"),
@@ -36,7 +37,11 @@ class Assessment(db.Model):
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     location: Mapped[str | None] = mapped_column(String(500))
     status: Mapped[str] = mapped_column(String(20), default="booked")
-    #: counts sittings of this method for the apprentice, cancelled ones excluded
+    #: the apprentice's EPA round it was booked in; only the current round's assessments count
+    #: (see `in_current_epa`)
+    epa_round: Mapped[int] = mapped_column(default=1)
+    #: counts sittings of this method in its EPA round, cancelled ones excluded (a restarted EPA
+    #: starts again at 1)
     attempt: Mapped[int] = mapped_column(default=1)
     #: null for a first attempt; resit or retake for a second
     retry: Mapped[str | None] = mapped_column(String(10))
@@ -56,6 +61,17 @@ class Assessment(db.Model):
     apprentice: Mapped[Apprentice] = relationship()
     method: Mapped[AssessmentMethod] = relationship()
     assessor: Mapped[User] = relationship()
+
+    @property
+    def is_counted(self) -> bool:
+        """Whether it belongs to the apprentice's current EPA (a restart leaves it on record)."""
+        return self.epa_round == self.apprentice.epa_round
+
+
+def in_current_epa(apprentice=Apprentice):
+    """SQL: the assessment belongs to the apprentice's current EPA. Give an apprentice to compare
+    with its round, or none to correlate with `Apprentice` in the enclosing query."""
+    return Assessment.epa_round == apprentice.epa_round
 
 
 class AssessorConflict(db.Model):

@@ -4,13 +4,21 @@ from datetime import date, timedelta
 
 from epa.errors import ServiceError
 from epa.rules.scheduling import bank_holiday_name
+from epa.rules.time_limit import TimeLimitBreach
 
 
 def _long(day: date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def refusal(code: str, *, method=None, apprentice=None, day: date | None = None) -> ServiceError:
+def refusal(
+    code: str,
+    *,
+    method=None,
+    apprentice=None,
+    day: date | None = None,
+    limit: TimeLimitBreach | None = None,
+) -> ServiceError:
     """The ServiceError for a rule's refusal code, worded for the booking at hand."""
     messages = {
         "gateway_not_passed": ("apprentice_id", "The apprentice has not passed gateway yet"),
@@ -49,8 +57,10 @@ def refusal(code: str, *, method=None, apprentice=None, day: date | None = None)
             "book a resit or retake after a fail",
         ),
     }
+    if code == "epa_time_limit_passed":
+        return _time_limit_passed(limit, apprentice.version.all_methods_within_months)
     if code == "outside_epa_period":
-        first = apprentice.gateway_date + timedelta(days=method.earliest_days_after_gateway)
+        first = apprentice.epa_started_on + timedelta(days=method.earliest_days_after_gateway)
         field, message = (
             "starts_at",
             f"The {method.name.lower()} must be held between {_long(first)} and "
@@ -77,3 +87,26 @@ def _non_working(day: date | None) -> str:
     holiday = bank_holiday_name(day)
     what = f"a bank holiday ({holiday})" if holiday else f"a {day:%A}"
     return f"{_long(day)} is {what}; choose a working day"
+
+
+def _time_limit_passed(limit: TimeLimitBreach, months: int) -> ServiceError:
+    """Every assessment of the EPA within the plan's months of the first: the last day, and why."""
+    rule = "Every assessment, resits and retakes included, must be held"
+    exceptional = "An administrator can book later for exceptional circumstances."
+    if limit.new_is_first:
+        exceptional = "An administrator can book it even so for exceptional circumstances."
+        beside = (
+            f"{rule} within {months} months of the first: on {_long(limit.first_on)} this "
+            f"would be the first, and the assessment on {_long(limit.late_on)} is after "
+            f"{_long(limit.last_allowed_on)}"
+        )
+    else:
+        beside = (
+            f"{rule} by {_long(limit.last_allowed_on)}: {months} months after the first "
+            f"assessment on {_long(limit.first_on)}"
+        )
+    return ServiceError(
+        "epa_time_limit_passed",
+        f"{beside}. {exceptional}",
+        fields={"starts_at": beside},
+    )

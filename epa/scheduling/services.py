@@ -1,10 +1,11 @@
-"""Booking, rescheduling and cancelling assessments: the rules applied to rows, under locks."""
+"""Booking, rescheduling and cancelling assessments: the rules (`checks`) applied to rows,
+under locks."""
 
 import secrets
-from dataclasses import replace
 from datetime import timedelta
 
-from sqlalchemy import and_, func, or_, select, text
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from epa import clock, validation
 from epa.apprentices.models import Apprentice
@@ -14,12 +15,9 @@ from epa.auth.models import User
 from epa.errors import NotFound, ServiceError
 from epa.extensions import db
 from epa.ops.metrics import BOOKINGS
-from epa.rules.grading import Attempt, RetryTerms, booking_refusal
-from epa.rules.local_time import london_date
-from epa.rules.scheduling import BookingRequest, Diary, Interval, diary_refusal, time_refusal
+from epa.scheduling.checks import check_booking, lock_diaries, refuse_by_earlier_attempts
 from epa.scheduling.instants import london_iso, read_instant
-from epa.scheduling.models import Assessment, AssessorConflict, Unavailability
-from epa.scheduling.refusals import refusal
+from epa.scheduling.models import Assessment, in_current_epa
 
 RETRIES = ("resit", "retake")
 
@@ -37,87 +35,13 @@ def public(assessment: Assessment) -> dict:
         "status": assessment.status,
         "attempt": assessment.attempt,
         "retry": assessment.retry,
+        "epa_round": assessment.epa_round,
+        "counted": assessment.is_counted,
         "exceptional_circumstances": assessment.exceptional_circumstances,
         "backdated": assessment.is_backdated,
         "sequence": assessment.sequence,
         "cancel_reason": assessment.cancel_reason,
     }
-
-
-def lock_diaries(apprentice_id: int, assessor_ids: list[int]) -> None:
-    """Serialise bookings that touch the same apprentice or assessor until this one commits.
-
-    PostgreSQL: row locks, always apprentice first, then assessors by id (no deadlocks).
-    SQLite: the first write takes the database's write lock, so simultaneous bookings queue.
-    """
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(
-            select(Apprentice.id).where(Apprentice.id == apprentice_id).with_for_update()
-        )
-        for assessor_id in sorted(set(assessor_ids)):
-            db.session.execute(select(User.id).where(User.id == assessor_id).with_for_update())
-    else:
-        db.session.execute(
-            text("UPDATE apprentices SET id = id WHERE id = :id"), {"id": apprentice_id}
-        )
-
-
-def _booked(query):
-    return query.where(Assessment.status == "booked")
-
-
-def _intervals(query) -> list[Interval]:
-    return [Interval(a.starts_at, a.ends_at) for a in db.session.scalars(query)]
-
-
-def _diary(apprentice, assessor, method, starts_at, ends_at, exclude_id=None) -> Diary:
-    """What is already booked or declared around this time, read after the locks are held."""
-
-    def around(query, model):
-        query = query.where(model.starts_at < ends_at, model.ends_at > starts_at)
-        return query
-
-    others = select(Assessment)
-    if exclude_id is not None:
-        others = others.where(Assessment.id != exclude_id)
-    conflict = db.session.scalar(
-        select(AssessorConflict.id).where(
-            AssessorConflict.assessor_id == assessor.id,
-            or_(
-                AssessorConflict.employer_id == apprentice.employer_id,
-                AssessorConflict.provider_id == apprentice.provider_id,
-            ),
-        )
-    )
-    from epa.grading.models import Result
-
-    # A sitting of the method blocks another unless its result was a submitted fail.
-    same_method = (
-        _booked(others)
-        .outerjoin(Result, Result.assessment_id == Assessment.id)
-        .where(
-            Assessment.apprentice_id == apprentice.id,
-            Assessment.method_id == method.id,
-            ~and_(Result.is_submitted.is_(True), Result.method_grade == "fail"),
-        )
-    )
-    return Diary(
-        assessor_bookings=_intervals(
-            around(_booked(others).where(Assessment.assessor_id == assessor.id), Assessment)
-        ),
-        apprentice_bookings=_intervals(
-            around(_booked(others).where(Assessment.apprentice_id == apprentice.id), Assessment)
-        ),
-        unavailability=_intervals(
-            around(
-                select(Unavailability).where(Unavailability.assessor_id == assessor.id),
-                Unavailability,
-            )
-        ),
-        conflict_of_interest=conflict is not None,
-        method_already_booked=db.session.scalar(same_method.with_only_columns(Assessment.id))
-        is not None,
-    )
 
 
 def _assessor(assessor_id: int) -> User:
@@ -141,149 +65,6 @@ def _method(apprentice: Apprentice, code):
         f"The apprentice's plan has no method {code!r}; choose one of: {codes}.",
         fields={"method": f"Choose one of: {codes}"},
     )
-
-
-def _latest_attempt(apprentice, method, exclude_id=None):
-    """The latest sitting of a method that was not cancelled, with its submitted result."""
-    from epa.grading.models import Result
-
-    query = select(Assessment, Result).outerjoin(Result, Result.assessment_id == Assessment.id)
-    if exclude_id is not None:
-        query = query.where(Assessment.id != exclude_id)
-    row = db.session.execute(
-        query.where(
-            Assessment.apprentice_id == apprentice.id,
-            Assessment.method_id == method.id,
-            Assessment.status != "cancelled",
-        )
-        .order_by(Assessment.starts_at.desc(), Assessment.id.desc())
-        .limit(1)
-    ).first()
-    if row is None:
-        return None
-    assessment, result = row
-    submitted = result is not None and result.is_submitted
-    return Attempt(
-        ends_at_date=london_date(assessment.ends_at),
-        submitted_grade=result.method_grade if submitted else None,
-        submitted_on=result.submitted_on if submitted else None,
-        ends_at=assessment.ends_at,
-    )
-
-
-def _refuse_by_earlier_attempts(apprentice, method, retry, starts_at, exclude_id=None) -> None:
-    """Retries follow a submitted fail, inside their window; a failed method needs one."""
-    version = apprentice.version
-    code = booking_refusal(
-        _latest_attempt(apprentice, method, exclude_id),
-        retry,
-        london_date(starts_at),
-        starts_at,
-        RetryTerms(version.resit_within_months, version.retake_within_months),
-    )
-    if code in RETRY_CODES:
-        raise RETRY_CODES[code](version)
-    # method_already_booked is a clash with the diary: checked again under the locks.
-
-
-RETRY_CODES = {
-    "retry_required": lambda v: ServiceError(
-        "retry_required",
-        "This method was failed: book it as a resit (no further learning) or a retake.",
-        fields={"retry": "Choose resit or retake"},
-    ),
-    "retry_not_allowed": lambda v: ServiceError(
-        "retry_not_allowed",
-        "A resit or retake can be booked only after a submitted fail of this method, and "
-        "not before that sitting ended.",
-        fields={"retry": "Only after a submitted fail of this method"},
-    ),
-    "retry_window_passed": lambda v: ServiceError(
-        "retry_window_passed",
-        f"Too late: a resit must be held within {v.resit_within_months} months and a retake "
-        f"within {v.retake_within_months} months of the day the fail was submitted.",
-        fields={"starts_at": "After the retry window closed"},
-    ),
-}
-
-
-def _check(
-    apprentice, assessor, method, starts_at, *, backdated, retry, exclude_id=None, notice=True
-):
-    """Every rule, in the contract's order: first the time, then (under locks) the diaries.
-
-    `notice=False` waives the notice rule, for a booking whose time stays put.
-    """
-    ends_at = starts_at + timedelta(minutes=method.duration_minutes)
-    request = BookingRequest(
-        starts_at=starts_at,
-        ends_at=ends_at,
-        now=clock.now(),
-        gateway_date=apprentice.gateway_date,
-        epa_deadline=apprentice.epa_deadline,
-        earliest_days_after_gateway=method.earliest_days_after_gateway,
-        min_notice_days=method.min_notice_days,
-        apprentice_withdrawn=apprentice.status == "withdrawn",
-        backdated=backdated,
-        retry=retry,
-        notice_applies=notice,
-    )
-    context = {"method": method, "apprentice": apprentice, "day": london_date(starts_at)}
-    code = time_refusal(request)
-    if code:
-        raise refusal(code, **context)
-    lock_diaries(apprentice.id, [assessor.id])
-    # Read again under the lock: a withdrawal may have committed since the first read.
-    db.session.refresh(apprentice)
-    if apprentice.status == "withdrawn":
-        raise refusal("apprentice_withdrawn", **context)
-    code = diary_refusal(
-        request, _diary(apprentice, assessor, method, starts_at, ends_at, exclude_id)
-    )
-    if code:
-        raise refusal(code, **context)
-    return ends_at
-
-
-ASSESSOR_REFUSALS = (
-    "assessor_double_booked",
-    "assessor_unavailable",
-    "assessor_conflict_of_interest",
-)
-
-
-def _first_attempt_request(apprentice, method, starts_at) -> BookingRequest:
-    return BookingRequest(
-        starts_at=starts_at,
-        ends_at=starts_at + timedelta(minutes=method.duration_minutes),
-        now=clock.now(),
-        gateway_date=apprentice.gateway_date,
-        epa_deadline=apprentice.epa_deadline,
-        earliest_days_after_gateway=method.earliest_days_after_gateway,
-        min_notice_days=method.min_notice_days,
-        apprentice_withdrawn=apprentice.status == "withdrawn",
-    )
-
-
-def time_problem(apprentice, method, starts_at) -> ServiceError | None:
-    """The refusal a first booking of the method at that time would get for the time itself
-    (window, notice, working day and hours), or None; read-only, for checking on a page."""
-    code = time_refusal(_first_attempt_request(apprentice, method, starts_at))
-    if code is None:
-        return None
-    return refusal(code, method=method, apprentice=apprentice, day=london_date(starts_at))
-
-
-def assessor_refusal(apprentice, assessor, method, starts_at, *, exclude_id=None) -> str | None:
-    """The diary rule that rules this assessor out of the booking, if any; read-only, no locks.
-
-    Only refusals about the assessor (see ASSESSOR_REFUSALS), for offering assessors on a page;
-    the booking itself is checked again, under locks, when it is made.
-    """
-    request = _first_attempt_request(apprentice, method, starts_at)
-    diary = _diary(apprentice, assessor, method, starts_at, request.ends_at, exclude_id)
-    own = replace(diary, apprentice_bookings=[], method_already_booked=False)
-    return diary_refusal(request, own)
 
 
 def _read_booking(data: dict):
@@ -339,15 +120,23 @@ def book_assessment(data: dict, actor: User) -> Assessment:
     apprentice = get_apprentice(apprentice_id, actor)
     method = _method(apprentice, method_code)
     assessor = _assessor(assessor_id)
-    _refuse_by_earlier_attempts(apprentice, method, retry, starts_at)
-    ends_at = _check(
-        apprentice, assessor, method, starts_at, backdated=backdated, retry=retry is not None
+    refuse_by_earlier_attempts(apprentice, method, retry, starts_at)
+    ends_at = check_booking(
+        apprentice,
+        assessor,
+        method,
+        starts_at,
+        backdated=backdated,
+        retry=retry is not None,
+        exceptional=exceptional,
     )
+    # Attempts are counted within the EPA: a restarted EPA starts again at attempt 1.
     attempt = 1 + db.session.scalar(
         select(func.count())
         .select_from(Assessment)
         .where(
             Assessment.apprentice_id == apprentice.id,
+            in_current_epa(apprentice),
             Assessment.method_id == method.id,
             Assessment.status != "cancelled",
         )
@@ -360,6 +149,7 @@ def book_assessment(data: dict, actor: User) -> Assessment:
         ends_at=ends_at,
         location=location,
         status="booked",
+        epa_round=apprentice.epa_round,
         attempt=attempt,
         retry=retry,
         exceptional_circumstances=exceptional,
@@ -413,6 +203,13 @@ def reschedule_assessment(assessment: Assessment, data: dict, actor: User) -> As
         raise ServiceError(
             "assessment_cancelled", "This assessment has been cancelled; book a new one."
         )
+    if not assessment.is_counted:
+        raise ServiceError(
+            "earlier_epa",
+            "This assessment belongs to an earlier EPA, which was restarted: it stays on record "
+            "as it is. Book the method in the current EPA instead.",
+            status=409,
+        )
     problems = validation.Problems()
     starts_at = assessment.starts_at
     if "starts_at" in data:
@@ -437,20 +234,22 @@ def reschedule_assessment(assessment: Assessment, data: dict, actor: User) -> As
     if moved:
         assessor = _assessor(assessor_id)
         if assessment.retry is not None and starts_at != assessment.starts_at:
-            _refuse_by_earlier_attempts(
+            refuse_by_earlier_attempts(
                 assessment.apprentice,
                 assessment.method,
                 assessment.retry,
                 starts_at,
                 exclude_id=assessment.id,
             )
-        assessment.ends_at = _check(
+        assessment.ends_at = check_booking(
             assessment.apprentice,
             assessor,
             assessment.method,
             starts_at,
             backdated=False,
             retry=assessment.retry is not None,
+            # Exceptional circumstances recorded on the booking let it move past the time limit.
+            exceptional=assessment.exceptional_circumstances,
             exclude_id=assessment.id,
             # A new assessor at the same time (say, for one who is ill) needs no fresh notice.
             notice=starts_at != assessment.starts_at,
@@ -496,15 +295,18 @@ def _cancel(assessment: Assessment, reason: str) -> None:
     )
 
 
+def future_bookings(apprentice: Apprentice):
+    """A query of the apprentice's bookings that have not started."""
+    return select(Assessment).where(
+        Assessment.apprentice_id == apprentice.id,
+        Assessment.status == "booked",
+        Assessment.starts_at > clock.now(),
+    )
+
+
 def cancel_future_bookings(apprentice: Apprentice, reason: str) -> list[Assessment]:
-    """Cancel the apprentice's bookings that have not started (on withdrawal)."""
-    future = db.session.scalars(
-        select(Assessment).where(
-            Assessment.apprentice_id == apprentice.id,
-            Assessment.status == "booked",
-            Assessment.starts_at > clock.now(),
-        )
-    ).all()
+    """Cancel the apprentice's bookings that have not started (on withdrawal, on a restart)."""
+    future = db.session.scalars(future_bookings(apprentice)).all()
     from epa.scheduling.invites import queue_invitations
 
     for assessment in future:
@@ -558,6 +360,8 @@ def search_assessments(user: User, args) -> object:
         query = query.where(Assessment.starts_at < _midnight(end + timedelta(days=1), LONDON))
     if status:
         query = query.where(Assessment.status == status)
+    # public() says whether each counts, which needs its apprentice's round: one query a page.
+    query = query.options(selectinload(Assessment.apprentice))
     return query.order_by(Assessment.starts_at, Assessment.id)
 
 

@@ -12,7 +12,7 @@ from epa.errors import ServiceError
 from epa.extensions import db
 from epa.pages.forms import show_service_error
 from epa.rules.local_time import LONDON
-from epa.scheduling import services
+from epa.scheduling import checks, services
 from epa.scheduling.eligibility import assessor_choices
 from epa.scheduling.forms import BookingForm, ReasonForm, RescheduleForm, duration_words
 from epa.scheduling.instants import read_instant
@@ -82,7 +82,7 @@ def submit_booking(form, action):
     return result, 200
 
 
-def check_time(form, apprentice, method, *, unchanged_from=None) -> int:
+def check_time(form, apprentice, method, *, unchanged_from=None, exclude_id=None) -> int:
     """‘Show who is free then’: what the booking would refuse about the time itself, if anything;
     the status to answer with. A booking's own time, left as it was, is not re-judged."""
     form.validate()
@@ -95,7 +95,7 @@ def check_time(form, apprentice, method, *, unchanged_from=None) -> int:
             error = (
                 None
                 if unchanged_from is not None and starts_at == unchanged_from
-                else services.time_problem(apprentice, method, starts_at)
+                else checks.time_problem(apprentice, method, starts_at, exclude_id=exclude_id)
             )
         except ServiceError as refused:
             error = refused
@@ -199,6 +199,11 @@ def reschedule(assessment_id: int):
     if request.method == "GET" and assessment.status == "cancelled":
         flash("That assessment is cancelled, so it cannot be changed: book a new one.", "info")
         return _back_to(apprentice_id)
+    if request.method == "GET" and not assessment.is_counted:
+        flash(
+            "That assessment belongs to an earlier EPA, since restarted: it stays as it is.", "info"
+        )
+        return _back_to(apprentice_id)
     form = RescheduleForm(data=_current(assessment))
     status = 200
     if form.is_submitted() and form.check.data:
@@ -209,6 +214,7 @@ def reschedule(assessment_id: int):
             assessment.apprentice,
             assessment.method if first else None,
             unchanged_from=assessment.starts_at,
+            exclude_id=assessment.id,
         )
     elif form.is_submitted():
         previous, sequence = assessment.assessor, assessment.sequence

@@ -185,10 +185,19 @@ def test_a_confirmed_fail_leaves_the_apprentice_in_epa_and_a_resit_is_capped(wor
     world["at"](datetime(2027, 2, 22, 12, 0, tzinfo=UTC))
     retake_id = resit.get_json()["id"]
     put(world["grace"], retake_id, all_met("discussion"))
-    assert submit(world["grace"], retake_id).get_json()["method_grade"] == "pass"  # capped
+    # recorded as judged: the retry cap applies to the EPA grade, not the method grade
+    assert submit(world["grace"], retake_id).get_json()["method_grade"] == "distinction"
     body = outcome(world)
-    assert body["methods"]["discussion"] == {"grade": "pass", "attempt": 2, "retry": "retake"}
-    assert body["overall_grade"] == "merit"
+    assert body["methods"]["discussion"] == {
+        "grade": "distinction",
+        "attempt": 2,
+        "retry": "retake",
+    }
+    assert (body["overall_grade"], body["uncapped_grade"], body["capped"]) == (
+        "pass",
+        "distinction",
+        True,
+    )
 
 
 def test_exceptional_circumstances_lift_the_cap(world):

@@ -149,3 +149,25 @@ def test_demo_data_has_apprentices_at_each_stage_with_failed_gateway_attempts(ap
     } <= reasons
     assert "portfolio_missing" not in reasons  # no longer a requirement
     assert any(a.passed and a.warnings == ["long_time_on_programme"] for a in attempts)
+
+
+def test_demo_data_tells_a_capped_resit_and_a_restarted_epa(app, runner):
+    from epa.apprentices.models import Apprentice
+    from epa.grading.services import outcome_public
+    from epa.scheduling.models import Assessment
+
+    assert runner.invoke(args=["epa", "demo-data"]).exit_code == 0
+    with app.app_context():
+        kai = db.session.scalar(select(Apprentice).filter_by(given_names="Kai"))
+        capped = outcome_public(kai)
+        assert (capped["status"], capped["overall_grade"], capped["uncapped_grade"]) == (
+            "provisional",
+            "pass",
+            "merit",
+        )
+        assert capped["capped"] and "was a resit" in capped["cap_reason"]
+        sofia = db.session.scalar(select(Apprentice).filter_by(given_names="Sofia"))
+        assert (sofia.status, sofia.epa_round) == ("gateway_passed", 2)
+        assert outcome_public(sofia)["status"] == "incomplete"
+        earlier = db.session.scalars(select(Assessment).filter_by(apprentice_id=sofia.id)).all()
+        assert len(earlier) == 2 and not any(a.is_counted for a in earlier)

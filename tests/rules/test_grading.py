@@ -7,10 +7,12 @@ import pytest
 
 from epa.rules.grading import (
     Attempt,
+    CountedGrade,
     CriterionRule,
     RetryTerms,
     booking_refusal,
-    capped,
+    cap_reason,
+    capped_overall,
     method_grade,
     outcome_status,
     overall_grade,
@@ -45,20 +47,6 @@ def test_a_method_without_distinction_criteria_tops_out_at_pass():
     assert method_grade(only_pass, {"P1": True}) == "pass"
 
 
-@pytest.mark.parametrize(
-    "grade, is_retry, exceptional, result",
-    [
-        ("distinction", True, False, "pass"),
-        ("distinction", True, True, "distinction"),
-        ("distinction", False, False, "distinction"),
-        ("pass", True, False, "pass"),
-        ("fail", True, False, "fail"),
-    ],
-)
-def test_the_retry_cap(grade, is_retry, exceptional, result):
-    assert capped(grade, is_retry=is_retry, exceptional=exceptional, cap="pass") == result
-
-
 TABLE = fixture_data()["versions"][1]["plan"]["grading"]["overall"]
 
 
@@ -87,6 +75,105 @@ def test_the_table_rows_are_exactly_these_nine():
 
 def test_no_overall_grade_while_a_method_has_none():
     assert overall_grade(TABLE, {"project": "pass", "discussion": None}) is None
+
+
+ORDER = fixture_data()["versions"][1]["plan"]["grading"]["overall_grades"]
+EXCEPTIONAL = True
+
+
+def counted(grade, retry=None, exceptional=False):
+    return CountedGrade(grade, retry, exceptional)
+
+
+@pytest.mark.parametrize(
+    "project, discussion, grade, uncapped, is_capped",
+    [
+        # first attempts only: no cap
+        (counted("distinction"), counted("distinction"), "distinction", "distinction", False),
+        # a resit of the project, a retake of the discussion, without exceptional circumstances
+        (
+            counted("distinction", "resit"),
+            counted("distinction"),
+            "pass",
+            "distinction",
+            True,
+        ),
+        (counted("pass"), counted("distinction", "retake"), "pass", "merit", True),
+        (counted("distinction", "retake"), counted("pass"), "pass", "merit", True),
+        (counted("pass", "resit"), counted("distinction", "resit"), "pass", "merit", True),
+        # with exceptional circumstances the retry does not cap
+        (
+            counted("distinction", "resit", EXCEPTIONAL),
+            counted("distinction"),
+            "distinction",
+            "distinction",
+            False,
+        ),
+        (counted("pass"), counted("distinction", "retake", EXCEPTIONAL), "merit", "merit", False),
+        # one method exceptional, the other not: the other still caps
+        (
+            counted("distinction", "resit", EXCEPTIONAL),
+            counted("distinction", "retake"),
+            "pass",
+            "distinction",
+            True,
+        ),
+        # a retry that failed again: the EPA fails, and the cap lowers nothing
+        (counted("fail", "resit"), counted("distinction"), "fail", "fail", False),
+        (counted("pass"), counted("fail", "retake"), "fail", "fail", False),
+        # a judged pass is at the cap already: not lowered, so not capped
+        (counted("pass", "resit"), counted("pass"), "pass", "pass", False),
+        (counted("pass", "resit"), counted("pass", "retake"), "pass", "pass", False),
+        # no grade yet for a method: no overall grade, nothing capped
+        (counted("distinction", "resit"), None, None, None, False),
+    ],
+)
+def test_the_retry_cap_on_the_epa_grade(project, discussion, grade, uncapped, is_capped):
+    result = capped_overall(
+        TABLE, {"project": project, "discussion": discussion}, cap="pass", order=ORDER
+    )
+    assert (result.grade, result.uncapped, result.capped) == (grade, uncapped, is_capped)
+
+
+def test_the_cap_is_the_plan_s_grade_in_the_plan_s_order():
+    both = {"project": counted("distinction", "resit"), "discussion": counted("distinction")}
+    assert capped_overall(TABLE, both, cap="merit", order=ORDER).grade == "merit"
+    assert capped_overall(TABLE, both, cap="distinction", order=ORDER).capped is False
+
+
+def test_the_cap_names_the_methods_that_bring_it_in_the_plan_s_order():
+    result = capped_overall(
+        TABLE,
+        {
+            "project": counted("distinction", "resit"),
+            "discussion": counted("distinction", "retake"),
+        },
+        cap="pass",
+        order=ORDER,
+    )
+    assert result.capped_by == (("project", "resit"), ("discussion", "retake"))
+
+
+@pytest.mark.parametrize(
+    "retries, uncapped, sentence",
+    [
+        (
+            [("project", "resit")],
+            "merit",
+            "The project was a resit booked without exceptional circumstances, so the EPA grade "
+            "is at most Pass; without the cap it would be Merit.",
+        ),
+        (
+            [("project", "resit"), ("professional discussion", "retake")],
+            "distinction",
+            "The project was a resit and the professional discussion a retake, both booked "
+            "without exceptional circumstances, so the EPA grade is at most Pass; without the "
+            "cap it would be Distinction.",
+        ),
+    ],
+)
+def test_the_cap_s_reason_in_plain_words(retries, uncapped, sentence):
+    assert cap_reason(retries, "pass", uncapped) == sentence
 
 
 TERMS = RetryTerms(resit_within_months=2, retake_within_months=4)

@@ -87,6 +87,8 @@ def test_overlaps_are_half_open(a, b, clash):
 
 
 NOW = at(2026, 11, 26, 9, 0)
+#: a first assessment on 10 December 2026 and the plan's 6 months: the last day is 10 June 2027
+LIMITED = {"other_epa_days": (date(2026, 12, 10),), "all_methods_within_months": 6}
 
 
 def request(start, minutes=60, **changes):
@@ -125,6 +127,22 @@ def request(start, minutes=60, **changes):
         (request(at(2026, 12, 10, 17, 0)), None),  # ends at 18:00
         # the first failing rule is the one reported
         (request(at(2027, 3, 6, 19), apprentice_withdrawn=True), "outside_epa_period"),
+        # all methods within 6 months of the first: with the other EPA-period rules, after the
+        # period and before notice; retries are bound too, and exceptional circumstances lift it
+        (request(at(2026, 12, 10, 10), **LIMITED), None),
+        (request(at(2027, 6, 10, 10), retry=True, **LIMITED), None),  # the last day counts
+        (request(at(2027, 6, 11, 10), retry=True, **LIMITED), "epa_time_limit_passed"),
+        (
+            request(at(2027, 6, 11, 10), retry=True, exceptional=True, **LIMITED),
+            None,
+        ),
+        (request(at(2027, 6, 12, 10), retry=True, **LIMITED), "epa_time_limit_passed"),  # Sat
+        (request(at(2027, 3, 3, 10), **LIMITED), "outside_epa_period"),
+        (
+            request(at(2027, 6, 11, 10), retry=True, min_notice_days=400, **LIMITED),
+            "epa_time_limit_passed",
+        ),
+        (request(at(2027, 6, 11, 10), retry=True, other_epa_days=(date(2026, 12, 10),)), None),
     ],
 )
 def test_time_refusals(req, code):

@@ -1,0 +1,297 @@
+"""The booking rules applied to rows: what the diaries hold, the earlier attempts of a method,
+and every check a booking or a move goes through, in the contract's order, under locks."""
+
+from dataclasses import replace
+from datetime import date, timedelta
+
+from sqlalchemy import and_, func, or_, select, text
+
+from epa import clock
+from epa.apprentices.models import Apprentice
+from epa.auth.models import User
+from epa.errors import ServiceError
+from epa.extensions import db
+from epa.rules.grading import Attempt, RetryTerms, booking_refusal
+from epa.rules.local_time import london_date
+from epa.rules.scheduling import (
+    BookingRequest,
+    Diary,
+    Interval,
+    diary_refusal,
+    time_limit_of,
+    time_refusal,
+)
+from epa.scheduling.models import Assessment, AssessorConflict, Unavailability, in_current_epa
+from epa.scheduling.refusals import refusal
+
+
+def lock_diaries(apprentice_id: int, assessor_ids: list[int]) -> None:
+    """Serialise bookings that touch the same apprentice or assessor until this one commits.
+
+    PostgreSQL: row locks, always apprentice first, then assessors by id (no deadlocks).
+    SQLite: the first write takes the database's write lock, so simultaneous bookings queue.
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(
+            select(Apprentice.id).where(Apprentice.id == apprentice_id).with_for_update()
+        )
+        for assessor_id in sorted(set(assessor_ids)):
+            db.session.execute(select(User.id).where(User.id == assessor_id).with_for_update())
+    else:
+        db.session.execute(
+            text("UPDATE apprentices SET id = id WHERE id = :id"), {"id": apprentice_id}
+        )
+
+
+def _booked(query):
+    return query.where(Assessment.status == "booked")
+
+
+def _intervals(query) -> list[Interval]:
+    return [Interval(a.starts_at, a.ends_at) for a in db.session.scalars(query)]
+
+
+def _diary(apprentice, assessor, method, starts_at, ends_at, exclude_id=None) -> Diary:
+    """What is already booked or declared around this time, read after the locks are held."""
+
+    def around(query, model):
+        query = query.where(model.starts_at < ends_at, model.ends_at > starts_at)
+        return query
+
+    others = select(Assessment)
+    if exclude_id is not None:
+        others = others.where(Assessment.id != exclude_id)
+    conflict = db.session.scalar(
+        select(AssessorConflict.id).where(
+            AssessorConflict.assessor_id == assessor.id,
+            or_(
+                AssessorConflict.employer_id == apprentice.employer_id,
+                AssessorConflict.provider_id == apprentice.provider_id,
+            ),
+        )
+    )
+    from epa.grading.models import Result
+
+    # A sitting of the method in the current EPA blocks another unless its result was a
+    # submitted fail.
+    same_method = (
+        _booked(others)
+        .outerjoin(Result, Result.assessment_id == Assessment.id)
+        .where(
+            Assessment.apprentice_id == apprentice.id,
+            in_current_epa(apprentice),
+            Assessment.method_id == method.id,
+            ~and_(Result.is_submitted.is_(True), Result.method_grade == "fail"),
+        )
+    )
+    return Diary(
+        assessor_bookings=_intervals(
+            around(_booked(others).where(Assessment.assessor_id == assessor.id), Assessment)
+        ),
+        apprentice_bookings=_intervals(
+            around(_booked(others).where(Assessment.apprentice_id == apprentice.id), Assessment)
+        ),
+        unavailability=_intervals(
+            around(
+                select(Unavailability).where(Unavailability.assessor_id == assessor.id),
+                Unavailability,
+            )
+        ),
+        conflict_of_interest=conflict is not None,
+        method_already_booked=db.session.scalar(same_method.with_only_columns(Assessment.id))
+        is not None,
+    )
+
+
+def _latest_attempt(apprentice, method, exclude_id=None):
+    """The latest sitting of a method in the current EPA that was not cancelled, with its
+    submitted result."""
+    from epa.grading.models import Result
+
+    query = select(Assessment, Result).outerjoin(Result, Result.assessment_id == Assessment.id)
+    if exclude_id is not None:
+        query = query.where(Assessment.id != exclude_id)
+    row = db.session.execute(
+        query.where(
+            Assessment.apprentice_id == apprentice.id,
+            in_current_epa(apprentice),
+            Assessment.method_id == method.id,
+            Assessment.status != "cancelled",
+        )
+        .order_by(Assessment.starts_at.desc(), Assessment.id.desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        return None
+    assessment, result = row
+    submitted = result is not None and result.is_submitted
+    return Attempt(
+        ends_at_date=london_date(assessment.ends_at),
+        submitted_grade=result.method_grade if submitted else None,
+        submitted_on=result.submitted_on if submitted else None,
+        ends_at=assessment.ends_at,
+    )
+
+
+def refuse_by_earlier_attempts(apprentice, method, retry, starts_at, exclude_id=None) -> None:
+    """Retries follow a submitted fail, inside their window; a failed method needs one."""
+    version = apprentice.version
+    code = booking_refusal(
+        _latest_attempt(apprentice, method, exclude_id),
+        retry,
+        london_date(starts_at),
+        starts_at,
+        RetryTerms(version.resit_within_months, version.retake_within_months),
+    )
+    if code in RETRY_CODES:
+        raise RETRY_CODES[code](version)
+    # method_already_booked is a clash with the diary: checked again under the locks.
+
+
+RETRY_CODES = {
+    "retry_required": lambda v: ServiceError(
+        "retry_required",
+        "This method was failed: book it as a resit (no further learning) or a retake.",
+        fields={"retry": "Choose resit or retake"},
+    ),
+    "retry_not_allowed": lambda v: ServiceError(
+        "retry_not_allowed",
+        "A resit or retake can be booked only after a submitted fail of this method, and "
+        "not before that sitting ended.",
+        fields={"retry": "Only after a submitted fail of this method"},
+    ),
+    "retry_window_passed": lambda v: ServiceError(
+        "retry_window_passed",
+        f"Too late: a resit must be held within {v.resit_within_months} months and a retake "
+        f"within {v.retake_within_months} months of the day the fail was submitted.",
+        fields={"starts_at": "After the retry window closed"},
+    ),
+}
+
+
+def _epa_days(apprentice, exclude_id=None) -> tuple[date, ...]:
+    """The London dates of the current EPA's first and last assessments that are not cancelled,
+    held or still booked, the one being moved left out: all the time limit needs to know."""
+    query = select(func.min(Assessment.starts_at), func.max(Assessment.starts_at)).where(
+        Assessment.apprentice_id == apprentice.id,
+        in_current_epa(apprentice),
+        Assessment.status != "cancelled",
+    )
+    if exclude_id is not None:
+        query = query.where(Assessment.id != exclude_id)
+    first, last = db.session.execute(query).one()
+    return () if first is None else (london_date(first), london_date(last))
+
+
+def booking_request(
+    apprentice, method, starts_at, *, exclude_id=None, time_limit=True, **options
+) -> BookingRequest:
+    """The rules' view of a booking of the method at that time. `options` are BookingRequest's
+    (backdated, retry, notice_applies, exceptional); `time_limit=False` leaves the limit on the
+    EPA's span unchecked (and unread), for questions about the diary alone."""
+    return BookingRequest(
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(minutes=method.duration_minutes),
+        now=clock.now(),
+        gateway_date=apprentice.epa_started_on,
+        epa_deadline=apprentice.epa_deadline,
+        earliest_days_after_gateway=method.earliest_days_after_gateway,
+        min_notice_days=method.min_notice_days,
+        apprentice_withdrawn=apprentice.status == "withdrawn",
+        other_epa_days=_epa_days(apprentice, exclude_id) if time_limit else (),
+        all_methods_within_months=(
+            apprentice.version.all_methods_within_months if time_limit else None
+        ),
+        **options,
+    )
+
+
+def _refused(code: str, request: BookingRequest, method, apprentice) -> ServiceError:
+    return refusal(
+        code,
+        method=method,
+        apprentice=apprentice,
+        day=london_date(request.starts_at),
+        limit=time_limit_of(request),
+    )
+
+
+def check_booking(
+    apprentice,
+    assessor,
+    method,
+    starts_at,
+    *,
+    backdated,
+    retry,
+    exceptional=False,
+    exclude_id=None,
+    notice=True,
+):
+    """Every rule, in the contract's order: first the time, then (under locks) the diaries.
+
+    `notice=False` waives the notice rule, for a booking whose time stays put.
+    """
+    request = booking_request(
+        apprentice,
+        method,
+        starts_at,
+        exclude_id=exclude_id,
+        backdated=backdated,
+        retry=retry,
+        notice_applies=notice,
+        exceptional=exceptional,
+    )
+    code = time_refusal(request)
+    if code:
+        raise _refused(code, request, method, apprentice)
+    epa_round = apprentice.epa_round
+    lock_diaries(apprentice.id, [assessor.id])
+    # Read again under the lock: a withdrawal, a restart, or another booking that moves the
+    # EPA's first or last day may have committed since the first read.
+    db.session.refresh(apprentice)
+    if apprentice.status == "withdrawn":
+        raise _refused("apprentice_withdrawn", request, method, apprentice)
+    if apprentice.epa_round != epa_round:
+        raise ServiceError(
+            "earlier_epa",
+            "The EPA was restarted while this was being booked, so the earlier attempts it "
+            "was checked against no longer count; book it again in the new EPA.",
+            status=409,
+        )
+    request = replace(request, other_epa_days=_epa_days(apprentice, exclude_id))
+    if time_limit_of(request) is not None:
+        raise _refused("epa_time_limit_passed", request, method, apprentice)
+    diary = _diary(apprentice, assessor, method, starts_at, request.ends_at, exclude_id)
+    code = diary_refusal(request, diary)
+    if code:
+        raise _refused(code, request, method, apprentice)
+    return request.ends_at
+
+
+ASSESSOR_REFUSALS = (
+    "assessor_double_booked",
+    "assessor_unavailable",
+    "assessor_conflict_of_interest",
+)
+
+
+def time_problem(apprentice, method, starts_at, *, exclude_id=None) -> ServiceError | None:
+    """The refusal a first booking of the method at that time (or the move of booking
+    `exclude_id` to it) would get for the time itself (window, time limit, notice, working day
+    and hours), or None; read-only, for checking on a page."""
+    request = booking_request(apprentice, method, starts_at, exclude_id=exclude_id)
+    code = time_refusal(request)
+    return None if code is None else _refused(code, request, method, apprentice)
+
+
+def assessor_refusal(apprentice, assessor, method, starts_at, *, exclude_id=None) -> str | None:
+    """The diary rule that rules this assessor out of the booking, if any; read-only, no locks.
+
+    Only refusals about the assessor (see ASSESSOR_REFUSALS), for offering assessors on a page;
+    the booking itself is checked again, under locks, when it is made.
+    """
+    request = booking_request(apprentice, method, starts_at, time_limit=False)
+    diary = _diary(apprentice, assessor, method, starts_at, request.ends_at, exclude_id)
+    own = replace(diary, apprentice_bookings=[], method_already_booked=False)
+    return diary_refusal(request, own)
