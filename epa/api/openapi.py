@@ -572,6 +572,7 @@ BOOKING_CONFLICTS = [
     "assessor_conflict_of_interest",
     "method_already_booked",
     "earlier_epa",
+    "version_changed",
 ]
 APPRENTICE_BODY = _obj(
     [
@@ -934,7 +935,8 @@ PATHS = {
                 **NOT_FOUND,
                 "409": _error(
                     "Clashes with the diary or an existing booking, or the EPA was restarted "
-                    "while it was being booked (earlier_epa)",
+                    "(earlier_epa) or the apprentice's version changed (version_changed) while "
+                    "it was being booked",
                     BOOKING_CONFLICTS,
                 ),
                 "422": _error("A rule or field refuses the booking", BOOKING_REFUSALS),

@@ -1,8 +1,9 @@
 """Moving an apprentice to a later version of their standard, with a reason.
 
-Only while nothing is booked: an assessment is booked against the methods of one version, so
-the version is settled from the first booking on. Cancelled bookings count for nothing here,
-as they count for nothing in every booking rule. A later change of start date chooses the
+Only while nothing is booked in the current EPA: an assessment is booked against the methods of
+one version, so the version is settled from the first booking on. Cancelled bookings, and those
+of an EPA since restarted, count for nothing here, as they count for nothing in every booking
+rule. A later change of start date chooses the
 version from the start date again (`update_apprentice`), which undoes a change made here.
 """
 
@@ -25,7 +26,7 @@ def later_versions_of(apprentice: Apprentice) -> list[StandardVersion]:
 
 def version_change_refusal(apprentice: Apprentice) -> ServiceError | None:
     """Why the apprentice's version cannot change now, or None when it can."""
-    from epa.scheduling.models import Assessment  # scheduling builds on apprentices
+    from epa.scheduling.models import Assessment, in_current_epa  # builds on apprentices
 
     if apprentice.status == "completed":
         return ServiceError(
@@ -41,14 +42,19 @@ def version_change_refusal(apprentice: Apprentice) -> ServiceError | None:
         )
     booked = db.session.scalar(
         select(Assessment.id)
-        .where(Assessment.apprentice_id == apprentice.id, Assessment.status != "cancelled")
+        .where(
+            Assessment.apprentice_id == apprentice.id,
+            in_current_epa(apprentice),
+            Assessment.status != "cancelled",
+        )
         .limit(1)
     )
     if booked is not None:
         return ServiceError(
             "assessments_exist",
             "An assessment is booked or held for this apprentice, so their version can no "
-            "longer change (cancelled bookings do not count).",
+            "longer change (cancelled bookings, and those of an EPA since restarted, do not "
+            "count).",
             status=409,
         )
     return None

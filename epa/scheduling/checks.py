@@ -259,6 +259,13 @@ def check_booking(
             "was checked against no longer count; book it again in the new EPA.",
             status=409,
         )
+    if method.version_id != apprentice.version_id:
+        raise ServiceError(
+            "version_changed",
+            f"The apprentice was moved to version {apprentice.version.version} while this was "
+            "being booked, so the method was checked against the wrong plan; book it again.",
+            status=409,
+        )
     request = replace(request, other_epa_days=_epa_days(apprentice, exclude_id))
     if time_limit_of(request) is not None:
         raise _refused("epa_time_limit_passed", request, method, apprentice)

@@ -165,6 +165,58 @@ def test_only_cancelled_assessments_do_not_stop_it(app, admin, booking_world, ma
     assert _move(admin, apprentice_id).get_json()["version"] == "1.1"
 
 
+def test_assessments_of_an_epa_since_restarted_do_not_stop_it(
+    app, admin, booking_world, make_apprentice
+):
+    apprentice_id = make_apprentice(**{**ON_1_0, "uln": OTHER_ULN})
+    _passed_and_booked(admin, booking_world, apprentice_id)
+    with app.app_context():  # as a restart leaves it: the booking stays, in the earlier EPA
+        db.session.get(Apprentice, apprentice_id).epa_round = 2
+        db.session.commit()
+    assert _move(admin, apprentice_id).get_json()["version"] == "1.1"
+
+
+def test_a_booking_checked_against_a_version_changed_meanwhile_is_refused(
+    app, admin, booking_world, make_apprentice, monkeypatch
+):
+    """A version change that commits between a booking's first reads and its locks: the
+    method read first belongs to the old plan, so nothing is booked."""
+    from sqlalchemy import func, select, text
+
+    from epa.scheduling import checks
+    from epa.scheduling.models import Assessment
+    from epa.standards.models import StandardVersion
+
+    apprentice_id = make_apprentice(**{**ON_1_0, "uln": OTHER_ULN})
+    admin.post(
+        f"/api/v1/apprentices/{apprentice_id}/gateway", json={**READY, "gateway_date": "2026-11-02"}
+    )
+    with app.app_context():
+        later = db.session.scalar(select(StandardVersion.id).filter_by(version="1.1"))
+    real_lock = checks.lock_diaries
+
+    def changed_meanwhile(locked_id, assessor_ids):
+        db.session.execute(
+            text("UPDATE apprentices SET version_id = :v WHERE id = :id"),
+            {"v": later, "id": locked_id},
+        )
+        real_lock(locked_id, assessor_ids)
+
+    monkeypatch.setattr(checks, "lock_diaries", changed_meanwhile)
+    booking = {
+        "apprentice_id": apprentice_id,
+        "method": "discussion",
+        "assessor_id": booking_world["assessor"],
+        "starts_at": "2026-12-10T10:00",
+        "location": "Online",
+    }
+    error = assert_error(admin.post("/api/v1/assessments", json=booking), 409, "version_changed")
+    assert "moved to version 1.1 while this was being booked" in error["message"]
+    monkeypatch.undo()
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Assessment)) == 0
+
+
 def test_a_withdrawn_or_completed_apprentice_keeps_their_version(app, admin, make_apprentice):
     withdrawn = make_apprentice(**{**ON_1_0, "uln": OTHER_ULN})
     admin.post(f"/api/v1/apprentices/{withdrawn}/withdraw", json={"reason": "Left"})
