@@ -200,7 +200,7 @@ def test_a_confirmed_fail_leaves_the_apprentice_in_epa_and_a_resit_is_capped(wor
     )
 
 
-def test_exceptional_circumstances_lift_the_cap(world):
+def test_a_resit_with_exceptional_circumstances_is_recorded_as_judged(world):
     grade(world, "discussion", all_met("discussion", P1=False), AFTER_DISCUSSION)
     world["at"](datetime(2026, 12, 11, 9, 0, tzinfo=UTC))
     body = book(
