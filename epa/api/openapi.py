@@ -249,8 +249,22 @@ SCHEMAS = {
             "criteria": {"type": "array", "items": _ref("Criterion")},
         },
     ),
+    "CitedSource": _obj(
+        ["code", "description", "trust"],
+        {
+            "code": {"type": "string", "description": "How references cite it, such as S2"},
+            "description": STR,
+            "trust": {
+                "type": "string",
+                "enum": ["official", "provider", "apprentice"],
+                "description": "Who wrote it: the Institute (official), a training provider or "
+                "EPAO, or an apprentice's own notes",
+            },
+            "address": STR,
+        },
+    ),
     "Version": _obj(
-        ["reference", "version", "ksbs", "plan", "plan_note"],
+        ["reference", "version", "ksbs", "plan", "plan_note", "sources"],
         {
             "reference": STR,
             "title": STR,
@@ -259,6 +273,11 @@ SCHEMAS = {
             "earliest_start_date": DATE,
             "latest_start_date": NULLABLE_DATE,
             "change": STR,
+            "sources": {
+                "type": "array",
+                "description": "The sources that the plan's references cite",
+                "items": _ref("CitedSource"),
+            },
             "plan_note": {
                 "description": "A note on the whole plan, such as a plan carried over from an "
                 "earlier version until its revision is published; null when there is none",

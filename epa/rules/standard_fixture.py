@@ -7,6 +7,7 @@ import itertools
 from datetime import date
 
 from epa.rules.dates import parse_iso_date
+from epa.rules.fixture_citations import check_citations, check_source_list
 from epa.rules.fixture_fields import identify, listed_ksbs, need, objects_in
 from epa.rules.fixture_sources import (
     METHOD_FACTS,
@@ -227,5 +228,6 @@ def validate_fixture(data) -> None:
     ksb_codes = _check_ksbs(data, problems)
     _check_duties(data, ksb_codes, problems)
     _check_versions(data, ksb_codes, problems)
+    check_citations(data, check_source_list(data, problems), problems)
     if problems:
         raise FixtureError(problems)

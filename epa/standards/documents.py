@@ -33,6 +33,7 @@ def version_document(version: StandardVersion) -> dict:
         **version_summary(version),
         "change": version.change,
         "plan_note": version.plan_note,
+        "sources": list(standard.sources or []),
         "ksbs": [{"code": k.code, "kind": k.kind, "text": k.text} for k in standard.ksbs],
         "plan": {
             "min_months_before_gateway": version.min_months_before_gateway,

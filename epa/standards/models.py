@@ -40,6 +40,8 @@ class Standard(db.Model):
     title: Mapped[str] = mapped_column(String(200))
     level: Mapped[int]
     typical_duration_months: Mapped[int]
+    #: the sources its plan's references cite: [{code, description, trust, address?}]
+    sources: Mapped[list] = mapped_column(JSON, default=list)
 
     duties: Mapped[list["Duty"]] = relationship(
         back_populates="standard", order_by="Duty.position", cascade="all, delete-orphan"

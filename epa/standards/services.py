@@ -99,6 +99,7 @@ def _load(data: dict) -> tuple[Standard, int]:
         title=data["title"],
         level=data["level"],
         typical_duration_months=data["typical_duration_months"],
+        sources=list(data.get("sources") or []),
     )
     ksbs = {}
     for ksb, position, item in changes.sync(

@@ -148,6 +148,23 @@ def test_the_version_document_carries_every_source_as_documented(api, runner, la
         )
         assert all(c["source"] == "published" and c["reference"] for c in method["criteria"])
     assert (body["plan_note"] is None) == (label == "1.0")
+    assert body["sources"] == fixture_data()["sources"]
+
+
+def test_the_list_of_sources_is_stored_and_a_change_to_it_audited(app, runner, tmp_path):
+    from epa.standards.models import Standard
+
+    loaded_ok(runner)
+    with app.app_context():
+        stored = db.session.scalar(select(Standard.sources))
+    assert [s["code"] for s in stored] == [f"S{n}" for n in range(1, 10)]
+    assert "already up to date" in loaded_ok(runner).output
+    data = fixture_data()
+    data["sources"][5]["address"] = "https://example.org/epa-notes"
+    loaded_ok(runner, write(tmp_path, data))
+    event = last_event(app)
+    assert set(event.before) == {"standard.sources"}
+    assert event.after["standard.sources"][5]["address"] == "https://example.org/epa-notes"
 
 
 def test_the_documented_schema_refuses_a_criterion_without_its_source():

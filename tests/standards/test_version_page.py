@@ -115,3 +115,17 @@ def test_a_plan_stored_before_sources_were_kept_still_shows_and_says_so(app, pag
     assert positions == sorted(positions)  # themes in the order criteria first name them
     assert "Code Quality Theme: Source not recorded: load the standard again." in words
     assert "At least 12 months Source not recorded: load the standard again." in words
+
+
+def test_the_sources_cited_are_listed_with_who_wrote_them(page_of):
+    page = page_of("1.0")
+    words = words_of(page[page.index('<h2 class="govuk-heading-m" id="sources">') :])
+    assert words.startswith("Sources The references above cite these sources")
+    assert "S5 Corndel and Softwire's DevOps course guide" in words
+    assert (
+        "https://github.com/CorndelWithSoftwire/DevOps-Course-FAQs Training provider or EPAO"
+        in (words)
+    )
+    assert "S6 An apprentice's EPA notes quoting the provider's project pack" in words
+    assert "S1 The Institute for Apprenticeships" in words and "Official (the Institute)" in words
+    assert "[APP] an apprentice's" in words
