@@ -129,3 +129,17 @@ def test_the_sources_cited_are_listed_with_who_wrote_them(page_of):
     assert "S6 An apprentice's EPA notes quoting the provider's project pack" in words
     assert "S1 The Institute for Apprenticeships" in words and "Official (the Institute)" in words
     assert "[APP] an apprentice's" in words
+
+
+def test_the_standards_list_links_each_version_and_says_1_1_carries_over_the_plan(
+    client, signed_in, standard
+):
+    signed_in("staff")
+    page = client.get("/standards/").get_data(as_text=True)
+    assert '<a class="govuk-link" href="/standards/ST0825/versions/1.0">Version 1.0</a>' in page
+    assert '<a class="govuk-link" href="/standards/ST0825/versions/1.1">Version 1.1</a>' in page
+    assert "&lt;a" not in page  # links, not their markup shown as text
+    words = words_of(page)
+    assert "End-point assessment plan revised No published source says what the revision" in words
+    assert "carries over the plan of version 1.0 until the revised plan is published" in words
+    assert words.count("carries over the plan") == 1  # only the revised version says so
