@@ -1011,6 +1011,12 @@ PATHS = {
                     "starts_at": LOCAL_INSTANT,
                     "assessor_id": INT,
                     "location": {"type": ["string", "null"], "maxLength": 500},
+                    "exceptional_circumstances": {
+                        "type": "boolean",
+                        "description": "Administrators only: recorded on the booking, it lets "
+                        "the move pass the time limit for all methods (and lifts the retry cap "
+                        "for it, as on a booking); once recorded it stays",
+                    },
                 },
             ),
             tag="Assessments",
@@ -1025,7 +1031,8 @@ PATHS = {
                 **BAD_BODY,
                 **NOT_FOUND,
                 "409": _error(
-                    "Already cancelled, or graded", ["already_cancelled", "result_submitted"]
+                    "Already cancelled, graded, or of an EPA since restarted",
+                    ["already_cancelled", "result_submitted", "earlier_epa"],
                 ),
                 "422": _error("The reason is missing", ["validation_failed"]),
             },

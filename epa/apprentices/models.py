@@ -69,7 +69,7 @@ class Apprentice(db.Model):
     epa_deadline: Mapped[date | None]
     #: which EPA counts: 1, then one more each time an administrator restarts the whole EPA;
     #: assessments of earlier rounds stay on record but no longer count
-    epa_round: Mapped[int] = mapped_column(default=1)
+    epa_round: Mapped[int] = mapped_column(default=1, server_default=text("1"))
     #: the London date of the last restart, which began the current EPA period; null while the
     #: first EPA, begun at gateway, is the current one
     epa_restarted_on: Mapped[date | None]

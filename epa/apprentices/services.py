@@ -208,6 +208,14 @@ def register_apprentice(data: dict) -> Apprentice:
     return apprentice
 
 
+def _stored_uln_sent_back(apprentice: Apprentice, data: dict) -> bool:
+    """Whether the ULN sent is the one stored, as every edit form sends it back. A ULN that
+    an earlier rule accepted (one starting with 0) then stays, rather than block every other
+    change; a new ULN must pass today's rule."""
+    sent = data.get("uln")
+    return "uln" in data and isinstance(sent, str) and sent.strip() == apprentice.uln
+
+
 def update_apprentice(apprentice: Apprentice, data: dict) -> Apprentice:
     """Change the fields given; a new start date re-chooses the version."""
     problems = validation.Problems()
@@ -219,7 +227,12 @@ def update_apprentice(apprentice: Apprentice, data: dict) -> Apprentice:
             "standard",
             "The standard cannot be changed; withdraw this registration and register again",
         )
-    values = _read_person(data, problems, only_present=True)
+    unchanged_uln = _stored_uln_sent_back(apprentice, data)
+    values = _read_person(
+        {k: v for k, v in data.items() if not (k == "uln" and unchanged_uln)},
+        problems,
+        only_present=True,
+    )
     for required in (
         "uln",
         "given_names",

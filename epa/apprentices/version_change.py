@@ -14,6 +14,7 @@ from epa.apprentices.models import Apprentice
 from epa.audit.services import record
 from epa.errors import ServiceError
 from epa.extensions import db
+from epa.rules.dates import epa_deadline
 from epa.rules.versions import later_versions
 from epa.standards.models import StandardVersion
 
@@ -105,15 +106,14 @@ def change_version(apprentice: Apprentice, data: dict) -> Apprentice:
     version = _read_version(apprentice, data, problems)
     reason = validation.reason(data, problems, what="changing the version")
     problems.raise_if_any()
-    before = apprentice.version.version
+    before = {"version": apprentice.version.version}
+    after = {"version": version.version}
     apprentice.version = version
+    if apprentice.epa_deadline is not None:
+        # Past gateway: the EPA period is the new plan's, from the same start.
+        before["epa_deadline"] = apprentice.epa_deadline
+        apprentice.epa_deadline = epa_deadline(apprentice.epa_started_on, version.epa_period_months)
+        after["epa_deadline"] = apprentice.epa_deadline
     db.session.flush()
-    record(
-        "apprentice",
-        apprentice.id,
-        "change_version",
-        before={"version": before},
-        after={"version": version.version},
-        reason=reason,
-    )
+    record("apprentice", apprentice.id, "change_version", before=before, after=after, reason=reason)
     return apprentice

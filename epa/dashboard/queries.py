@@ -176,7 +176,11 @@ def _provisional():
     )
     confirmed = (
         select(Outcome.id)
-        .where(Outcome.apprentice_id == Apprentice.id, Outcome.confirmed_at.is_not(None))
+        .where(
+            Outcome.apprentice_id == Apprentice.id,
+            Outcome.epa_round == Apprentice.epa_round,
+            Outcome.confirmed_at.is_not(None),
+        )
         .exists()
     )
     return and_(Apprentice.status == "in_epa", ~ungraded, ~method_without_grade, ~confirmed)

@@ -7,7 +7,7 @@ of a whole year holds only a batch in memory.
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 
 from epa.apprentices.models import Apprentice
 from epa.auth.models import User
@@ -137,7 +137,10 @@ def outcome_rows(date_from: date, date_to: date, method_names: list[str]) -> Ite
             Apprentice.start_date,
             Apprentice.gateway_date,
         )
-        .join(Apprentice, Apprentice.id == Outcome.apprentice_id)
+        .join(
+            Apprentice,
+            and_(Apprentice.id == Outcome.apprentice_id, Apprentice.epa_round == Outcome.epa_round),
+        )
         .join(Standard, Standard.id == Apprentice.standard_id)
         .join(StandardVersion, StandardVersion.id == Apprentice.version_id)
         .join(Provider, Provider.id == Apprentice.provider_id)
@@ -155,7 +158,12 @@ def outcome_rows(date_from: date, date_to: date, method_names: list[str]) -> Ite
             Result.is_submitted,
         )
         .join(Outcome, Outcome.apprentice_id == Assessment.apprentice_id)
-        .join(Apprentice, Apprentice.id == Assessment.apprentice_id)
+        .join(
+            Apprentice,
+            and_(
+                Apprentice.id == Assessment.apprentice_id, Apprentice.epa_round == Outcome.epa_round
+            ),
+        )
         .join(AssessmentMethod, AssessmentMethod.id == Assessment.method_id)
         .outerjoin(Result, Result.assessment_id == Assessment.id)
         # Only the EPA the outcome is for: a restart leaves earlier sittings on record.

@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from epa import clock
@@ -49,12 +49,19 @@ class Outcome(db.Model):
             "overall_grade IS NULL OR overall_grade IN ('fail', 'pass', 'merit', 'distinction')",
             name="overall_grade_known",
         ),
+        UniqueConstraint("apprentice_id", "epa_round"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    apprentice_id: Mapped[int] = mapped_column(ForeignKey("apprentices.id"), unique=True)
+    apprentice_id: Mapped[int] = mapped_column(ForeignKey("apprentices.id"))
+    #: the EPA it is the outcome of: a restart begins another, and this one stays on record
+    epa_round: Mapped[int] = mapped_column(default=1, server_default=text("1"))
     #: as confirmed; null while not confirmed
     overall_grade: Mapped[str | None] = mapped_column(String(20))
+    #: what the grading table gave before the retry cap, and why the cap lowered it (null when
+    #: it did not), kept as confirmed so a later change of rule cannot rewrite a sign-off
+    uncapped_grade: Mapped[str | None] = mapped_column(String(20))
+    cap_reason: Mapped[str | None] = mapped_column(Text)
     #: the London date of the last assessment
     epa_date: Mapped[date | None]
     #: the same date, for a pass or better

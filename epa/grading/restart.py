@@ -10,7 +10,7 @@ from epa.audit.services import record
 from epa.auth.models import User
 from epa.errors import ServiceError
 from epa.extensions import db
-from epa.grading.services import outcome_public, unconfirm
+from epa.grading.services import outcome_public
 from epa.rules.dates import epa_deadline
 from epa.scheduling.checks import lock_diaries
 from epa.scheduling.services import cancel_future_bookings, future_bookings
@@ -77,7 +77,8 @@ def restart_epa(apprentice: Apprentice, data: dict, actor: User) -> dict:
     why = f"The EPA was restarted: {reason}"
     # Cancelled the way a withdrawal cancels them: the assessors' calendars drop them.
     cancel_future_bookings(apprentice, why)
-    unconfirm(apprentice, reason=why)
+    # The earlier EPA's outcome (a confirmed fail, say) stays on record as it stands; the new
+    # EPA has none until its own sign-off.
     apprentice.epa_round += 1
     apprentice.epa_restarted_on = clock.today()
     apprentice.epa_deadline = new_deadline(apprentice)

@@ -206,20 +206,37 @@ def reopen_result(assessment: Assessment, data: dict, actor: User) -> Result:
     result.submitted_at = result.submitted_on = result.submitted_by_id = None
     db.session.flush()
     record("result", result.id, "reopen", before=before, after={"submitted": False}, reason=reason)
-    if assessment.is_counted:  # an earlier EPA's result has no bearing on the outcome
-        unconfirm(assessment.apprentice, reason=f"A result was reopened: {reason}")
+    # The sign-off of the EPA the result belongs to no longer stands (an earlier EPA's result
+    # has no bearing on the current outcome).
+    unconfirm(
+        assessment.apprentice,
+        reason=f"A result was reopened: {reason}",
+        epa_round=assessment.epa_round,
+    )
     return result
 
 
-def unconfirm(apprentice: Apprentice, *, reason: str) -> None:
-    """Take back a sign-off that no longer stands (a reopened result, a new attempt)."""
-    outcome = db.session.scalar(select(Outcome).where(Outcome.apprentice_id == apprentice.id))
+def outcome_of(apprentice: Apprentice, epa_round: int | None = None) -> Outcome | None:
+    """The sign-off record of one of the apprentice's EPAs (the current one by default)."""
+    return db.session.scalar(
+        select(Outcome).where(
+            Outcome.apprentice_id == apprentice.id,
+            Outcome.epa_round == (epa_round or apprentice.epa_round),
+        )
+    )
+
+
+def unconfirm(apprentice: Apprentice, *, reason: str, epa_round: int | None = None) -> None:
+    """Take back a sign-off that no longer stands (a reopened result, a new attempt); an
+    earlier EPA's, for a result of that EPA."""
+    outcome = outcome_of(apprentice, epa_round)
     if outcome is None or outcome.confirmed_at is None:
         return
     before = {"overall_grade": outcome.overall_grade, "confirmed": True}
     outcome.overall_grade = outcome.epa_date = outcome.achievement_date = None
+    outcome.uncapped_grade = outcome.cap_reason = None
     outcome.confirmed_at = outcome.confirmed_by_id = None
-    if apprentice.status == "completed":
+    if apprentice.status == "completed" and outcome.epa_round == apprentice.epa_round:
         apprentice.status = "in_epa"
         record(
             "apprentice",
@@ -267,6 +284,9 @@ def summarise(apprentice: Apprentice) -> dict:
     version = apprentice.version
     codes = [m.code for m in version.methods]
     counted: dict[str, Assessment] = {}
+    # A method's retry without exceptional circumstances brings the cap even when a later
+    # attempt of it was booked with them: "any counted resit or retake" in the plan's words.
+    capping: dict[str, Assessment] = {}
     ungraded = False
     last_held = None
     for attempt in attempts:
@@ -274,6 +294,8 @@ def summarise(apprentice: Apprentice) -> dict:
         if result is not None and result.is_submitted:
             counted[attempt.method.code] = attempt  # later attempts win
             last_held = attempt
+            if attempt.retry is not None and not attempt.exceptional_circumstances:
+                capping.setdefault(attempt.method.code, attempt)
         else:
             ungraded = True
     grades = {
@@ -283,16 +305,23 @@ def summarise(apprentice: Apprentice) -> dict:
         [{**row.method_grades, "overall": row.overall} for row in version.grading_rows],
         {
             code: CountedGrade(grades[code], a.retry, a.exceptional_circumstances)
-            if (a := counted.get(code))
+            if (a := capping.get(code) or counted.get(code)) and code in counted
             else None
             for code in codes
         },
         cap=version.retry_grade_cap,
         order=version.overall_grades,
     )
-    outcome = db.session.scalar(select(Outcome).where(Outcome.apprentice_id == apprentice.id))
+    outcome = outcome_of(apprentice)
     confirmed = outcome is not None and outcome.confirmed_at is not None
     status = outcome_status(codes, grades, ungraded, confirmed)
+    # A confirmed outcome keeps the grade, and the cap's effect, it was confirmed with.
+    if status == "confirmed":
+        overall_grade, uncapped = outcome.overall_grade, outcome.uncapped_grade
+        reason = outcome.cap_reason
+    else:
+        overall_grade, uncapped = overall.grade, overall.uncapped
+        reason = _cap_reason(version, overall) if overall.capped else None
     return {
         "methods": {
             code: (
@@ -302,11 +331,10 @@ def summarise(apprentice: Apprentice) -> dict:
             )
             for code in codes
         },
-        # A confirmed outcome keeps the grade it was confirmed with.
-        "overall_grade": outcome.overall_grade if status == "confirmed" else overall.grade,
-        "uncapped_grade": overall.uncapped,
-        "capped": overall.capped,
-        "cap_reason": _cap_reason(version, overall) if overall.capped else None,
+        "overall_grade": overall_grade,
+        "uncapped_grade": uncapped,
+        "capped": reason is not None,
+        "cap_reason": reason,
         "status": status,
         "achievement_date": _iso(outcome.achievement_date) if confirmed else None,
         "epa_date": _iso(outcome.epa_date) if confirmed else None,
@@ -356,13 +384,15 @@ def confirm_outcome(apprentice: Apprentice, actor: User) -> dict:
             "Every method needs a submitted result, and no booked assessment may be ungraded, "
             "before the outcome can be confirmed.",
         )
-    outcome = db.session.scalar(select(Outcome).where(Outcome.apprentice_id == apprentice.id))
+    outcome = outcome_of(apprentice)
     if outcome is None:
-        outcome = Outcome(apprentice_id=apprentice.id)
+        outcome = Outcome(apprentice_id=apprentice.id, epa_round=apprentice.epa_round)
         db.session.add(outcome)
     epa_date = london_date(summary["_last_held"].starts_at)
     grade = summary["overall_grade"]
     outcome.overall_grade = grade
+    outcome.uncapped_grade = summary["uncapped_grade"]
+    outcome.cap_reason = summary["cap_reason"]
     outcome.epa_date = epa_date
     outcome.achievement_date = epa_date if grade in PASSING else None
     outcome.confirmed_by_id = actor.id
@@ -383,6 +413,7 @@ def confirm_outcome(apprentice: Apprentice, actor: User) -> dict:
         "confirm",
         after={
             "overall_grade": grade,
+            "cap_reason": outcome.cap_reason,
             "epa_date": epa_date,
             "achievement_date": outcome.achievement_date,
         },

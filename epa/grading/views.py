@@ -284,7 +284,11 @@ def _sign_off_candidates():
     )
     confirmed = (
         select(Outcome.id)
-        .where(Outcome.apprentice_id == Apprentice.id, Outcome.confirmed_at.is_not(None))
+        .where(
+            Outcome.apprentice_id == Apprentice.id,
+            Outcome.epa_round == Apprentice.epa_round,
+            Outcome.confirmed_at.is_not(None),
+        )
         .exists()
     )
     return (

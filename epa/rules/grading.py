@@ -42,7 +42,9 @@ def overall_grade(table: list[dict[str, str]], method_grades: dict[str, str | No
 
 @dataclass(frozen=True)
 class CountedGrade:
-    """The submitted grade that counts for a method, as judged, and how its attempt was booked."""
+    """The submitted grade that counts for a method, as judged, and how the method was retried:
+    a resit or retake of it booked without exceptional circumstances, if the EPA has any, or
+    else how the counted attempt was booked."""
 
     grade: str
     retry: str | None = None

@@ -2,7 +2,15 @@
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from epa import clock
@@ -39,7 +47,7 @@ class Assessment(db.Model):
     status: Mapped[str] = mapped_column(String(20), default="booked")
     #: the apprentice's EPA round it was booked in; only the current round's assessments count
     #: (see `in_current_epa`)
-    epa_round: Mapped[int] = mapped_column(default=1)
+    epa_round: Mapped[int] = mapped_column(default=1, server_default=text("1"))
     #: counts sittings of this method in its EPA round, cancelled ones excluded (a restarted EPA
     #: starts again at 1)
     attempt: Mapped[int] = mapped_column(default=1)

@@ -92,7 +92,9 @@ def _non_working(day: date | None) -> str:
 def _time_limit_passed(limit: TimeLimitBreach, months: int) -> ServiceError:
     """Every assessment of the EPA within the plan's months of the first: the last day, and why."""
     rule = "Every assessment, resits and retakes included, must be held"
-    exceptional = "An administrator can book later for exceptional circumstances."
+    exceptional = (
+        "An administrator can book or move it later by recording exceptional circumstances."
+    )
     if limit.new_is_first:
         exceptional = "An administrator can book it even so for exceptional circumstances."
         beside = (

@@ -196,13 +196,7 @@ def lock_assessment(assessment: Assessment) -> None:
         )
 
 
-def reschedule_assessment(assessment: Assessment, data: dict, actor: User) -> Assessment:
-    """Move an assessment in time or to another assessor, or change its location."""
-    lock_assessment(assessment)
-    if assessment.status == "cancelled":
-        raise ServiceError(
-            "assessment_cancelled", "This assessment has been cancelled; book a new one."
-        )
+def _refuse_earlier_epa(assessment: Assessment) -> None:
     if not assessment.is_counted:
         raise ServiceError(
             "earlier_epa",
@@ -210,6 +204,16 @@ def reschedule_assessment(assessment: Assessment, data: dict, actor: User) -> As
             "as it is. Book the method in the current EPA instead.",
             status=409,
         )
+
+
+def reschedule_assessment(assessment: Assessment, data: dict, actor: User) -> Assessment:
+    """Move an assessment in time or to another assessor, or change its location."""
+    lock_assessment(assessment)
+    if assessment.status == "cancelled":
+        raise ServiceError(
+            "assessment_cancelled", "This assessment has been cancelled; book a new one."
+        )
+    _refuse_earlier_epa(assessment)
     problems = validation.Problems()
     starts_at = assessment.starts_at
     if "starts_at" in data:
@@ -228,7 +232,15 @@ def reschedule_assessment(assessment: Assessment, data: dict, actor: User) -> As
             max_length=500,
             one_line=False,
         )
+    # An administrator may record exceptional circumstances on a move, as on a booking: the
+    # move may then pass the time limit (and the retry cap no longer applies to it).
+    asked = validation.boolean(
+        data, "exceptional_circumstances", "Exceptional circumstances", problems
+    )
+    exceptional = assessment.exceptional_circumstances or asked
     problems.raise_if_any()
+    if exceptional and not assessment.exceptional_circumstances:
+        _admin_only(actor, "exceptional circumstances")
     before = public(assessment)
     moved = starts_at != assessment.starts_at or assessor_id != assessment.assessor_id
     if moved:
@@ -248,8 +260,7 @@ def reschedule_assessment(assessment: Assessment, data: dict, actor: User) -> As
             starts_at,
             backdated=False,
             retry=assessment.retry is not None,
-            # Exceptional circumstances recorded on the booking let it move past the time limit.
-            exceptional=assessment.exceptional_circumstances,
+            exceptional=exceptional,
             exclude_id=assessment.id,
             # A new assessor at the same time (say, for one who is ill) needs no fresh notice.
             notice=starts_at != assessment.starts_at,
@@ -258,6 +269,7 @@ def reschedule_assessment(assessment: Assessment, data: dict, actor: User) -> As
         assessment.assessor = assessor
         assessment.assessor_id = assessor.id  # public() reads the column before any flush
     assessment.location = location
+    assessment.exceptional_circumstances = exceptional
     old, new = changes(before, public(assessment))
     if new:
         assessment.sequence += 1
@@ -272,6 +284,7 @@ def cancel_assessment(assessment: Assessment, data: dict) -> Assessment:
     lock_assessment(assessment)
     if assessment.status == "cancelled":
         raise ServiceError("already_cancelled", "This assessment is already cancelled.", status=409)
+    _refuse_earlier_epa(assessment)
     problems = validation.Problems()
     reason = validation.reason(data, problems, what="cancelling")
     problems.raise_if_any()

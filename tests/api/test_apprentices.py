@@ -413,3 +413,20 @@ def test_search_follows_a_change_of_name(api, make_apprentice):
     client.patch(f"/api/v1/apprentices/{apprentice_id}", json={"family_name": "Ångström"})
     body = client.get("/api/v1/apprentices", query_string={"q": "ångström"}).get_json()
     assert body["total"] == 1
+
+
+def test_a_uln_an_earlier_rule_accepted_stays_while_other_details_change(app, api, make_apprentice):
+    """ULNs starting with 0 passed the check digit alone before; such a record can still be
+    corrected, as long as its ULN is sent back unchanged."""
+    apprentice_id = make_apprentice()
+    with app.app_context():
+        db.session.get(Apprentice, apprentice_id).uln = "0123456788"
+        db.session.commit()
+    staff = api("staff")
+    path = f"/api/v1/apprentices/{apprentice_id}"
+    changed = staff.patch(path, json={"uln": "0123456788", "family_name": "Taylor-Hughes"})
+    assert changed.status_code == 200, changed.get_json()
+    assert changed.get_json()["uln"] == "0123456788"
+    assert changed.get_json()["family_name"] == "Taylor-Hughes"
+    error = assert_error(staff.patch(path, json={"uln": "0987654321"}), 422, "invalid_uln")
+    assert "not starting with 0" in error["fields"]["uln"]

@@ -170,6 +170,12 @@ def test_an_earlier_epa_s_assessment_cannot_be_moved(world):
         "earlier_epa",
     )
     assert "earlier EPA" in error["message"]
+    cancelled = world["staff"].post(
+        f"/api/v1/assessments/{world['discussion']}/cancel", json={"reason": "Tidying up"}
+    )
+    assert_error(cancelled, 409, "earlier_epa")
+    status = world["staff"].get(f"/api/v1/assessments/{world['discussion']}").get_json()["status"]
+    assert status == "booked"  # on record as it was
 
 
 def test_reopening_an_earlier_epa_s_result_leaves_the_new_outcome_alone(app, world):
@@ -186,19 +192,19 @@ def test_reopening_an_earlier_epa_s_result_leaves_the_new_outcome_alone(app, wor
         assert "unconfirm" not in events
 
 
-def test_a_confirmed_fail_is_reset_to_incomplete(app, world):
+def test_a_confirmed_fail_stays_on_record_and_the_new_epa_starts_incomplete(app, world):
     world["staff"].post(f"/api/v1/assessments/{world['retake']}/cancel", json={"reason": "x"})
     assert confirm(world).get_json()["overall_grade"] == "fail"
     body = restart(world).get_json()
     assert (body["status"], body["confirmed_by"], body["epa_date"]) == ("incomplete", None, None)
+    assert (body["overall_grade"], body["epa_round"]) == (None, 2)
     with app.app_context():
-        row = db.session.scalar(select(Outcome))
-        assert (row.overall_grade, row.confirmed_at, row.confirmed_by_id, row.epa_date) == (
-            None,
-            None,
-            None,
-            None,
-        )
+        rows = db.session.scalars(select(Outcome).order_by(Outcome.epa_round)).all()
+        # The first EPA's sign-off is kept as it was; the second has none yet.
+        assert [(r.epa_round, r.overall_grade, r.confirmed_at is not None) for r in rows] == [
+            (1, "fail", True)
+        ]
+        assert rows[0].epa_date.isoformat() == "2027-03-01"
 
 
 def test_no_epa_to_restart(app, world, make_apprentice):

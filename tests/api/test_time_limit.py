@@ -17,8 +17,8 @@ from tests.api.test_grading import world as grading_world  # noqa: F401  (the fi
 
 LIMIT_PASSED = (
     "Every assessment, resits and retakes included, must be held by 10 June 2027: 6 months "
-    "after the first assessment on 10 December 2026. An administrator can book later for "
-    "exceptional circumstances."
+    "after the first assessment on 10 December 2026. An administrator can book or move it "
+    "later by recording exceptional circumstances."
 )
 
 
@@ -110,6 +110,27 @@ def test_exceptional_circumstances_recorded_on_a_booking_let_it_move(world):
         f"/api/v1/assessments/{created['id']}", json={"starts_at": "2027-06-14T09:00"}
     )
     assert moved.status_code == 200, moved.get_json()
+
+
+def test_an_administrator_moves_past_it_by_recording_exceptional_circumstances(app, world):
+    created = retake(world, starts_at="2027-06-10T09:00").get_json()
+    path = f"/api/v1/assessments/{created['id']}"
+    late = {"starts_at": "2027-06-11T09:00", "exceptional_circumstances": True}
+    assert_error(world["staff"].patch(path, json=late), 403, "forbidden")
+    assert world["staff"].get(path).get_json()["starts_at"].startswith("2027-06-10")
+    moved = world["admin"].patch(path, json=late)
+    assert moved.status_code == 200, moved.get_json()
+    assert moved.get_json()["exceptional_circumstances"] is True
+    with app.app_context():
+        event = db.session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.entity == "assessment", AuditEvent.entity_id == str(created["id"]))
+            .order_by(AuditEvent.id.desc())
+        ).first()
+        assert (event.action, event.after["exceptional_circumstances"]) == ("update", True)
+    # Recorded once, it stays: sending false does not take it back.
+    kept = world["admin"].patch(path, json={"exceptional_circumstances": False})
+    assert kept.get_json()["exceptional_circumstances"] is True
 
 
 def test_cancelled_assessments_do_not_count(world):

@@ -262,3 +262,21 @@ def test_a_new_start_date_chooses_the_version_again(app, admin, make_apprentice)
     _move(admin, apprentice_id)
     assert admin.patch(path, json={"start_date": "2024-01-09"}).get_json()["version"] == "1.1"
     assert admin.patch(path, json={"family_name": "Jones"}).get_json()["version"] == "1.1"
+
+
+def test_after_gateway_the_epa_period_follows_the_new_plan(app, admin, make_apprentice):
+    apprentice_id = make_apprentice(**ON_1_0)
+    passed = admin.post(
+        f"/api/v1/apprentices/{apprentice_id}/gateway", json={**READY, "gateway_date": "2026-11-02"}
+    )
+    assert passed.get_json()["epa_deadline"] == "2027-03-02"  # 1.0: 4 months
+    with app.app_context():  # suppose the revised plan gives 6 months
+        db.session.scalar(select(StandardVersion).filter_by(version="1.1")).epa_period_months = 6
+        db.session.commit()
+    moved = _move(admin, apprentice_id)
+    assert moved.status_code == 200, moved.get_json()
+    assert moved.get_json()["epa_deadline"] == "2027-05-02"
+    with app.app_context():
+        event = db.session.scalar(select(AuditEvent).filter_by(action="change_version"))
+        assert event.before == {"version": "1.0", "epa_deadline": "2027-03-02"}
+        assert event.after == {"version": "1.1", "epa_deadline": "2027-05-02"}
