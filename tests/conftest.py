@@ -5,6 +5,8 @@ import json
 import os
 import re
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
@@ -43,12 +45,13 @@ def _postgres_server_url() -> str | None:
     return os.environ.get("TEST_POSTGRES_URL") or None
 
 
-@pytest.fixture(scope="session")
-def database_url(tmp_path_factory):
-    """A fresh, empty database for this run; dropped at the end on PostgreSQL."""
+@contextmanager
+def fresh_database(directory: Path) -> Iterator[str]:
+    """The URL of a new, empty database: an SQLite file in `directory`, or, when
+    TEST_POSTGRES_URL is set, a database of its own on that server, dropped afterwards."""
     server = _postgres_server_url()
     if server is None:
-        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+        yield f"sqlite:///{directory / 'test.sqlite'}"
         return
     # A database of our own, so runs never see each other's rows. A failure to reach the
     # server fails the run: PostgreSQL is never skipped silently.
@@ -62,6 +65,13 @@ def database_url(tmp_path_factory):
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    """A fresh, empty database for this run; dropped at the end on PostgreSQL."""
+    with fresh_database(tmp_path_factory.mktemp("db")) as url:
+        yield url
 
 
 def test_settings(database_url: str, tmp_path: Path | None = None) -> dict:
