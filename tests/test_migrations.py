@@ -6,10 +6,10 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import CheckConstraint, inspect
+from sqlalchemy import CheckConstraint, UniqueConstraint, inspect
 
 from epa import create_app
-from epa.extensions import NAMING_CONVENTION, db
+from epa.extensions import db
 from epa.types import UTCDateTime
 from tests.conftest import fresh_database
 from tests.conftest import test_settings as settings_for  # its own name is not a test
@@ -121,28 +121,24 @@ def test_each_downgrade_gives_back_the_schema_before_its_upgrade(own_app):
 
 
 def test_database_is_at_the_newest_migration(app):
-    from alembic.script import ScriptDirectory
-    from flask_migrate import Migrate
-
     with app.app_context(), db.engine.connect() as conn:
         current = MigrationContext.configure(conn).get_current_heads()
         config = app.extensions["migrate"].migrate.get_config()
     heads = ScriptDirectory.from_config(config).get_heads()
-    assert Migrate  # Flask-Migrate is what `flask db upgrade` runs
     assert set(current) == set(heads) and len(heads) == 1
 
 
-def test_every_constraint_is_named(app):
-    assert set(NAMING_CONVENTION) == {"ix", "uq", "ck", "fk", "pk"}
+def test_every_constraint_is_named_as_the_models_name_it(app):
+    """Batch mode on SQLite can only alter what it can name. PostgreSQL names an unnamed
+    constraint itself (`users_email_key`), so the names must be the models', not just present."""
     with app.app_context():
         inspector = inspect(db.engine)
-        for table in inspector.get_table_names():
-            if table == "alembic_version":
-                continue
-            for fk in inspector.get_foreign_keys(table):
-                assert fk["name"], f"unnamed foreign key on {table}"
-            for uq in inspector.get_unique_constraints(table):
-                assert uq["name"], f"unnamed unique constraint on {table}"
+        for table in db.metadata.sorted_tables:
+            found = {fk["name"] for fk in inspector.get_foreign_keys(table.name)}
+            assert found == {fk.name for fk in table.foreign_key_constraints}, table.name
+            found = {uq["name"] for uq in inspector.get_unique_constraints(table.name)}
+            expected = {c.name for c in table.constraints if isinstance(c, UniqueConstraint)}
+            assert found == expected, table.name
 
 
 def test_instants_are_stored_in_utc_and_read_back_aware(ctx):
