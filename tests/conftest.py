@@ -333,33 +333,54 @@ def today(move_clock):
     return fix
 
 
+#: Gateway evidence that meets every requirement of the plan as published. The portfolio is no
+#: longer one, but every setup this replaced recorded it, so it stays.
+EVERY_REQUIREMENT_MET = {
+    "english": "level2",
+    "maths": "level2",
+    "employer_confirmed": True,
+    "provider_confirmed": True,
+    "project_summary_submitted": True,
+    "portfolio_submitted": True,
+}
+
+
 @pytest.fixture
-def booking_world(app, make_apprentice, make_user, move_clock):
+def make_gateway_passed(app, make_apprentice):
+    """make_gateway_passed(gateway_date="2026-11-02", **overrides) -> the id of an apprentice
+    registered as make_apprentice(**overrides) does, whose gateway on that date passed with every
+    requirement met (recorded through the service; the clock must be past that date)."""
+    from epa.apprentices.models import Apprentice
+    from epa.gateway.services import record_gateway
+
+    def make(gateway_date="2026-11-02", **overrides):
+        apprentice_id = make_apprentice(**overrides)
+        with app.app_context():
+            attempt = record_gateway(
+                db.session.get(Apprentice, apprentice_id),
+                {**EVERY_REQUIREMENT_MET, "gateway_date": gateway_date},
+            )
+            # A setup that did not pass would fail later in some puzzling way; say so here.
+            assert attempt.passed, attempt.reasons
+            db.session.commit()
+        return apprentice_id
+
+    return make
+
+
+@pytest.fixture
+def booking_world(app, make_gateway_passed, make_user, move_clock):
     """Now is Thursday 26 November 2026, 09:00 in London; one apprentice passed gateway on
     2 November 2026 (EPA deadline 2 March 2027); two assessors.
 
     Returns a dict of ids: apprentice, assessor, other_assessor, employer, provider.
     """
     from epa.apprentices.models import Apprentice
-    from epa.gateway.services import record_gateway
 
     move_clock(datetime(2026, 11, 26, 9, 0, tzinfo=UTC))
-    apprentice_id = make_apprentice(start_date="2025-06-02", date_of_birth="2000-01-10")
+    apprentice_id = make_gateway_passed(start_date="2025-06-02", date_of_birth="2000-01-10")
     with app.app_context():
         apprentice = db.session.get(Apprentice, apprentice_id)
-        record_gateway(
-            apprentice,
-            {
-                "gateway_date": "2026-11-02",
-                "english": "level2",
-                "maths": "level2",
-                "employer_confirmed": True,
-                "provider_confirmed": True,
-                "project_summary_submitted": True,
-                "portfolio_submitted": True,
-            },
-        )
-        db.session.commit()
         employer_id, provider_id = apprentice.employer_id, apprentice.provider_id
     return {
         "apprentice": apprentice_id,
