@@ -5,6 +5,8 @@ import json
 import os
 import re
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
@@ -43,12 +45,13 @@ def _postgres_server_url() -> str | None:
     return os.environ.get("TEST_POSTGRES_URL") or None
 
 
-@pytest.fixture(scope="session")
-def database_url(tmp_path_factory):
-    """A fresh, empty database for this run; dropped at the end on PostgreSQL."""
+@contextmanager
+def fresh_database(directory: Path) -> Iterator[str]:
+    """The URL of a new, empty database: an SQLite file in `directory`, or, when
+    TEST_POSTGRES_URL is set, a database of its own on that server, dropped afterwards."""
     server = _postgres_server_url()
     if server is None:
-        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+        yield f"sqlite:///{directory / 'test.sqlite'}"
         return
     # A database of our own, so runs never see each other's rows. A failure to reach the
     # server fails the run: PostgreSQL is never skipped silently.
@@ -62,6 +65,13 @@ def database_url(tmp_path_factory):
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    """A fresh, empty database for this run; dropped at the end on PostgreSQL."""
+    with fresh_database(tmp_path_factory.mktemp("db")) as url:
+        yield url
 
 
 def test_settings(database_url: str, tmp_path: Path | None = None) -> dict:
@@ -323,33 +333,54 @@ def today(move_clock):
     return fix
 
 
+#: Gateway evidence that meets every requirement of the plan as published. The portfolio is no
+#: longer one, but every setup this replaced recorded it, so it stays.
+EVERY_REQUIREMENT_MET = {
+    "english": "level2",
+    "maths": "level2",
+    "employer_confirmed": True,
+    "provider_confirmed": True,
+    "project_summary_submitted": True,
+    "portfolio_submitted": True,
+}
+
+
 @pytest.fixture
-def booking_world(app, make_apprentice, make_user, move_clock):
+def make_gateway_passed(app, make_apprentice):
+    """make_gateway_passed(gateway_date="2026-11-02", **overrides) -> the id of an apprentice
+    registered as make_apprentice(**overrides) does, whose gateway on that date passed with every
+    requirement met (recorded through the service; the clock must be past that date)."""
+    from epa.apprentices.models import Apprentice
+    from epa.gateway.services import record_gateway
+
+    def make(gateway_date="2026-11-02", **overrides):
+        apprentice_id = make_apprentice(**overrides)
+        with app.app_context():
+            attempt = record_gateway(
+                db.session.get(Apprentice, apprentice_id),
+                {**EVERY_REQUIREMENT_MET, "gateway_date": gateway_date},
+            )
+            # A setup that did not pass would fail later in some puzzling way; say so here.
+            assert attempt.passed, attempt.reasons
+            db.session.commit()
+        return apprentice_id
+
+    return make
+
+
+@pytest.fixture
+def booking_world(app, make_gateway_passed, make_user, move_clock):
     """Now is Thursday 26 November 2026, 09:00 in London; one apprentice passed gateway on
     2 November 2026 (EPA deadline 2 March 2027); two assessors.
 
     Returns a dict of ids: apprentice, assessor, other_assessor, employer, provider.
     """
     from epa.apprentices.models import Apprentice
-    from epa.gateway.services import record_gateway
 
     move_clock(datetime(2026, 11, 26, 9, 0, tzinfo=UTC))
-    apprentice_id = make_apprentice(start_date="2025-06-02", date_of_birth="2000-01-10")
+    apprentice_id = make_gateway_passed(start_date="2025-06-02", date_of_birth="2000-01-10")
     with app.app_context():
         apprentice = db.session.get(Apprentice, apprentice_id)
-        record_gateway(
-            apprentice,
-            {
-                "gateway_date": "2026-11-02",
-                "english": "level2",
-                "maths": "level2",
-                "employer_confirmed": True,
-                "provider_confirmed": True,
-                "project_summary_submitted": True,
-                "portfolio_submitted": True,
-            },
-        )
-        db.session.commit()
         employer_id, provider_id = apprentice.employer_id, apprentice.provider_id
     return {
         "apprentice": apprentice_id,

@@ -9,6 +9,7 @@ from epa.apprentices.models import Apprentice
 from epa.audit.models import AuditEvent
 from epa.extensions import db
 from tests.api.test_conventions import assert_error
+from tests.conftest import EVERY_REQUIREMENT_MET
 
 
 def _count(app, model=Apprentice):
@@ -351,15 +352,7 @@ def test_the_facts_a_passed_gateway_rests_on_cannot_change(api, make_apprentice,
     today(date(2026, 11, 26))
     apprentice_id = make_apprentice()
     client = api("staff")
-    gateway = {
-        "gateway_date": "2025-03-03",
-        "english": "level2",
-        "maths": "level2",
-        "employer_confirmed": True,
-        "provider_confirmed": True,
-        "project_summary_submitted": True,
-        "portfolio_submitted": True,
-    }
+    gateway = {**EVERY_REQUIREMENT_MET, "gateway_date": "2025-03-03"}
     assert client.post(f"/api/v1/apprentices/{apprentice_id}/gateway", json=gateway).get_json()[
         "passed"
     ]

@@ -117,27 +117,10 @@ def test_apprentice_withdrawn(app, staff, booking_world):
 
 
 @pytest.fixture
-def second_apprentice(app, make_apprentice, booking_world):
-    from epa.gateway.services import record_gateway
-
-    apprentice_id = make_apprentice(
+def second_apprentice(make_gateway_passed, booking_world):
+    return make_gateway_passed(
         uln="1000000000", start_date="2025-06-02", date_of_birth="1999-03-03"
     )
-    with app.app_context():
-        record_gateway(
-            db.session.get(Apprentice, apprentice_id),
-            {
-                "gateway_date": "2026-11-02",
-                "english": "level2",
-                "maths": "level2",
-                "employer_confirmed": True,
-                "provider_confirmed": True,
-                "project_summary_submitted": True,
-                "portfolio_submitted": True,
-            },
-        )
-        db.session.commit()
-    return apprentice_id
 
 
 @pytest.mark.parametrize(

@@ -4,6 +4,8 @@ import threading
 
 import pytest
 
+from tests.conftest import EVERY_REQUIREMENT_MET
+
 
 def _race(app, token, path, bodies):
     barrier = threading.Barrier(len(bodies))
@@ -86,15 +88,7 @@ def test_gateway_passes_once_however_many_ask_at_the_same_moment(
 
     today(date(2026, 11, 26))
     apprentice_id = make_apprentice()
-    body = {
-        "gateway_date": "2025-03-03",
-        "english": "level2",
-        "maths": "level2",
-        "employer_confirmed": True,
-        "provider_confirmed": True,
-        "project_summary_submitted": True,
-        "portfolio_submitted": True,
-    }
+    body = {**EVERY_REQUIREMENT_MET, "gateway_date": "2025-03-03"}
     results = _race(
         app, make_token("staff"), f"/api/v1/apprentices/{apprentice_id}/gateway", [body] * 6
     )
@@ -107,35 +101,18 @@ def test_gateway_passes_once_however_many_ask_at_the_same_moment(
 
 
 def test_many_simultaneous_bookings_of_one_assessors_slot_one_wins(
-    app, make_token, make_apprentice, booking_world
+    app, make_token, make_gateway_passed, booking_world
 ):
     """Different apprentices, one assessor, the same hour: the database serialises them."""
-    from epa.apprentices.models import Apprentice
-    from epa.extensions import db
-    from epa.gateway.services import record_gateway
     from tests.api.test_assessments import booking
 
     ulns = ["1000000000"] + ["9999999999"] * 7  # the temporary ULN may be shared
-    apprentices = []
-    for n, uln in enumerate(ulns):
-        apprentice_id = make_apprentice(
+    apprentices = [
+        make_gateway_passed(
             uln=uln, given_names=f"Racer{n}", start_date="2025-06-02", date_of_birth="1998-05-05"
         )
-        with app.app_context():
-            record_gateway(
-                db.session.get(Apprentice, apprentice_id),
-                {
-                    "gateway_date": "2026-11-02",
-                    "english": "level2",
-                    "maths": "level2",
-                    "employer_confirmed": True,
-                    "provider_confirmed": True,
-                    "project_summary_submitted": True,
-                    "portfolio_submitted": True,
-                },
-            )
-            db.session.commit()
-        apprentices.append(apprentice_id)
+        for n, uln in enumerate(ulns)
+    ]
     bodies = [booking(booking_world, apprentice_id=a) for a in apprentices]
     results = _race(app, make_token("staff"), "/api/v1/assessments", bodies)
     assert sorted(s for s, _ in results) == [201] + [409] * (len(bodies) - 1), results

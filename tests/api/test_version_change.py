@@ -134,9 +134,7 @@ def test_versions_are_compared_as_numbers(app, admin, make_apprentice):
     assert version_of(app, apprentice_id) == "1.10"
 
 
-def _passed_and_booked(admin, world, apprentice_id):
-    gateway = {**READY, "gateway_date": "2026-11-02"}
-    admin.post(f"/api/v1/apprentices/{apprentice_id}/gateway", json=gateway)
+def _booked(admin, world, apprentice_id):
     booking = {
         "apprentice_id": apprentice_id,
         "method": "discussion",
@@ -149,27 +147,27 @@ def _passed_and_booked(admin, world, apprentice_id):
     return response.get_json()["id"]
 
 
-def test_a_booked_assessment_stops_the_change(app, admin, booking_world, make_apprentice):
-    apprentice_id = make_apprentice(**{**ON_1_0, "uln": OTHER_ULN})
-    _passed_and_booked(admin, booking_world, apprentice_id)
+def test_a_booked_assessment_stops_the_change(app, admin, booking_world, make_gateway_passed):
+    apprentice_id = make_gateway_passed(**{**ON_1_0, "uln": OTHER_ULN})
+    _booked(admin, booking_world, apprentice_id)
     error = assert_error(_move(admin, apprentice_id), 409, "assessments_exist")
     assert "booked" in error["message"]
     assert version_of(app, apprentice_id) == "1.0" and change_events(app) == 0
 
 
-def test_only_cancelled_assessments_do_not_stop_it(app, admin, booking_world, make_apprentice):
-    apprentice_id = make_apprentice(**{**ON_1_0, "uln": OTHER_ULN})
-    assessment_id = _passed_and_booked(admin, booking_world, apprentice_id)
+def test_only_cancelled_assessments_do_not_stop_it(app, admin, booking_world, make_gateway_passed):
+    apprentice_id = make_gateway_passed(**{**ON_1_0, "uln": OTHER_ULN})
+    assessment_id = _booked(admin, booking_world, apprentice_id)
     cancelled = admin.post(f"/api/v1/assessments/{assessment_id}/cancel", json={"reason": "Ill"})
     assert cancelled.status_code == 200
     assert _move(admin, apprentice_id).get_json()["version"] == "1.1"
 
 
 def test_assessments_of_an_epa_since_restarted_do_not_stop_it(
-    app, admin, booking_world, make_apprentice
+    app, admin, booking_world, make_gateway_passed
 ):
-    apprentice_id = make_apprentice(**{**ON_1_0, "uln": OTHER_ULN})
-    _passed_and_booked(admin, booking_world, apprentice_id)
+    apprentice_id = make_gateway_passed(**{**ON_1_0, "uln": OTHER_ULN})
+    _booked(admin, booking_world, apprentice_id)
     with app.app_context():  # as a restart leaves it: the booking stays, in the earlier EPA
         db.session.get(Apprentice, apprentice_id).epa_round = 2
         db.session.commit()
@@ -177,7 +175,7 @@ def test_assessments_of_an_epa_since_restarted_do_not_stop_it(
 
 
 def test_a_booking_checked_against_a_version_changed_meanwhile_is_refused(
-    app, admin, booking_world, make_apprentice, monkeypatch
+    app, admin, booking_world, make_gateway_passed, monkeypatch
 ):
     """A version change that commits between a booking's first reads and its locks: the
     method read first belongs to the old plan, so nothing is booked."""
@@ -187,10 +185,7 @@ def test_a_booking_checked_against_a_version_changed_meanwhile_is_refused(
     from epa.scheduling.models import Assessment
     from epa.standards.models import StandardVersion
 
-    apprentice_id = make_apprentice(**{**ON_1_0, "uln": OTHER_ULN})
-    admin.post(
-        f"/api/v1/apprentices/{apprentice_id}/gateway", json={**READY, "gateway_date": "2026-11-02"}
-    )
+    apprentice_id = make_gateway_passed(**{**ON_1_0, "uln": OTHER_ULN})
     with app.app_context():
         later = db.session.scalar(select(StandardVersion.id).filter_by(version="1.1"))
     real_lock = checks.lock_diaries

@@ -11,7 +11,6 @@ from epa.apprentices.models import Apprentice
 from epa.auth.models import User
 from epa.dashboard.views import week_label
 from epa.extensions import db
-from epa.gateway.services import record_gateway
 from epa.grading import services as grading
 from epa.grading.models import Outcome
 from epa.scheduling import services as scheduling
@@ -49,28 +48,13 @@ def table_rows(page: str, caption: str) -> dict[str, list[str]]:
 
 
 @pytest.fixture
-def passed(app, make_apprentice):
+def passed(make_gateway_passed):
     """passed(name, gateway_date="2026-11-02") -> the id of an apprentice through gateway."""
 
     def make(given_names, gateway_date="2026-11-02"):
-        apprentice_id = make_apprentice(
-            uln=TEMPORARY_ULN, given_names=given_names, start_date="2025-06-02"
+        return make_gateway_passed(
+            gateway_date, uln=TEMPORARY_ULN, given_names=given_names, start_date="2025-06-02"
         )
-        with app.app_context():
-            record_gateway(
-                db.session.get(Apprentice, apprentice_id),
-                {
-                    "gateway_date": gateway_date,
-                    "english": "level2",
-                    "maths": "level2",
-                    "employer_confirmed": True,
-                    "provider_confirmed": True,
-                    "project_summary_submitted": True,
-                    "portfolio_submitted": True,
-                },
-            )
-            db.session.commit()
-        return apprentice_id
 
     return make
 

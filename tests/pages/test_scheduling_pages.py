@@ -10,7 +10,6 @@ from sqlalchemy import event, func, select
 from epa.apprentices.models import Apprentice
 from epa.auth.models import User
 from epa.extensions import db
-from epa.gateway.services import record_gateway
 from epa.mail.models import OutboxMessage
 from epa.scheduling import services
 from epa.scheduling.models import Assessment, AssessorConflict, Unavailability
@@ -90,26 +89,11 @@ def book_directly(app, world, apprentice_id=None, backdated=False, **changes) ->
 
 
 @pytest.fixture
-def second_apprentice(app, make_apprentice, booking_world):
+def second_apprentice(make_gateway_passed, booking_world):
     """Another apprentice of the same employer, through gateway on 2 November 2026."""
-    apprentice_id = make_apprentice(
+    return make_gateway_passed(
         uln="1000000000", given_names="Priya", family_name="Shah", start_date="2025-06-02"
     )
-    with app.app_context():
-        record_gateway(
-            db.session.get(Apprentice, apprentice_id),
-            {
-                "gateway_date": "2026-11-02",
-                "english": "level2",
-                "maths": "level2",
-                "employer_confirmed": True,
-                "provider_confirmed": True,
-                "project_summary_submitted": True,
-                "portfolio_submitted": True,
-            },
-        )
-        db.session.commit()
-    return apprentice_id
 
 
 def radio(html: str, name: str, value: str) -> str:
