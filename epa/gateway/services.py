@@ -10,6 +10,7 @@ from epa.errors import ServiceError
 from epa.extensions import db
 from epa.gateway.models import GatewayAttempt
 from epa.rules.gateway import LEVELS, GatewayEvidence, Learner, PlanTerms, gateway_decision
+from epa.rules.local_time import london_iso
 
 
 def public(attempt: GatewayAttempt) -> dict:
@@ -28,7 +29,7 @@ def public(attempt: GatewayAttempt) -> dict:
         "reasons": list(attempt.reasons),
         "warnings": list(attempt.warnings),
         "epa_deadline": attempt.epa_deadline.isoformat() if attempt.epa_deadline else None,
-        "recorded_at": attempt.recorded_at.isoformat(),
+        "recorded_at": london_iso(attempt.recorded_at),
     }
 
 

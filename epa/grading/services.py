@@ -19,9 +19,8 @@ from epa.rules.grading import (
     method_grade,
     outcome_status,
 )
-from epa.rules.local_time import london_date
+from epa.rules.local_time import london_date, london_iso
 from epa.scheduling import services as scheduling
-from epa.scheduling.instants import london_iso
 from epa.scheduling.models import Assessment, in_current_epa
 
 PASSING = ("pass", "merit", "distinction")

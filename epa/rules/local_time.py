@@ -45,3 +45,8 @@ def london_time(instant: datetime) -> time:
 
 def to_utc(instant: datetime) -> datetime:
     return instant.astimezone(UTC)
+
+
+def london_iso(instant: datetime | None) -> str | None:
+    """An instant as ISO 8601 with its Europe/London offset, as the API gives every instant."""
+    return instant.astimezone(LONDON).isoformat() if instant else None

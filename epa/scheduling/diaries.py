@@ -13,7 +13,8 @@ from epa.errors import NotFound, ServiceError
 from epa.extensions import db
 from epa.organisations.models import Employer, Provider
 from epa.persistence import flush_or_conflict
-from epa.scheduling.instants import london_iso, read_instant
+from epa.rules.local_time import london_iso
+from epa.scheduling.instants import read_instant
 from epa.scheduling.models import AssessorConflict, Unavailability
 
 

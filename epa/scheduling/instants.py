@@ -4,7 +4,7 @@ import re
 from datetime import UTC, datetime
 
 from epa import validation
-from epa.rules.local_time import LONDON, InvalidLocalTime, london
+from epa.rules.local_time import InvalidLocalTime, london
 
 # A date and a time of day to the minute at least: "2026-12-10" alone is not an instant.
 _DATE_AND_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}")
@@ -36,8 +36,3 @@ def read_instant(data: dict, field: str, label: str, problems: validation.Proble
             problems.add(field, str(error), "invalid_local_time")
             return None
     return parsed.astimezone(UTC)
-
-
-def london_iso(instant: datetime | None) -> str | None:
-    """An instant as ISO 8601 with its Europe/London offset."""
-    return instant.astimezone(LONDON).isoformat() if instant else None

@@ -15,8 +15,9 @@ from epa.auth.models import User
 from epa.errors import NotFound, ServiceError
 from epa.extensions import db
 from epa.ops.metrics import BOOKINGS
+from epa.rules.local_time import london_iso
 from epa.scheduling.checks import check_booking, lock_diaries, refuse_by_earlier_attempts
-from epa.scheduling.instants import london_iso, read_instant
+from epa.scheduling.instants import read_instant
 from epa.scheduling.models import Assessment, in_current_epa
 
 RETRIES = ("resit", "retake")

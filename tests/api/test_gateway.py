@@ -251,3 +251,24 @@ def test_no_gateway_for_a_withdrawn_apprentice(staff, make_apprentice):
 def test_unknown_apprentice_is_404(staff):
     assert_error(_gateway(staff, 999999), 404, "not_found")
     assert_error(staff.get("/api/v1/apprentices/999999/gateway"), 404, "not_found")
+
+
+@pytest.mark.parametrize(
+    "now, offset",
+    [("2026-07-01T09:00:00+00:00", "+01:00"), ("2026-12-01T09:00:00+00:00", "+00:00")],
+)
+def test_when_an_attempt_was_recorded_comes_back_in_london_time(
+    staff, make_apprentice, move_clock, now, offset
+):
+    from datetime import datetime
+
+    move_clock(datetime.fromisoformat(now))
+    apprentice_id = make_apprentice()
+    staff.post(
+        f"/api/v1/apprentices/{apprentice_id}/gateway",
+        json={**READY, "gateway_date": "2026-06-01"},
+    )
+    attempt = staff.get(f"/api/v1/apprentices/{apprentice_id}/gateway").get_json()["items"][0]
+    recorded = datetime.fromisoformat(attempt["recorded_at"])
+    assert attempt["recorded_at"].endswith(offset)
+    assert recorded == datetime.fromisoformat(now)
