@@ -23,6 +23,7 @@ from epa.rules.local_time import london_date
 from epa.scheduling import services as scheduling
 from epa.scheduling.instants import london_iso
 from epa.scheduling.models import Assessment, in_current_epa
+from epa.standards.documents import criterion_document
 
 PASSING = ("pass", "merit", "distinction")
 NO_GRADE = {"grade": None, "attempt": None, "retry": None}
@@ -49,6 +50,7 @@ def result_public(assessment: Assessment) -> dict:
         "method_grade": result.method_grade if submitted else grade_of(assessment, judgements),
         "submitted": submitted,
         "submitted_at": london_iso(result.submitted_at) if submitted else None,
+        "criteria_judged": result.criteria_judged if submitted else None,
     }
 
 
@@ -164,6 +166,7 @@ def submit_result(assessment: Assessment, actor: User) -> Result:
     result.submitted_at = now
     result.submitted_on = london_date(now)
     result.submitted_by_id = actor.id
+    result.criteria_judged = [criterion_document(c) for c in assessment.method.criteria]
     db.session.flush()
     RESULTS.inc()
     record("result", result.id, "submit", after={"method_grade": result.method_grade})
@@ -200,10 +203,17 @@ def reopen_result(assessment: Assessment, data: dict, actor: User) -> Result:
             "that attempt before reopening this one.",
             status=409,
         )
-    before = {"method_grade": result.method_grade, "submitted": True}
+    # The audit event keeps the criteria judged: reopening clears them from the result, and the
+    # next submission keeps the criteria of its day.
+    before = {
+        "method_grade": result.method_grade,
+        "submitted": True,
+        "criteria_judged": result.criteria_judged,
+    }
     result.is_submitted = False
     result.method_grade = None
     result.submitted_at = result.submitted_on = result.submitted_by_id = None
+    result.criteria_judged = None
     db.session.flush()
     record("result", result.id, "reopen", before=before, after={"submitted": False}, reason=reason)
     if assessment.is_counted:  # an earlier EPA's result has no bearing on the outcome
