@@ -1,6 +1,6 @@
 """A submitted result keeps the criteria it was judged against: a later load of the standard
 that rewords, regrades, adds or drops criteria leaves it reading as judged, while a draft is
-judged against the criteria of the day."""
+judged against the criteria of the day; the load says how many drafts that touches."""
 
 import json
 
@@ -114,3 +114,35 @@ def test_a_draft_is_judged_against_the_corrected_plan(runner, tmp_path, world):
     assert put(world["dan"], world["project"], {new["id"]: True}).get_json()["method_grade"]
     response = world["dan"].post(f"/api/v1/assessments/{world['project']}/result/submit")
     assert response.get_json()["criteria_judged"] == plan_criteria(world["staff"], "project")
+
+
+def test_the_load_warns_of_drafts_judging_changed_criteria(runner, tmp_path, world):
+    grade(world, "discussion", only_pass("discussion"), AFTER_DISCUSSION)
+    data = corrected_plan()
+    assert "Warning" not in load(runner, tmp_path, data)  # a submitted result is safe
+    world["at"](AFTER_PROJECT)
+    put(world["dan"], world["project"], {"P1": True})
+    assert "Warning" not in load(runner, tmp_path, data)  # nothing changed this time
+    output = load(runner, tmp_path, fixture_data())  # back to the original wording
+    assert "Loaded ST0825" in output
+    assert (
+        "Warning: 1 draft result now judges criteria this load changed (their wording, their "
+        "grade, or which criteria there are); its assessor should check every judgement before "
+        "submitting."
+    ) in output
+
+
+def test_a_draft_without_judgements_or_on_an_unchanged_method_is_no_warning(
+    runner, tmp_path, world
+):
+    world["at"](AFTER_PROJECT)
+    put(world["dan"], world["project"], {"P1": True})
+    put(world["dan"], world["project"], {"P1": None})  # a draft with nothing judged
+    assert "Warning" not in load(runner, tmp_path, corrected_plan())
+    data = fixture_data()
+    version = next(v for v in data["versions"] if v["version"] == VERSION)
+    discussion = next(m for m in version["plan"]["methods"] if m["code"] == "discussion")
+    discussion["criteria"][0]["grade"] = "distinction"  # P1 regraded
+    put(world["dan"], world["project"], {"P1": True})
+    load(runner, tmp_path, fixture_data())
+    assert "Warning" not in load(runner, tmp_path, data)  # the project's criteria stand
