@@ -1,8 +1,6 @@
 """Migrations are the only way the schema is made: upgrading an empty database to head gives
 exactly the models' schema."""
 
-from datetime import UTC, datetime
-
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -10,7 +8,6 @@ from sqlalchemy import inspect
 
 from epa.extensions import NAMING_CONVENTION, db
 from epa.types import UTCDateTime
-from tests.pages.test_grading_pages import world  # noqa: F401 (a fixture)
 
 
 def test_upgraded_database_matches_the_models(app):
@@ -167,72 +164,3 @@ def test_attempts_recorded_before_0010_have_neither_new_check_and_no_warnings(tm
             ).one()
         db.engine.dispose()
     assert (bool(row[0]), bool(row[1]), row[2]) == (False, False, "[]")
-
-
-def test_0013_keeps_the_criteria_results_already_submitted_were_judged_against(app, world):
-    """Results submitted before 0013 get the criteria as they stand at the upgrade (which runs
-    before the next load of the standard); drafts stay without. On the run's database."""
-    import sqlalchemy as sa
-    from flask_migrate import downgrade, upgrade
-
-    from epa.grading.models import Result
-    from epa.scheduling.models import Assessment
-    from epa.standards.documents import criterion_document
-    from tests.api.test_grading import only_pass
-
-    discussion, project = world["discussion"], world["project"]
-    # The results table as 0012 has it, written as the previous release wrote it.
-    results = sa.table(
-        "results",
-        sa.column("assessment_id", sa.Integer),
-        sa.column("judgements", sa.JSON),
-        sa.column("method_grade", sa.String),
-        sa.column("is_submitted", sa.Boolean),
-        sa.column("submitted_at", UTCDateTime),
-        sa.column("submitted_on", sa.Date),
-        sa.column("submitted_by_id", sa.Integer),
-        sa.column("updated_at", UTCDateTime),
-    )
-    when = datetime(2026, 12, 10, 11, 30, tzinfo=UTC)
-    submitted = {
-        "assessment_id": discussion,
-        "judgements": only_pass("discussion"),
-        "method_grade": "pass",
-        "is_submitted": True,
-        "submitted_at": when,
-        "submitted_on": when.date(),
-        "submitted_by_id": world["assessor"],
-        "updated_at": when,
-    }
-    draft = {
-        **submitted,
-        "assessment_id": project,
-        "judgements": {"P1": True},
-        "method_grade": None,
-        "is_submitted": False,
-        "submitted_at": None,
-        "submitted_on": None,
-        "submitted_by_id": None,
-    }
-    with app.app_context():
-        db.session.remove()
-        try:
-            downgrade(revision="0012")
-            with db.engine.begin() as conn:
-                conn.execute(results.insert(), [submitted, draft])
-            upgrade()
-            rows = {r.assessment_id: r for r in db.session.scalars(sa.select(Result))}
-            method = db.session.get(Assessment, discussion).method
-            assert rows[discussion].criteria_judged == [
-                criterion_document(c) for c in method.criteria
-            ]
-            assert len(rows[discussion].criteria_judged) == len(only_pass("discussion"))
-            assert rows[project].criteria_judged is None
-            with db.engine.connect() as conn:  # SQL NULL, not JSON null
-                nulls = conn.execute(
-                    sa.text("SELECT count(*) FROM results WHERE criteria_judged IS NULL")
-                ).scalar()
-            assert nulls == 1
-        finally:
-            db.session.remove()
-            upgrade()  # whatever failed above, the other tests need the newest schema
