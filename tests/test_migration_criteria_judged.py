@@ -70,7 +70,7 @@ def test_results_submitted_before_0013_keep_the_criteria_as_they_stood(app, worl
             method = db.session.get(Assessment, world["discussion"]).method
             as_judged = [criterion_document(c) for c in method.criteria]
             assert submitted.criteria_judged == as_judged  # as the app would have kept them
-            assert [c["id"] for c in as_judged] == list(submitted.judgements)
+            assert {c["id"] for c in as_judged} == set(submitted.judgements)
             assert draft.criteria_judged is None
             with db.engine.connect() as conn:  # SQL NULL, not a JSON null
                 nulls = conn.execute(

@@ -167,9 +167,17 @@ def submit_result(assessment: Assessment, actor: User) -> Result:
     result.submitted_on = london_date(now)
     result.submitted_by_id = actor.id
     result.criteria_judged = [criterion_document(c) for c in assessment.method.criteria]
+    # A draft may still judge criteria that a load of the standard has since removed: they are
+    # not among the criteria judged, so they leave the result (the audit event keeps them).
+    codes = {c["id"] for c in result.criteria_judged}
+    kept = {code: met for code, met in judgements.items() if code in codes}
+    before, after = None, {"method_grade": result.method_grade}
+    if kept != judgements:
+        result.judgements = kept
+        before, after = {"criteria": judgements}, {**after, "criteria": kept}
     db.session.flush()
     RESULTS.inc()
-    record("result", result.id, "submit", after={"method_grade": result.method_grade})
+    record("result", result.id, "submit", before=before, after=after)
     return result
 
 

@@ -100,7 +100,7 @@ def test_a_corrected_plan_leaves_a_submitted_result_as_judged(runner, tmp_path, 
     assert body["method_grade"] == "pass"
 
 
-def test_a_draft_is_judged_against_the_corrected_plan(runner, tmp_path, world):
+def test_a_draft_is_judged_against_the_corrected_plan(app, runner, tmp_path, world):
     world["at"](AFTER_PROJECT)
     put(world["dan"], world["project"], only_pass("project"))
     assert result_of(world, "project")["method_grade"] == "pass"
@@ -109,11 +109,19 @@ def test_a_draft_is_judged_against_the_corrected_plan(runner, tmp_path, world):
     assert body["criteria_judged"] is None
     # The new criterion is still to judge, so no grade follows yet.
     assert body["method_grade"] is None
-    new = plan_criteria(world["staff"], "project")[-1]
-    assert new["id"] not in body["criteria"]
-    assert put(world["dan"], world["project"], {new["id"]: True}).get_json()["method_grade"]
+    today = plan_criteria(world["staff"], "project")
+    assert today[-1]["id"] not in body["criteria"]
+    assert put(world["dan"], world["project"], {today[-1]["id"]: True}).get_json()["method_grade"]
     response = world["dan"].post(f"/api/v1/assessments/{world['project']}/result/submit")
-    assert response.get_json()["criteria_judged"] == plan_criteria(world["staff"], "project")
+    body = response.get_json()
+    assert body["criteria_judged"] == today
+    # The judgement of the criterion the plan dropped leaves the result; the audit keeps it.
+    dropped = set(only_pass("project")) - {c["id"] for c in today}
+    assert len(dropped) == 1
+    assert set(body["criteria"]) == {c["id"] for c in today}
+    with app.app_context():
+        event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "submit")).one()
+        assert set(event.before["criteria"]) - set(event.after["criteria"]) == dropped
 
 
 def test_the_load_warns_of_drafts_judging_changed_criteria(runner, tmp_path, world):
