@@ -27,6 +27,7 @@ def _fail(message: str) -> None:
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 def load_standard_command(path: Path):
     """Load or update a standard from a fixture file (repeating a load changes nothing)."""
+    from epa.grading.drafts import criteria_state, drafts_on_changed_criteria
     from epa.standards.services import load_standard
 
     try:
@@ -36,7 +37,9 @@ def load_standard_command(path: Path):
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         _fail(f"{path} is not valid JSON: {error}.")
     try:
+        criteria_before = criteria_state()
         standard, changed = load_standard(data)
+        stale_drafts = drafts_on_changed_criteria(criteria_before)
         db.session.commit()
     except FixtureError as error:
         problems = "\n".join(f"  - {p}" for p in error.problems)
@@ -48,6 +51,19 @@ def load_standard_command(path: Path):
         click.echo(f"Loaded {standard.reference} {standard.title} (versions {versions}).")
     else:
         click.echo(f"{standard.reference} is already up to date (versions {versions}).")
+    if stale_drafts:
+        click.echo(_stale_drafts_warning(stale_drafts), err=True)
+
+
+def _stale_drafts_warning(count: int) -> str:
+    # A warning, not a refusal: loading a corrected plan is how its criteria are put right.
+    one = count == 1
+    drafts = "1 draft result now judges" if one else f"{count} draft results now judge"
+    whose = "its assessor" if one else "their assessors"
+    return (
+        f"Warning: {drafts} criteria this load changed (their wording, their grade, "
+        f"or which criteria there are); {whose} should check every judgement before submitting."
+    )
 
 
 @epa_cli.command("create-user")

@@ -470,6 +470,14 @@ SCHEMAS = {
             },
             "submitted": BOOL,
             "submitted_at": {"type": ["string", "null"], "format": "date-time"},
+            "criteria_judged": {
+                "type": ["array", "null"],
+                "items": _ref("Criterion"),
+                "description": "Once submitted: the method's criteria as they stood at "
+                "submission, in the plan's order, which `criteria` judges; a later change to "
+                "the plan does not alter them. Null for a draft, judged against the method's "
+                "criteria today",
+            },
         },
     ),
     "Outcome": _obj(

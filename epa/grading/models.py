@@ -34,6 +34,11 @@ class Result(db.Model):
     #: the London date of submission; resit and retake windows count from it
     submitted_on: Mapped[date | None]
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: set on submission: the method's criteria as they stood, each as the fixture gives it
+    #: ({id, theme, ksbs, grade, text, source, reference}), because a later load of the standard
+    #: rewrites criteria in place by id and the judgements must keep pointing at what was judged;
+    #: null for a draft, which is judged against today's criteria
+    criteria_judged: Mapped[list | None] = mapped_column(JSON(none_as_null=True))
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, onupdate=clock.now)
 

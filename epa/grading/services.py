@@ -22,6 +22,7 @@ from epa.rules.grading import (
 from epa.rules.local_time import london_date, london_iso
 from epa.scheduling import services as scheduling
 from epa.scheduling.models import Assessment, in_current_epa
+from epa.standards.documents import criterion_document
 
 PASSING = ("pass", "merit", "distinction")
 NO_GRADE = {"grade": None, "attempt": None, "retry": None}
@@ -48,6 +49,7 @@ def result_public(assessment: Assessment) -> dict:
         "method_grade": result.method_grade if submitted else grade_of(assessment, judgements),
         "submitted": submitted,
         "submitted_at": london_iso(result.submitted_at) if submitted else None,
+        "criteria_judged": result.criteria_judged if submitted else None,
     }
 
 
@@ -163,9 +165,18 @@ def submit_result(assessment: Assessment, actor: User) -> Result:
     result.submitted_at = now
     result.submitted_on = london_date(now)
     result.submitted_by_id = actor.id
+    result.criteria_judged = [criterion_document(c) for c in assessment.method.criteria]
+    # A draft may still judge criteria that a load of the standard has since removed: they are
+    # not among the criteria judged, so they leave the result (the audit event keeps them).
+    codes = {c["id"] for c in result.criteria_judged}
+    kept = {code: met for code, met in judgements.items() if code in codes}
+    before, after = None, {"method_grade": result.method_grade}
+    if kept != judgements:
+        result.judgements = kept
+        before, after = {"criteria": judgements}, {**after, "criteria": kept}
     db.session.flush()
     RESULTS.inc()
-    record("result", result.id, "submit", after={"method_grade": result.method_grade})
+    record("result", result.id, "submit", before=before, after=after)
     return result
 
 
@@ -199,10 +210,17 @@ def reopen_result(assessment: Assessment, data: dict, actor: User) -> Result:
             "that attempt before reopening this one.",
             status=409,
         )
-    before = {"method_grade": result.method_grade, "submitted": True}
+    # The audit event keeps the criteria judged: reopening clears them from the result, and the
+    # next submission keeps the criteria of its day.
+    before = {
+        "method_grade": result.method_grade,
+        "submitted": True,
+        "criteria_judged": result.criteria_judged,
+    }
     result.is_submitted = False
     result.method_grade = None
     result.submitted_at = result.submitted_on = result.submitted_by_id = None
+    result.criteria_judged = None
     db.session.flush()
     record("result", result.id, "reopen", before=before, after={"submitted": False}, reason=reason)
     # The sign-off of the EPA the result belongs to no longer stands (an earlier EPA's result

@@ -15,7 +15,7 @@ from epa.auth.decorators import roles_required
 from epa.auth.models import User
 from epa.errors import ServiceError
 from epa.extensions import db
-from epa.grading import services
+from epa.grading import judged, services
 from epa.grading.forms import (
     ConfirmOutcomeForm,
     ConfirmSubmitForm,
@@ -110,10 +110,16 @@ def _criteria(assessment: Assessment) -> list[Criterion]:
 
 
 def _themes(assessment: Assessment) -> list[tuple[dict, list]]:
-    """The method's criteria grouped by the plan's themes, each theme with its sources."""
+    """The criteria grouped by the plan's themes, each theme with its sources: a submitted
+    result's as judged, a draft's as the method has them today."""
+    criteria = (
+        judged.criteria_judged(assessment)
+        if judged.is_judged(assessment.result)
+        else _criteria(assessment)
+    )
     items = [
         {"theme": c.theme, "criterion": c, "source": c.source, "reference": c.source_reference}
-        for c in _criteria(assessment)
+        for c in criteria
     ]
     return by_theme(items, assessment.method.themes)
 
@@ -158,6 +164,7 @@ def _result_page(assessment: Assessment, form, status: int = 200):
         editable=editable,
         submitted_by=submitted_by,
         submitted_when=_london(result.submitted_at) if public["submitted"] else None,
+        criteria_changed=judged.changed_since(assessment),
         field_name=criterion_field,
     )
     return page, status
@@ -265,6 +272,7 @@ def reopen(assessment_id: int):
         assessment=assessment,
         apprentice=assessment.apprentice,
         public=services.result_public(assessment),
+        criteria_changed=judged.changed_since(assessment),
     ), status
 
 

@@ -1,6 +1,6 @@
 """A standard's version as the API and the pages show it: the fixture's shape, read back."""
 
-from epa.standards.models import Standard, StandardVersion
+from epa.standards.models import Criterion, Standard, StandardVersion
 
 
 def version_summary(version: StandardVersion) -> dict:
@@ -53,18 +53,7 @@ def version_document(version: StandardVersion) -> dict:
                     "min_notice_days": m.min_notice_days,
                     "sources": m.fact_sources,
                     "themes": m.themes,
-                    "criteria": [
-                        {
-                            "id": c.code,
-                            "theme": c.theme,
-                            "ksbs": [k.code for k in c.ksbs],
-                            "grade": c.grade,
-                            "text": c.text,
-                            "source": c.source,
-                            "reference": c.source_reference,
-                        }
-                        for c in m.criteria
-                    ],
+                    "criteria": [criterion_document(c) for c in m.criteria],
                 }
                 for m in version.methods
             ],
@@ -77,6 +66,20 @@ def version_document(version: StandardVersion) -> dict:
                 ],
             },
         },
+    }
+
+
+def criterion_document(criterion: Criterion) -> dict:
+    """A criterion as the fixture gives it; a submitted result keeps its method's criteria in
+    this shape (`Result.criteria_judged`)."""
+    return {
+        "id": criterion.code,
+        "theme": criterion.theme,
+        "ksbs": [k.code for k in criterion.ksbs],
+        "grade": criterion.grade,
+        "text": criterion.text,
+        "source": criterion.source,
+        "reference": criterion.source_reference,
     }
 
 
