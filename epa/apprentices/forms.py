@@ -1,11 +1,7 @@
 """Forms to find, register, change and withdraw apprentices; field names are the API's."""
 
-from datetime import date
-
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxInput,
-    GovDateInput,
     GovSelect,
     GovSubmitInput,
     GovTextArea,
@@ -14,7 +10,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from sqlalchemy import select
 from wtforms import (
     BooleanField,
-    DateField,
     RadioField,
     SelectField,
     StringField,
@@ -26,7 +21,7 @@ from wtforms.fields.choices import SelectChoice
 from epa.apprentices.models import STATUS_LABELS, STATUSES
 from epa.extensions import db
 from epa.organisations.models import Employer, Provider
-from epa.pages.forms import ReasonData
+from epa.pages.forms import DayMonthYearField, GovCheckboxWithHint, ReasonData, as_record_id
 from epa.pages.widgets import GovRadioWithHints
 from epa.rules.identifiers import TEMPORARY_ULN
 from epa.standards.models import Standard
@@ -43,64 +38,6 @@ PERSON_FIELDS = (
     "start_date",
     "ehc_plan",
 )
-
-
-class DayMonthYearField(DateField):
-    """A GOV.UK date input (day, month and year boxes) read into a `date`.
-
-    All boxes blank gives None, so the service says the date is needed; boxes that cannot
-    make a real date are refused here, in the design system's words.
-    """
-
-    widget = GovDateInput()
-
-    def __init__(self, label=None, validators=None, *, what: str, example: str, **kwargs):
-        super().__init__(label, validators, format="%d %m %Y", **kwargs)
-        self.what = what
-        self.example = example
-
-    @property
-    def anchor(self) -> str:
-        """Where the error summary links: the day box, as the design system asks."""
-        return f"{self.id}-day"
-
-    def process_formdata(self, valuelist):
-        parts = [str(value).strip() for value in valuelist[:3]]
-        parts += [""] * (3 - len(parts))
-        self.raw_data = parts  # the widget unpacks exactly three boxes
-        self.data = None
-        if not any(parts):
-            return
-        boxes = zip(("day", "month", "year"), parts, strict=True)
-        missing = [name for name, part in boxes if not part]
-        if missing:
-            raise ValueError(f"The {self.what} must include a {' and a '.join(missing)}")
-        day, month, year = parts
-        real = f"Enter the {self.what} as a real date, for example {self.example}"
-        if not all(part.isascii() and part.isdigit() for part in parts) or len(year) != 4:
-            raise ValueError(real)
-        try:
-            self.data = date(int(year), int(month), int(day))
-        except ValueError:
-            raise ValueError(real) from None
-
-
-class GovCheckboxWithHint(GovCheckboxInput):
-    """A single checkbox whose description is the hint under its own label."""
-
-    def map_gov_params(self, field, **kwargs):
-        params = super().map_gov_params(field, **kwargs)
-        params["hint"] = None
-        if field.description:
-            params["items"][0]["hint"] = {"text": field.description}
-        return params
-
-
-def as_record_id(value):
-    """A select's value as the service's id: digits become an int, blank becomes None."""
-    if not value:
-        return None
-    return int(value) if value.isascii() and value.isdigit() else value
 
 
 def _placeholder(text: str) -> list[SelectChoice]:

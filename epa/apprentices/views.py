@@ -1,7 +1,5 @@
 """Pages where operations staff find, register, change and withdraw apprentices."""
 
-from datetime import date
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
@@ -22,6 +20,7 @@ from epa.extensions import db
 from epa.gateway.forms import LEVEL_LABELS
 from epa.gateway.services import attempts_for
 from epa.pages.forms import show_service_error
+from epa.pages.kit import action_page, days_left, long_date, submit
 from epa.pagination import fetch_page, page_from_args
 from epa.rules.dates import add_months
 from epa.rules.gateway import reason_text, warning_text
@@ -40,12 +39,6 @@ STATUS_TAG_CLASSES = {
 }
 
 
-@bp.app_template_filter("long_date")
-def long_date(day: date | None) -> str:
-    """A date as people write it: 3 March 2025."""
-    return f"{day.day} {day:%B %Y}" if day else ""
-
-
 @bp.app_template_global()
 def status_tag(status: str) -> dict:
     """The GOV.UK tag for an apprentice's status, one colour per status."""
@@ -59,35 +52,6 @@ def version_window(version: StandardVersion) -> str:
     if version.latest_start_date is None:
         return f"{version.version}: starts from {earliest}"
     return f"{version.version}: starts {earliest} to {long_date(version.latest_start_date)}"
-
-
-def days_left(deadline: date, today: date) -> str:
-    """How long is left until a last day that itself counts."""
-    days = (deadline - today).days
-    if days == 0:
-        return "today is the last day"
-    if days > 0:
-        return f"{days} day{'s' if days != 1 else ''} left"
-    return f"ended {-days} day{'s' if days != -1 else ''} ago"
-
-
-def submit(form, action):
-    """Give the service the form's data; a refusal goes beside the fields it names.
-
-    Returns (result, status): the result is None when the form must be shown again, with
-    409 for a conflict with existing records and 422 for anything else.
-    """
-    form.validate()
-    try:
-        result = action(form.service_data())
-    except ServiceError as error:
-        db.session.rollback()
-        show_service_error(form, error)
-        return None, 409 if error.status == 409 else 422
-    if form.errors:  # boxes that made no date; the service was given none, so refused too
-        db.session.rollback()
-        return None, 422
-    return result, 200
 
 
 @bp.get("/")
@@ -214,16 +178,14 @@ def withdraw(apprentice_id: int):
     if request.method == "GET" and apprentice.status in ("withdrawn", "completed"):
         flash(f"{apprentice.full_name} is {apprentice.status}, so cannot be withdrawn.", "info")
         return redirect(url_for("apprentices.detail", apprentice_id=apprentice_id))
-    form = WithdrawForm()
-    status = 200
-    if form.is_submitted():
-        done, status = submit(form, lambda data: services.withdraw_apprentice(apprentice, data))
-        if done is not None:
-            message = f"{done.full_name} is withdrawn from end-point assessment."
-            db.session.commit()
-            flash(message)
-            return redirect(url_for("apprentices.detail", apprentice_id=apprentice_id))
-    return render_template("apprentices/withdraw.html", form=form, apprentice=apprentice), status
+    return action_page(
+        WithdrawForm(),
+        lambda data: services.withdraw_apprentice(apprentice, data),
+        done=lambda done: f"{done.full_name} is withdrawn from end-point assessment.",
+        back=url_for("apprentices.detail", apprentice_id=apprentice_id),
+        template="apprentices/withdraw.html",
+        apprentice=apprentice,
+    )
 
 
 @bp.route("/<id:apprentice_id>/version", methods=["GET", "POST"])
@@ -242,16 +204,14 @@ def change_version(apprentice_id: int):
             "info",
         )
         return redirect(url_for("apprentices.detail", apprentice_id=apprentice_id))
-    form = ChangeVersionForm(choices=[(v.version, version_window(v), v.change) for v in later])
-    status = 200
-    if form.is_submitted():
-        changed, status = submit(form, lambda data: version_change.change_version(apprentice, data))
-        if changed is not None:
-            message = (
-                f"{changed.full_name} now follows {changed.standard.reference} "
-                f"version {changed.version.version}."
-            )
-            db.session.commit()
-            flash(message)
-            return redirect(url_for("apprentices.detail", apprentice_id=apprentice_id))
-    return render_template("apprentices/version.html", form=form, apprentice=apprentice), status
+    return action_page(
+        ChangeVersionForm(choices=[(v.version, version_window(v), v.change) for v in later]),
+        lambda data: version_change.change_version(apprentice, data),
+        done=lambda changed: (
+            f"{changed.full_name} now follows {changed.standard.reference} "
+            f"version {changed.version.version}."
+        ),
+        back=url_for("apprentices.detail", apprentice_id=apprentice_id),
+        template="apprentices/version.html",
+        apprentice=apprentice,
+    )

@@ -6,7 +6,6 @@ from markupsafe import Markup
 
 from epa import clock
 from epa.apprentices.models import STATUS_LABELS
-from epa.apprentices.views import days_left, long_date
 from epa.auth.decorators import roles_required
 from epa.auth.models import User
 from epa.dashboard import queries
@@ -18,6 +17,7 @@ from epa.dashboard.chart import (
     month_label,
     monthly_outcomes,
 )
+from epa.pages.kit import days_left, long_date
 from epa.pagination import fetch_page, page_count, page_from_args
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")

@@ -2,7 +2,7 @@
 
 from flask_wtf import FlaskForm
 
-from epa.apprentices.forms import DayMonthYearField
+from epa.pages.forms import DayMonthYearField
 
 
 class ExportForm(FlaskForm):

@@ -5,7 +5,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
 from wtforms import BooleanField, RadioField, SubmitField
 from wtforms.fields.choices import SelectChoice
 
-from epa.apprentices.forms import DayMonthYearField, GovCheckboxWithHint
+from epa.pages.forms import DayMonthYearField, GovCheckboxWithHint
 from epa.pages.widgets import GovRadioWithHints
 from epa.rules.gateway import LEVELS
 

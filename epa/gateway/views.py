@@ -8,12 +8,12 @@ from flask_login import current_user
 from epa import clock
 from epa.apprentices.models import Apprentice
 from epa.apprentices.services import get_apprentice
-from epa.apprentices.views import long_date, submit
 from epa.auth.decorators import roles_required
 from epa.extensions import db
 from epa.gateway.forms import GatewayForm
 from epa.gateway.models import GatewayAttempt
 from epa.gateway.services import record_gateway
+from epa.pages.kit import long_date, submit
 from epa.rules.dates import add_months, age_on
 from epa.rules.gateway import (
     Learner,

@@ -1,17 +1,16 @@
 """The administrators' page to restart an apprentice's whole EPA: a warning that says what
 happens, a reason, and the same service the API calls. On the grading blueprint."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, request, url_for
 from flask_login import current_user
 
 from epa import clock
 from epa.apprentices.services import get_apprentice
-from epa.apprentices.views import long_date, submit
 from epa.auth.decorators import roles_required
-from epa.extensions import db
 from epa.grading import restart
 from epa.grading.forms import RestartForm
 from epa.grading.views import bp
+from epa.pages.kit import action_page, long_date
 
 
 def _bookings(count: int) -> str:
@@ -27,29 +26,26 @@ def restart_epa(apprentice_id: int):
     if request.method == "GET" and not restart.may_restart(apprentice):
         flash(f"{apprentice.full_name} has no EPA to restart ({apprentice.status}).", "info")
         return redirect(back)
-    form = RestartForm()
     to_cancel = restart.bookings_to_cancel(apprentice)
-    status = 200
-    if form.is_submitted():
-        done, status = submit(
-            form, lambda data: restart.restart_epa(apprentice, data, current_user)
+
+    def restarted(_) -> str:
+        message = (
+            f"{apprentice.full_name}’s EPA is restarted: the new EPA period runs from "
+            f"{long_date(clock.today())} to {long_date(apprentice.epa_deadline)}."
         )
-        if done is not None:
-            message = (
-                f"{apprentice.full_name}’s EPA is restarted: the new EPA period runs from "
-                f"{long_date(clock.today())} to {long_date(apprentice.epa_deadline)}."
-            )
-            if to_cancel:
-                verb = "was" if to_cancel == 1 else "were"
-                message += f" {_bookings(to_cancel)} not yet held {verb} cancelled."
-            db.session.commit()
-            flash(message)
-            return redirect(back)
-    return render_template(
-        "grading/restart.html",
-        form=form,
+        if to_cancel:
+            verb = "was" if to_cancel == 1 else "were"
+            message += f" {_bookings(to_cancel)} not yet held {verb} cancelled."
+        return message
+
+    return action_page(
+        RestartForm(),
+        lambda data: restart.restart_epa(apprentice, data, current_user),
+        done=restarted,
+        back=back,
+        template="grading/restart.html",
         apprentice=apprentice,
         to_cancel=_bookings(to_cancel) if to_cancel else None,
         today=clock.today(),
         new_deadline=restart.new_deadline(apprentice),
-    ), status
+    )

@@ -10,7 +10,6 @@ from sqlalchemy.orm import selectinload
 
 from epa.apprentices.models import Apprentice
 from epa.apprentices.services import get_apprentice
-from epa.apprentices.views import long_date, submit
 from epa.auth.decorators import roles_required
 from epa.auth.models import User
 from epa.errors import ServiceError
@@ -24,6 +23,7 @@ from epa.grading.forms import (
     result_form,
 )
 from epa.grading.models import Outcome, Result
+from epa.pages.kit import action_page, long_date
 from epa.pagination import fetch_page, page_count, page_from_args
 from epa.rules.local_time import LONDON
 from epa.scheduling.models import Assessment, in_current_epa
@@ -252,28 +252,19 @@ def reopen(assessment_id: int):
     if request.method == "GET" and not services.result_public(assessment)["submitted"]:
         flash("This result is not submitted, so it is open already.", "info")
         return _back_to_result(assessment_id)
-    form = ReopenForm()
-    status = 200
-    if form.is_submitted():
-        done, status = submit(
-            form, lambda data: services.reopen_result(assessment, data, current_user)
-        )
-        if done is not None:
-            message = (
-                f"The result is reopened: {assessment.assessor.name} can change it and "
-                "submit it again."
-            )
-            db.session.commit()
-            flash(message)
-            return _back_to_result(assessment_id)
-    return render_template(
-        "grading/reopen.html",
-        form=form,
+    return action_page(
+        ReopenForm(),
+        lambda data: services.reopen_result(assessment, data, current_user),
+        done=lambda _: (
+            f"The result is reopened: {assessment.assessor.name} can change it and submit it again."
+        ),
+        back=url_for("grading.result", assessment_id=assessment_id),
+        template="grading/reopen.html",
         assessment=assessment,
         apprentice=assessment.apprentice,
         public=services.result_public(assessment),
         criteria_changed=judged.changed_since(assessment),
-    ), status
+    )
 
 
 def _sign_off_candidates():

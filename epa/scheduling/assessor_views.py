@@ -9,11 +9,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from epa import clock
-from epa.apprentices.views import submit
 from epa.auth.decorators import roles_required
 from epa.auth.models import User
 from epa.errors import ServiceError
 from epa.extensions import db
+from epa.pages.kit import submit
 from epa.pagination import fetch_page, page_count, page_from_args
 from epa.rules.local_time import LONDON
 from epa.scheduling import diaries

@@ -20,10 +20,9 @@ from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaF
 from wtforms.fields.choices import SelectChoice
 
 from epa import clock
-from epa.apprentices.forms import DayMonthYearField, as_record_id
 from epa.extensions import db
 from epa.organisations.models import Employer, Provider
-from epa.pages.forms import ReasonData
+from epa.pages.forms import DayMonthYearField, ReasonData, as_record_id
 from epa.pages.widgets import GovRadioWithHints
 from epa.rules.scheduling import epa_window
 

@@ -6,11 +6,11 @@ from flask_login import current_user
 
 from epa import validation
 from epa.apprentices.services import get_apprentice
-from epa.apprentices.views import submit
 from epa.auth.decorators import roles_required
 from epa.errors import ServiceError
 from epa.extensions import db
 from epa.pages.forms import show_service_error
+from epa.pages.kit import action_page
 from epa.rules.local_time import LONDON
 from epa.scheduling import checks, services
 from epa.scheduling.eligibility import assessor_choices
@@ -245,16 +245,17 @@ def cancel(assessment_id: int):
     if request.method == "GET" and assessment.status == "cancelled":
         flash("That assessment is already cancelled.", "info")
         return _back_to(apprentice_id)
-    form = ReasonForm()
-    status = 200
-    if form.is_submitted():
-        cancelled, status = submit(form, lambda data: services.cancel_assessment(assessment, data))
-        if cancelled is not None:
-            message = f"{cancelled.method.name} on {assessment_when(cancelled)} is cancelled."
-            commit_and_send(cancelled)
-            flash(message)
-            return _back_to(apprentice_id)
-    return render_template("scheduling/cancel.html", form=form, assessment=assessment), status
+    return action_page(
+        ReasonForm(),
+        lambda data: services.cancel_assessment(assessment, data),
+        done=lambda cancelled: (
+            f"{cancelled.method.name} on {assessment_when(cancelled)} is cancelled."
+        ),
+        back=url_for("apprentices.detail", apprentice_id=apprentice_id),
+        template="scheduling/cancel.html",
+        commit=commit_and_send,
+        assessment=assessment,
+    )
 
 
 @bp.get("/assessments/<id:assessment_id>/invite.ics")
