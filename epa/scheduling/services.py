@@ -159,7 +159,8 @@ def book_assessment(data: dict, actor: User) -> Assessment:
         calendar_uid=f"assessment-{secrets.token_hex(12)}@epa",
     )
     db.session.add(assessment)
-    if apprentice.status == "gateway_passed":
+    entered_epa = apprentice.status == "gateway_passed"
+    if entered_epa:
         apprentice.status = "in_epa"
     if retry is not None:
         from epa.grading.services import unconfirm
@@ -174,6 +175,14 @@ def book_assessment(data: dict, actor: User) -> Assessment:
         after=public(assessment),
         reason="Backdated: held before it was recorded" if backdated else None,
     )
+    if entered_epa:  # a change of status like any other: who, when, and on what booking
+        record(
+            "apprentice",
+            apprentice.id,
+            "enter_epa",
+            before={"status": "gateway_passed"},
+            after={"status": "in_epa", "assessment_id": assessment.id},
+        )
     return assessment
 
 

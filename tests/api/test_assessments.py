@@ -51,6 +51,18 @@ def test_a_booking_with_every_rule_met(app, staff, booking_world):
         assert db.session.get(Apprentice, booking_world["apprentice"]).status == "in_epa"
         event = db.session.scalar(select(AuditEvent).filter_by(entity="assessment"))
         assert event.action == "create" and event.after["starts_at"] == body["starts_at"]
+        entered = db.session.scalar(select(AuditEvent).filter_by(action="enter_epa"))
+        assert (entered.entity, entered.entity_id) == (
+            "apprentice",
+            str(booking_world["apprentice"]),
+        )
+        assert entered.before == {"status": "gateway_passed"}
+        assert entered.after == {"status": "in_epa", "assessment_id": body["id"]}
+    # The second booking changes no status, so it writes no such event.
+    second = book(staff, booking_world, method="project", starts_at="2027-02-01T10:00")
+    assert second.status_code == 201, second.get_json()
+    with app.app_context():
+        assert len(db.session.scalars(select(AuditEvent).filter_by(action="enter_epa")).all()) == 1
 
 
 def test_summer_times_come_back_with_the_london_offset(staff, booking_world):
