@@ -32,9 +32,11 @@ WORKDIR /app
 # (PROJECT_ROOT = epa/__file__'s parent's parent), so `import epa` must resolve to /app/epa,
 # not to a copy in site-packages. An editable install (`pip install -e .`) does exactly that:
 # pip installs the dependencies into site-packages and points `epa` at the source in /app.
-COPY pyproject.toml ./
+# Dependencies from the lock, each file checked against its hash; then the project itself.
+COPY pyproject.toml requirements.lock ./
+RUN pip install --no-cache-dir --require-hashes -r requirements.lock
 COPY epa/ epa/
-RUN pip install --no-cache-dir -e .
+RUN pip install --no-cache-dir --no-deps -e .
 
 COPY app.py gunicorn.conf.py ./
 COPY migrations/ migrations/

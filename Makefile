@@ -7,13 +7,16 @@ FLASK := $(BIN)/flask --app app
 ASSETS := static/build/epa.css static/build/govuk-frontend.min.js
 export SECRET_KEY ?= $(shell cat instance/secret_key 2>/dev/null)
 
-.PHONY: run test test-postgres lint format serve assets clean bench
+.PHONY: run test test-postgres lint format serve assets clean bench lock
 
-$(BIN)/.installed: pyproject.toml
+# Every dependency comes from the lock, each file checked against its hash; the project itself
+# is installed editable on top, without resolving anything again.
+$(BIN)/.installed: pyproject.toml requirements-test.lock
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 or newer is needed (set PYTHON=...)")'
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet --require-hashes -r requirements-test.lock
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -69,3 +72,13 @@ clean:
 # Timings at scale; kept out of `make test` because a busy machine would make them flaky.
 bench: $(BIN)/.installed
 	$(BIN)/python bench/apprentice_list.py
+
+# Writes the locks again from pyproject.toml, against PyPI alone (this machine's pip settings
+# are ignored). `make lock UPGRADE=flask` moves one package (and what it needs) to its newest.
+LOCK := PIP_CONFIG_FILE=/dev/null CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --generate-hashes --strip-extras \
+	--no-emit-index-url --no-emit-find-links --index-url https://pypi.org/simple \
+	$(if $(UPGRADE),--upgrade-package $(UPGRADE))
+lock: $(BIN)/.installed
+	$(BIN)/pip install --quiet pip-tools
+	$(LOCK) -o requirements.lock pyproject.toml
+	$(LOCK) --extra test -o requirements-test.lock pyproject.toml
