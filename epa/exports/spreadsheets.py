@@ -69,26 +69,20 @@ def generate_xlsx(
         buffer = BytesIO()
         workbook.save(buffer)
     except BaseException:
-        _discard(sheet)
+        _discard(workbook)
         raise
     return buffer.getvalue()
 
 
-def _discard(sheet) -> None:
-    """Close and delete the half-written sheet's temporary file.
+def _discard(workbook) -> None:
+    """Finish a half-written workbook into nothing.
 
     openpyxl keeps the rows written so far (personal data) in a temporary file that it
     removes only on save or when the process ends: a long-lived worker would keep them.
+    Saving is its public way to close the sheet and delete that file; the bytes are dropped.
     """
-    writer = sheet._writer
-    if writer is None:
-        return
-    for generator in (sheet._rows, writer.xf):
-        if generator is not None:
-            with contextlib.suppress(Exception):
-                generator.close()
-    with contextlib.suppress(OSError, ValueError):
-        writer.cleanup()
+    with contextlib.suppress(Exception):
+        workbook.save(BytesIO())
 
 
 def column_widths(headers: list[str], sample: list[list]) -> list[int]:
