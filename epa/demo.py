@@ -13,6 +13,7 @@ from epa.auth.services import create_user
 from epa.config import PROJECT_ROOT
 from epa.demo_apprentices import seed_apprentices
 from epa.extensions import db
+from epa.organisations.schemas import EmployerNew, ProviderNew
 from epa.organisations.services import create_employer, create_provider
 from epa.standards.models import Standard
 from epa.standards.services import load_standard
@@ -43,8 +44,11 @@ def seed_demo() -> list[tuple[str, str, str]]:
             "The database already has users, so no demonstration data was added. "
             f"Earlier demonstration sign-ins, if any, are in {sign_in_file()}."
         )
-    employer_ids = [create_employer(name).id for name in EMPLOYERS]
-    provider_ids = [create_provider(name, ukprn).id for name, ukprn in PROVIDERS]
+    employer_ids = [create_employer(EmployerNew.read({"name": name})).id for name in EMPLOYERS]
+    provider_ids = [
+        create_provider(ProviderNew.read({"name": name, "ukprn": ukprn})).id
+        for name, ukprn in PROVIDERS
+    ]
     _ensure_standard()
     accounts, users = [], []
     for role, email, name in USERS:

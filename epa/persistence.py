@@ -1,6 +1,6 @@
-"""Writing rows where the database itself guards uniqueness."""
+"""Writing rows where the database itself guards uniqueness, and the locks that order writes."""
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
@@ -16,6 +16,28 @@ def flush_or_conflict(conflict: ServiceError) -> None:
     except IntegrityError:
         db.session.rollback()
         raise conflict from None
+
+
+def lock_diaries(apprentice_id: int, assessor_ids: list[int]) -> None:
+    """Serialise changes that touch the same apprentice or assessor until this one commits.
+
+    Everything that books, moves, cancels, withdraws, restarts, changes a version or confirms an
+    outcome takes these locks first, then reads what it decides on afresh.
+    PostgreSQL: row locks, always apprentice first, then assessors by id (no deadlocks).
+    SQLite: the first write takes the database's write lock, so simultaneous changes queue.
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(
+            text("SELECT id FROM apprentices WHERE id = :id FOR UPDATE"), {"id": apprentice_id}
+        )
+        for assessor_id in sorted(set(assessor_ids)):
+            db.session.execute(
+                text("SELECT id FROM users WHERE id = :id FOR UPDATE"), {"id": assessor_id}
+            )
+    else:
+        db.session.execute(
+            text("UPDATE apprentices SET id = id WHERE id = :id"), {"id": apprentice_id}
+        )
 
 
 @event.listens_for(Engine, "connect")

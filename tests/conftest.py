@@ -18,6 +18,7 @@ from sqlalchemy.engine import make_url
 from epa import create_app
 from epa.clock import LONDON
 from epa.extensions import db
+from tests.contract import ContractClient
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "fixtures" / "standard.json"
@@ -91,6 +92,7 @@ def _migrated_app(database_url, tmp_path_factory):
     from flask_migrate import upgrade
 
     app = create_app(test_settings(database_url, tmp_path_factory.mktemp("instance")))
+    app.test_client_class = ContractClient
     with app.app_context():
         upgrade()
     yield app
@@ -254,11 +256,14 @@ def signed_in(app, auth, make_user):
 @pytest.fixture
 def organisations(app):
     """An employer and a provider: (employer_id, provider_id)."""
+    from epa.organisations.schemas import EmployerNew, ProviderNew
     from epa.organisations.services import create_employer, create_provider
 
     with app.app_context():
-        employer = create_employer("Northwind Digital Ltd")
-        provider = create_provider("Midlands Tech Academy", "10012345")
+        employer = create_employer(EmployerNew.read({"name": "Northwind Digital Ltd"}))
+        provider = create_provider(
+            ProviderNew.read({"name": "Midlands Tech Academy", "ukprn": "10012345"})
+        )
         db.session.commit()
         return employer.id, provider.id
 

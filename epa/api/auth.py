@@ -23,6 +23,16 @@ def authenticate_request() -> None:
     g.actor = user
 
 
+def require_role(allowed) -> None:
+    """A 403 unless the caller holds one of the allowed roles."""
+    if g.actor.role not in allowed:
+        raise ServiceError(
+            "forbidden",
+            f"Your role ({g.actor.role}) may not do this; it needs " + " or ".join(allowed) + ".",
+            status=403,
+        )
+
+
 def roles(*allowed: str):
     """Only users with one of these roles may call the view; others get 403."""
 
@@ -31,14 +41,7 @@ def roles(*allowed: str):
 
         @wraps(view)
         def wrapped(*args, **kwargs):
-            if g.actor.role not in allowed:
-                raise ServiceError(
-                    "forbidden",
-                    f"Your role ({g.actor.role}) may not do this; it needs "
-                    + " or ".join(allowed)
-                    + ".",
-                    status=403,
-                )
+            require_role(allowed)
             return view(*args, **kwargs)
 
         return wrapped

@@ -2,6 +2,22 @@
 
 from flask import jsonify
 
+from epa.shapes import Shape
+
+
+class ErrorDetail(Shape):
+    code: str
+    message: str
+    #: what to fix, by field name (a list's items as `name.0.field`)
+    fields: dict[str, str]
+
+
+class Error(Shape):
+    """Every refusal's body; `code` is the contract's error code."""
+
+    error: ErrorDetail
+
+
 DEFAULTS = {
     400: ("malformed_request", "The request body must be a JSON object."),
     401: ("unauthenticated", "Send a valid API token as 'Authorization: Bearer <token>'."),
@@ -9,6 +25,7 @@ DEFAULTS = {
     404: ("not_found", "There is nothing at this address."),
     405: ("method_not_allowed", "This address does not accept that HTTP method."),
     413: ("file_too_large", "The request is larger than this service accepts."),
+    414: ("uri_too_long", "The address is too long; send fewer or shorter query parameters."),
     415: ("malformed_request", "Send the body as application/json."),
     422: ("validation_failed", "Some fields are missing or not valid."),
     500: ("internal_error", "Something went wrong on our side; it has been logged. Try again."),

@@ -1,58 +1,71 @@
 """Employers and training providers."""
 
-from flask import jsonify
 from sqlalchemy import select
 
-from epa.api import bp
-from epa.api.auth import roles
-from epa.api.requests import json_body, paginate
+from epa.api.contract import OFFICE, operation
 from epa.extensions import db
 from epa.organisations import services
 from epa.organisations.models import Employer, Provider
+from epa.organisations.schemas import Employer as EmployerOut
+from epa.organisations.schemas import EmployerNew, ProviderNew
+from epa.organisations.schemas import Provider as ProviderOut
+
+TAG = "Organisations"
 
 
-@bp.post("/employers")
-@roles("admin", "staff")
-def create_employer():
-    """Register an employer."""
-    employer = services.create_employer(json_body().get("name"))
+@operation(
+    "post",
+    "/employers",
+    roles=OFFICE,
+    tag=TAG,
+    body=EmployerNew,
+    response=EmployerOut,
+    status=201,
+    errors={409: ["duplicate_employer"]},
+)
+def create_employer(body: EmployerNew):
+    """Register an employer"""
+    employer = services.create_employer(body)
     db.session.commit()
-    return jsonify(employer.public()), 201
+    return employer
 
 
-@bp.get("/employers")
-@roles("admin", "staff")
+@operation("get", "/employers", roles=OFFICE, tag=TAG, response=EmployerOut, page=True)
 def list_employers():
-    """Employers by name."""
-    return jsonify(paginate(select(Employer).order_by(Employer.name, Employer.id), Employer.public))
+    """List employers by name"""
+    return select(Employer).order_by(Employer.name, Employer.id)
 
 
-@bp.get("/employers/<id:employer_id>")
-@roles("admin", "staff")
+@operation("get", "/employers/<id:employer_id>", roles=OFFICE, tag=TAG, response=EmployerOut)
 def get_employer(employer_id: int):
-    """One employer."""
-    return jsonify(services.get_employer(employer_id).public())
+    """One employer"""
+    return services.get_employer(employer_id)
 
 
-@bp.post("/providers")
-@roles("admin", "staff")
-def create_provider():
-    """Register a training provider by its UKPRN."""
-    body = json_body()
-    provider = services.create_provider(body.get("name"), body.get("ukprn"))
+@operation(
+    "post",
+    "/providers",
+    roles=OFFICE,
+    tag=TAG,
+    body=ProviderNew,
+    response=ProviderOut,
+    status=201,
+    errors={409: ["duplicate_ukprn"], 422: ["invalid_ukprn"]},
+)
+def create_provider(body: ProviderNew):
+    """Register a training provider by its UKPRN"""
+    provider = services.create_provider(body)
     db.session.commit()
-    return jsonify(provider.public()), 201
+    return provider
 
 
-@bp.get("/providers")
-@roles("admin", "staff")
+@operation("get", "/providers", roles=OFFICE, tag=TAG, response=ProviderOut, page=True)
 def list_providers():
-    """Training providers by name."""
-    return jsonify(paginate(select(Provider).order_by(Provider.name, Provider.id), Provider.public))
+    """List training providers by name"""
+    return select(Provider).order_by(Provider.name, Provider.id)
 
 
-@bp.get("/providers/<id:provider_id>")
-@roles("admin", "staff")
+@operation("get", "/providers/<id:provider_id>", roles=OFFICE, tag=TAG, response=ProviderOut)
 def get_provider(provider_id: int):
-    """One training provider."""
-    return jsonify(services.get_provider(provider_id).public())
+    """One training provider"""
+    return services.get_provider(provider_id)

@@ -4,13 +4,14 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
 from epa import clock, validation
+from epa.apprentices import signals
 from epa.apprentices.models import STATUSES, Apprentice
 from epa.audit.services import changes, record
 from epa.auth.models import User
 from epa.errors import NotFound, ServiceError
 from epa.extensions import db
 from epa.organisations.models import Employer, Provider
-from epa.persistence import flush_or_conflict
+from epa.persistence import flush_or_conflict, lock_diaries
 from epa.rules.dates import add_months, age_on
 from epa.rules.identifiers import TEMPORARY_ULN, is_valid_uln
 from epa.rules.versions import NoVersionForStartDate, VersionWindow, version_for_start_date
@@ -301,8 +302,6 @@ def _refuse_changes_to_gateway_facts(apprentice, values: dict, problems) -> None
 
 def withdraw_apprentice(apprentice: Apprentice, data: dict) -> Apprentice:
     """Withdraw from end-point assessment, with a reason; a completed EPA cannot be withdrawn."""
-    from epa.scheduling.services import lock_diaries  # scheduling builds on us
-
     # Serialise with bookings for this apprentice, then decide on what is committed now.
     lock_diaries(apprentice.id, [])
     db.session.refresh(apprentice)
@@ -319,10 +318,8 @@ def withdraw_apprentice(apprentice: Apprentice, data: dict) -> Apprentice:
     problems = validation.Problems()
     reason = validation.reason(data, problems, what="withdrawing")
     problems.raise_if_any()
-    from epa.scheduling.services import cancel_future_bookings  # scheduling builds on us
-
     before_status = apprentice.status
-    cancel_future_bookings(apprentice, f"The apprentice was withdrawn: {reason}")
+    signals.withdrawn.send(apprentice, reason=reason)
     apprentice.status = "withdrawn"
     apprentice.withdrawn_reason = reason
     apprentice.withdrawn_at = clock.now()

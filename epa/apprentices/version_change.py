@@ -14,6 +14,7 @@ from epa.apprentices.models import Apprentice
 from epa.audit.services import record
 from epa.errors import ServiceError
 from epa.extensions import db
+from epa.persistence import lock_diaries
 from epa.rules.dates import epa_deadline
 from epa.rules.versions import later_versions
 from epa.standards.models import StandardVersion
@@ -94,8 +95,6 @@ def _read_version(apprentice: Apprentice, data: dict, problems) -> StandardVersi
 
 def change_version(apprentice: Apprentice, data: dict) -> Apprentice:
     """Move the apprentice to a later version of their standard; the reason is audited."""
-    from epa.scheduling.services import lock_diaries  # scheduling builds on apprentices
-
     # Serialise with bookings for this apprentice, then decide on what is committed now.
     lock_diaries(apprentice.id, [])
     db.session.refresh(apprentice)

@@ -11,8 +11,8 @@ from epa.auth.models import User
 from epa.errors import ServiceError
 from epa.extensions import db
 from epa.grading.services import outcome_public
+from epa.persistence import lock_diaries
 from epa.rules.dates import epa_deadline
-from epa.scheduling.checks import lock_diaries
 from epa.scheduling.services import cancel_future_bookings, future_bookings
 
 

@@ -11,6 +11,7 @@ from epa.errors import ServiceError
 from epa.extensions import db
 from epa.grading.models import Outcome, Result
 from epa.ops.metrics import RESULTS
+from epa.persistence import lock_diaries
 from epa.rules.grading import (
     CountedGrade,
     CriterionRule,
@@ -20,7 +21,6 @@ from epa.rules.grading import (
     outcome_status,
 )
 from epa.rules.local_time import london_date, london_iso
-from epa.scheduling import services as scheduling
 from epa.scheduling.models import Assessment, in_current_epa
 from epa.standards.documents import criterion_document
 
@@ -56,7 +56,7 @@ def result_public(assessment: Assessment) -> dict:
 def _locked_result(assessment: Assessment) -> Result | None:
     """Take the apprentice's lock, then read the booking and its result as committed now, so
     drafts, submissions, reopening and sign-off of one apprentice happen one at a time."""
-    scheduling.lock_diaries(assessment.apprentice_id, [])
+    lock_diaries(assessment.apprentice_id, [])
     db.session.refresh(assessment)
     return db.session.scalar(
         select(Result)
@@ -386,7 +386,7 @@ def confirm_outcome(apprentice: Apprentice, actor: User) -> dict:
     if actor.role not in ("admin", "staff"):
         raise ServiceError("forbidden", "Assessors cannot sign outcomes off.", status=403)
     # Serialise with other sign-offs and with new bookings for this apprentice.
-    scheduling.lock_diaries(apprentice.id, [])
+    lock_diaries(apprentice.id, [])
     db.session.refresh(apprentice)
     if apprentice.status == "withdrawn":
         raise ServiceError(

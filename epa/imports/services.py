@@ -9,7 +9,6 @@ import logging
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import selectinload
 
-from epa import validation
 from epa.apprentices.services import register_apprentice
 from epa.errors import ServiceError
 from epa.exports.spreadsheets import generate_xlsx
@@ -18,8 +17,10 @@ from epa.imports import reading
 from epa.imports.reading import CellProblem, cell_date, cell_text, cell_yes_no
 from epa.ops.metrics import IMPORT_SECONDS, IMPORTS, timed
 from epa.organisations.models import Employer, Provider, employer_name_key
+from epa.organisations.schemas import EmployerNew
 from epa.organisations.services import create_employer
 from epa.rules.identifiers import TEMPORARY_ULN, is_valid_ukprn, is_valid_uln
+from epa.shapes import Problems
 from epa.standards.models import Standard
 
 log = logging.getLogger("epa.imports")
@@ -138,13 +139,12 @@ class _Importer:
 
     def _employer(self, value, found: dict) -> int | None:
         """The employer of that name (ignoring case), added when new."""
-        problems = validation.Problems()
-        name = validation.text(
-            {"name": cell_text(value)}, "name", "employer's name", problems, max_length=200
-        )
-        if name is None:
+        problems = Problems()
+        command = EmployerNew.read({"name": cell_text(value)}, problems)
+        if command is None:
             found["Employer"] = problems.fields["name"]
             return None
+        name = command.name
         key = employer_name_key(name)
         employer = self.employers.get(key)
         # A refused row's flush may have rolled back an employer added here: look again.
@@ -152,7 +152,7 @@ class _Importer:
             employer = db.session.scalar(select(Employer).where(Employer.name_key == key))
             if employer is None:
                 try:
-                    employer = create_employer(name)
+                    employer = create_employer(command)
                 except ServiceError as error:
                     found["Employer"] = error.fields.get("name", error.message)
                     return None

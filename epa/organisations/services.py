@@ -2,20 +2,18 @@
 
 from sqlalchemy import select
 
-from epa import validation
 from epa.audit.services import record
 from epa.errors import NotFound, ServiceError
 from epa.extensions import db
+from epa.organisations import schemas
 from epa.organisations.models import Employer, Provider, employer_name_key
+from epa.organisations.schemas import EmployerNew, ProviderNew
 from epa.persistence import flush_or_conflict
-from epa.rules.identifiers import is_valid_ukprn
 
 
-def create_employer(name) -> Employer:
+def create_employer(command: EmployerNew) -> Employer:
     """Add an employer; the same name (ignoring case) may not be added twice."""
-    problems = validation.Problems()
-    name = validation.text({"name": name}, "name", "employer's name", problems, max_length=200)
-    problems.raise_if_any()
+    name = command.name
     conflict = ServiceError(
         "duplicate_employer",
         f"An employer called {name} already exists.",
@@ -28,21 +26,13 @@ def create_employer(name) -> Employer:
     employer = Employer(name=name, name_key=key)
     db.session.add(employer)
     flush_or_conflict(conflict)
-    record("employer", employer.id, "create", after=employer.public())
+    record("employer", employer.id, "create", after=schemas.Employer.of(employer))
     return employer
 
 
-def create_provider(name, ukprn) -> Provider:
+def create_provider(command: ProviderNew) -> Provider:
     """Add a training provider with a valid, unused UKPRN."""
-    problems = validation.Problems()
-    data = {"name": name, "ukprn": ukprn}
-    name = validation.text(data, "name", "provider's name", problems, max_length=200)
-    ukprn = ukprn.strip() if isinstance(ukprn, str) else ukprn
-    if not is_valid_ukprn(ukprn):
-        problems.add(
-            "ukprn", "Enter a UKPRN of 8 digits starting with 1, like 10012345", "invalid_ukprn"
-        )
-    problems.raise_if_any()
+    name, ukprn = command.name, command.ukprn
     conflict = ServiceError(
         "duplicate_ukprn",
         f"A provider with UKPRN {ukprn} is already registered.",
@@ -54,7 +44,7 @@ def create_provider(name, ukprn) -> Provider:
     provider = Provider(name=name, ukprn=ukprn)
     db.session.add(provider)
     flush_or_conflict(conflict)
-    record("provider", provider.id, "create", after=provider.public())
+    record("provider", provider.id, "create", after=schemas.Provider.of(provider))
     return provider
 
 

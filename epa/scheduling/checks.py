@@ -4,13 +4,12 @@ and every check a booking or a move goes through, in the contract's order, under
 from dataclasses import replace
 from datetime import date, timedelta
 
-from sqlalchemy import and_, func, or_, select, text
+from sqlalchemy import and_, func, or_, select
 
 from epa import clock
-from epa.apprentices.models import Apprentice
-from epa.auth.models import User
 from epa.errors import ServiceError
 from epa.extensions import db
+from epa.persistence import lock_diaries
 from epa.rules.grading import Attempt, RetryTerms, booking_refusal
 from epa.rules.local_time import london_date
 from epa.rules.scheduling import (
@@ -23,24 +22,6 @@ from epa.rules.scheduling import (
 )
 from epa.scheduling.models import Assessment, AssessorConflict, Unavailability, in_current_epa
 from epa.scheduling.refusals import refusal
-
-
-def lock_diaries(apprentice_id: int, assessor_ids: list[int]) -> None:
-    """Serialise bookings that touch the same apprentice or assessor until this one commits.
-
-    PostgreSQL: row locks, always apprentice first, then assessors by id (no deadlocks).
-    SQLite: the first write takes the database's write lock, so simultaneous bookings queue.
-    """
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(
-            select(Apprentice.id).where(Apprentice.id == apprentice_id).with_for_update()
-        )
-        for assessor_id in sorted(set(assessor_ids)):
-            db.session.execute(select(User.id).where(User.id == assessor_id).with_for_update())
-    else:
-        db.session.execute(
-            text("UPDATE apprentices SET id = id WHERE id = :id"), {"id": apprentice_id}
-        )
 
 
 def _booked(query):

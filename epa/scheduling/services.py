@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from epa import clock, validation
+from epa.apprentices import signals as apprentice_signals
 from epa.apprentices.models import Apprentice
 from epa.apprentices.services import get_apprentice
 from epa.audit.services import changes, record
@@ -336,6 +337,12 @@ def cancel_future_bookings(apprentice: Apprentice, reason: str) -> list[Assessme
         _cancel(assessment, reason)
         queue_invitations(assessment)
     return list(future)
+
+
+@apprentice_signals.withdrawn.connect
+def cancel_on_withdrawal(apprentice: Apprentice, *, reason: str) -> None:
+    """A withdrawn apprentice's bookings that have not started are cancelled, with the reason."""
+    cancel_future_bookings(apprentice, f"The apprentice was withdrawn: {reason}")
 
 
 def visible_assessments(user: User):

@@ -6,7 +6,7 @@ import pytest
 from jsonschema import Draft202012Validator
 from sqlalchemy import select
 
-from epa.api.openapi import SCHEMAS
+from epa.api.openapi import document
 from epa.audit.models import AuditEvent
 from epa.extensions import db
 from epa.rules.fixture_sources import METHOD_FACTS, PLAN_FACTS
@@ -135,7 +135,7 @@ def test_the_version_document_carries_every_source_as_documented(api, runner, la
     loaded_ok(runner)
     body = api("assessor").get(f"/api/v1/standards/ST0825/versions/{label}").get_json()
     # The schema's references resolve inside a document holding the components.
-    schema = {"$ref": "#/components/schemas/Version", "components": {"schemas": SCHEMAS}}
+    schema = {"$ref": "#/components/schemas/Version", "components": document()["components"]}
     Draft202012Validator(schema).validate(body)
     plan = body["plan"]
     assert set(plan["sources"]) == set(PLAN_FACTS)
@@ -168,7 +168,7 @@ def test_the_list_of_sources_is_stored_and_a_change_to_it_audited(app, runner, t
 
 
 def test_the_documented_schema_refuses_a_criterion_without_its_source():
-    schema = {"$ref": "#/components/schemas/Criterion", "components": {"schemas": SCHEMAS}}
+    schema = {"$ref": "#/components/schemas/Criterion", "components": document()["components"]}
     criterion = {"id": "P1", "theme": "Code Quality", "ksbs": ["K2"], "grade": "pass", "text": "x"}
     validator = Draft202012Validator(schema)
     assert not validator.is_valid(criterion)

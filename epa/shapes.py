@@ -1,0 +1,330 @@
+"""The building blocks of every typed shape the service takes or gives.
+
+A feature declares its inputs (`Command`) and outputs (`Shape`) once, as pydantic models made of
+the field types below. The same declaration reads a request (problems come back field by field,
+in the words users see on the pages), turns a record into a response, and writes its part of the
+OpenAPI document, so the contract cannot drift from the code.
+
+Field types carry their own validator and their own JSON schema: the schema states every limit
+the validator enforces (lengths, patterns, date ranges, enums), so a request built from the
+document is refused only for reasons the document gives.
+"""
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Annotated, Any, ClassVar
+
+from email_validator import EmailNotValidError, validate_email
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    PlainSerializer,
+    PlainValidator,
+    ValidationError,
+    WithJsonSchema,
+)
+from pydantic_core import PydanticCustomError
+
+from epa.errors import ServiceError
+from epa.guards import unstorable
+from epa.rules.dates import parse_iso_date
+
+#: No date the service records is earlier or later; these bounds keep date arithmetic safe.
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2100, 12, 31)
+LARGEST_ID = 2**31 - 1
+
+# PostgreSQL refuses NUL in text, and no name or reason needs control characters.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_ALLOWED_CHARACTER = r"[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]"
+#: Text with something besides spaces, and no control characters (tab and newline are fine).
+TEXT_PATTERN = f"^{_ALLOWED_CHARACTER}*[^\\s\\u0000-\\u001f\\u007f]{_ALLOWED_CHARACTER}*$"
+#: A calendar date from 1900 to 2100, the range the service accepts.
+DATE_PATTERN = r"^(19[0-9]{2}|20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+
+
+class Problems:
+    """Field problems gathered while reading one request.
+
+    Every problem is kept against its field, so one reply names everything to fix; the first
+    specific error code (such as `invalid_uln`) becomes the reply's code.
+    """
+
+    def __init__(self):
+        self.fields: dict[str, str] = {}
+        self.codes: list[str] = []
+
+    def add(self, field: str, message: str, code: str = "validation_failed") -> None:
+        if field not in self.fields:
+            self.fields[field] = message
+            self.codes.append(code)
+
+    def __bool__(self) -> bool:
+        return bool(self.fields)
+
+    def raise_if_any(self) -> None:
+        if not self.fields:
+            return
+        specific = [c for c in self.codes if c != "validation_failed"]
+        code = specific[0] if specific else "validation_failed"
+        messages = list(self.fields.values())
+        summary = messages[0] if len(messages) == 1 else "; ".join(messages)
+        raise ServiceError(code, summary.rstrip(".") + ".", fields=dict(self.fields))
+
+
+@dataclass(frozen=True)
+class Missing:
+    """What to say when a required field is left out."""
+
+    message: str
+    code: str = "validation_failed"
+
+
+def problem(message: str, code: str = "validation_failed") -> PydanticCustomError:
+    """A field problem in the words users see; `code` becomes the reply's code."""
+    return PydanticCustomError(code, message)
+
+
+def checked(python_type, check: Callable, schema: dict, missing: Missing, serialise=None):
+    """A field type read by `check` (which raises `problem`s) and documented by `schema`."""
+    extras: list = [PlainValidator(check), WithJsonSchema(schema), missing]
+    if serialise is not None:
+        extras.append(PlainSerializer(serialise, return_type=str))
+    return Annotated[python_type, *extras]
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def clean_text(value, label: str, *, max_length: int = 100, one_line: bool = True) -> str:
+    """Trimmed text (one line: inner runs of spaces collapsed), or a problem to report."""
+    if _blank(value):
+        raise problem(f"Enter the {label}")
+    if not isinstance(value, str):
+        raise problem(f"The {label} must be text")
+    if CONTROL.search(value) or unstorable(value):
+        raise problem(f"The {label} must not contain control characters")
+    value = " ".join(value.split()) if one_line else value.strip()
+    if len(value) > max_length:
+        raise problem(f"The {label} must be {max_length} characters or fewer")
+    return value
+
+
+def text_schema(max_length: int, **extra) -> dict:
+    return {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": max_length,
+        "pattern": TEXT_PATTERN,
+        **extra,
+    }
+
+
+def Text(label: str, *, max_length: int = 100, one_line: bool = True, **schema):  # noqa: N802
+    """Required text: trimmed, without control characters, at most `max_length` long."""
+    return checked(
+        str,
+        lambda value: clean_text(value, label, max_length=max_length, one_line=one_line),
+        text_schema(max_length, **schema),
+        Missing(f"Enter the {label}"),
+    )
+
+
+def Reason(what: str):  # noqa: N802
+    """The required, non-blank reason for an action (several lines allowed)."""
+    return Text(f"reason for {what}", max_length=2000, one_line=False)
+
+
+def clean_date(value, label: str) -> date:
+    if value is None or value == "":
+        raise problem(f"Enter the {label}", "invalid_date")
+    parsed = value if isinstance(value, date) else parse_iso_date(value)
+    if parsed is None:
+        raise problem(f"The {label} must be a real date in the form YYYY-MM-DD", "invalid_date")
+    if not EARLIEST_DATE <= parsed <= LATEST_DATE:
+        raise problem(f"The {label} must be between 1900 and 2100", "invalid_date")
+    return parsed
+
+
+DATE_SCHEMA = {"type": "string", "format": "date", "pattern": DATE_PATTERN}
+
+
+def Day(label: str):  # noqa: N802
+    """A date written YYYY-MM-DD, from 1900 to 2100."""
+    return checked(
+        date,
+        lambda value: clean_date(value, label),
+        DATE_SCHEMA,
+        Missing(f"Enter the {label}", "invalid_date"),
+        serialise=date.isoformat,
+    )
+
+
+def clean_flag(value, label: str) -> bool:
+    if not isinstance(value, bool):
+        raise problem(f"{label} must be true or false")
+    return value
+
+
+def Flag(label: str):  # noqa: N802
+    """True or false (null is neither, and is refused); give it a default of False."""
+    return checked(
+        bool,
+        lambda value: clean_flag(value, label),
+        {"type": "boolean"},
+        Missing(f"{label} must be true or false"),
+    )
+
+
+def clean_id(value, label: str) -> int:
+    if value is None or value == "":
+        raise problem(f"Select the {label}")
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= LARGEST_ID:
+        raise problem(f"The {label} must be the id of an existing {label}")
+    return value
+
+
+ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": LARGEST_ID}
+
+
+def RecordId(label: str):  # noqa: N802
+    """The whole-number id of a record (whether it exists is the service's question)."""
+    return checked(
+        int, lambda value: clean_id(value, label), ID_SCHEMA, Missing(f"Select the {label}")
+    )
+
+
+def Choice(label: str, options, *, message: str | None = None):  # noqa: N802
+    """One of a fixed list of words."""
+    options = tuple(options)
+    refusal = message or f"The {label} must be one of: {', '.join(options)}"
+    missing = message or f"Select the {label}"
+
+    def check(value):
+        if value is None or value == "":
+            raise problem(missing)
+        if not isinstance(value, str) or value not in options:
+            raise problem(refusal)
+        return value
+
+    return checked(str, check, {"type": "string", "enum": list(options)}, Missing(missing))
+
+
+def clean_email(value) -> str:
+    value = clean_text(value, "email address", max_length=254)
+    try:
+        return validate_email(value, check_deliverability=False).normalized
+    except EmailNotValidError:
+        raise problem(
+            "Enter an email address in the correct format, like name@example.com"
+        ) from None
+
+
+EMAIL_SCHEMA = {"type": "string", "format": "email", "maxLength": 254}
+
+
+def Email():  # noqa: N802
+    """An email address, normalised."""
+    return checked(
+        str, clean_email, EMAIL_SCHEMA, Missing("Enter the email address"), serialise=str
+    )
+
+
+def OptionalEmail():  # noqa: N802
+    """An email address that may be left out, null or blank (all meaning none)."""
+
+    def check(value):
+        return None if _blank(value) else clean_email(value)
+
+    schema = {"anyOf": [EMAIL_SCHEMA, {"type": "null"}, {"type": "string", "maxLength": 0}]}
+    return checked(str | None, check, schema, Missing("Enter the email address"))
+
+
+def Instant(description: str = "ISO 8601 date and time with its offset"):  # noqa: N802
+    """An instant as a response gives it: ISO 8601 with its offset."""
+    return Annotated[
+        datetime,
+        PlainSerializer(datetime.isoformat, return_type=str),
+        WithJsonSchema({"type": "string", "format": "date-time", "description": description}),
+    ]
+
+
+class Command(BaseModel):
+    """What a request asks for, read and checked; fields the model does not name are ignored."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    @classmethod
+    def read(cls, data: Mapping[str, Any], problems: Problems | None = None):
+        """The command, or a `validation_failed` (or more specific) error naming every field.
+
+        With `problems`, the fields are added to it and None comes back, so a service can go
+        on to add its own problems before raising them all together.
+        """
+        try:
+            return cls.model_validate(dict(data))
+        except ValidationError as error:
+            gathered = problems if problems is not None else Problems()
+            for item in error.errors():
+                gathered.add(*cls._problem(item))
+            if problems is None:
+                gathered.raise_if_any()
+            return None
+
+    @classmethod
+    def _problem(cls, item: dict) -> tuple[str, str, str]:
+        field = ".".join(str(part) for part in item["loc"]) or "body"
+        if item["type"] == "missing":
+            missing = cls._missing(item["loc"])
+            return field, missing.message, missing.code
+        if isinstance(item.get("ctx"), dict) or item["type"] in _PYDANTIC_TYPES:
+            return field, _plain(item), "validation_failed"
+        return field, item["msg"], item["type"]
+
+    @classmethod
+    def _missing(cls, loc) -> Missing:
+        model: Any = cls
+        info = None
+        for part in loc:
+            fields = getattr(model, "model_fields", None)
+            if not fields or part not in fields:
+                break
+            info = fields[part]
+            model = info.annotation
+        found = [m for m in (info.metadata if info else []) if isinstance(m, Missing)]
+        return found[0] if found else Missing("This field is required")
+
+    def given(self) -> dict:
+        """The fields the request actually sent, with their read values."""
+        return {name: getattr(self, name) for name in self.model_fields_set}
+
+
+# pydantic's own checks (a list that is not a list, a nested object that is not an object).
+_PYDANTIC_TYPES = {"list_type", "dict_type", "model_type", "model_attributes_type", "too_long"}
+
+
+def _plain(item: dict) -> str:
+    message = item["msg"]
+    return message[0].upper() + message[1:] if message else "Not valid"
+
+
+class Shape(BaseModel):
+    """What a response gives: built from a record's attributes, with nothing extra."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        from_attributes=True,
+        json_schema_serialization_defaults_required=True,
+    )
+    #: The record type a shape is usually built from (documentation only).
+    source: ClassVar[str] = ""
+
+    @classmethod
+    def of(cls, record) -> dict:
+        """The record as JSON-ready data."""
+        return cls.model_validate(record).model_dump(mode="json")
