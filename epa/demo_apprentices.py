@@ -102,21 +102,20 @@ BOOKINGS = {
 
 def _book(apprentice, method: str, today, days_ahead: int, assessor, admin) -> None:
     """Book on the first working day from `days_ahead` that the plan's window allows."""
+    from epa.scheduling.schemas import Booking
     from epa.scheduling.services import book_assessment
 
     day = today + timedelta(days=days_ahead)
     while not is_working_day(day):
         day += timedelta(days=1)
-    book_assessment(
-        {
-            "apprentice_id": apprentice.id,
-            "method": method,
-            "assessor_id": assessor.id,
-            "starts_at": f"{day.isoformat()}T10:00",
-            "location": "Online (Microsoft Teams)" if method == "discussion" else "Employer site",
-        },
-        admin,
-    )
+    booking = {
+        "apprentice_id": apprentice.id,
+        "method": method,
+        "assessor_id": assessor.id,
+        "starts_at": f"{day.isoformat()}T10:00",
+        "location": "Online (Microsoft Teams)" if method == "discussion" else "Employer site",
+    }
+    book_assessment(Booking.read(booking), admin)
 
 
 def _walk(apprentice, story: str, start, today) -> None:

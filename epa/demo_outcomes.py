@@ -8,6 +8,7 @@ from epa.gateway.services import record_gateway
 from epa.grading.restart import restart_epa
 from epa.grading.services import confirm_outcome, save_draft, submit_result
 from epa.rules.scheduling import is_working_day
+from epa.scheduling.schemas import Booking
 from epa.scheduling.services import book_assessment
 
 
@@ -22,18 +23,16 @@ def _sit(apprentice, admin, gateway, sittings) -> None:
     working day (backdated), and its result as judged to give that grade."""
     for method, days, assessor, hour, retry, grade in sittings:
         day = _working_day_from(gateway + timedelta(days=days))
-        assessment = book_assessment(
-            {
-                "apprentice_id": apprentice.id,
-                "method": method,
-                "assessor_id": assessor.id,
-                "starts_at": f"{day.isoformat()}T{hour:02d}:00",
-                "location": "Employer site",
-                "backdated": True,
-                "retry": retry,
-            },
-            admin,
-        )
+        booking = {
+            "apprentice_id": apprentice.id,
+            "method": method,
+            "assessor_id": assessor.id,
+            "starts_at": f"{day.isoformat()}T{hour:02d}:00",
+            "location": "Employer site",
+            "backdated": True,
+            "retry": retry,
+        }
+        assessment = book_assessment(Booking.read(booking), admin)
         criteria = assessment.method.criteria
         failed = next(c.code for c in criteria if c.grade == "pass") if grade == "fail" else None
         judgements = {

@@ -1,80 +1,122 @@
-"""Assessments: booking, rescheduling, cancelling, listing, and each booking's invite file."""
+"""Assessments: booking, rescheduling, cancelling, listing, and each booking's invite file.
 
-from flask import Response, g, jsonify, request
+The services queue the calendar invitations with each change; they go out once it commits.
+"""
 
-from epa.api import bp
-from epa.api.auth import roles
-from epa.api.requests import json_body, paginate
+from flask import g
+
+from epa.api.contract import ALL, OFFICE, operation
 from epa.extensions import db
 from epa.scheduling import services
-from epa.scheduling.invites import invite_file, queue_invitations
+from epa.scheduling.checks import RETRY_CODES
+from epa.scheduling.invites import invite_response
+from epa.scheduling.refusals import CONFLICTS, TIME_REFUSALS
+from epa.scheduling.schemas import (
+    Assessment,
+    AssessmentFilter,
+    Booking,
+    BookingCancellation,
+    BookingChange,
+)
 
-OFFICE = ("admin", "staff")
-ALL = ("admin", "staff", "assessor")
+TAG = "Assessments"
+#: What refuses a booking, by the status it is refused with.
+BOOKING_ERRORS = {
+    404: ["not_found"],  # no such apprentice
+    409: [*CONFLICTS, "earlier_epa", "version_changed"],
+    422: ["unknown_method", "not_an_assessor", *TIME_REFUSALS, "invalid_local_time", *RETRY_CODES],
+}
+#: What refuses a move. Its method stays; its apprentice has passed gateway; a move is never
+#: backdated; a retry's move is checked against the fail it follows, so needs no retry of its own.
+_NEVER_ON_A_MOVE = {"unknown_method", "gateway_not_passed", "backdated_not_held", "retry_required"}
+MOVE_ERRORS = {
+    409: [*BOOKING_ERRORS[409], "result_submitted"],
+    422: [
+        *(code for code in BOOKING_ERRORS[422] if code not in _NEVER_ON_A_MOVE),
+        "assessment_cancelled",
+    ],
+}
 
 
-def _commit_and_send(assessment, **kwargs) -> None:
-    """Queue the invitations with the change and commit; they are sent after the request
-    (epa.mail.sending.init_app), so a mail failure loses nothing."""
-    queue_invitations(assessment, **kwargs)
+@operation(
+    "post",
+    "/assessments",
+    roles=OFFICE,
+    tag=TAG,
+    body=Booking,
+    response=Assessment,
+    status=201,
+    errors=BOOKING_ERRORS,
+)
+def create_assessment(body: Booking):
+    """Book an assessment method with an assessor"""
+    assessment = services.book_assessment(body, g.actor)
     db.session.commit()
+    return assessment
 
 
-@bp.post("/assessments")
-@roles(*OFFICE)
-def create_assessment():
-    """Book an assessment method for an apprentice with an assessor."""
-    assessment = services.book_assessment(json_body(), g.actor)
-    _commit_and_send(assessment)
-    return jsonify(services.public(assessment)), 201
+@operation(
+    "get",
+    "/assessments",
+    roles=ALL,
+    tag=TAG,
+    query=AssessmentFilter,
+    response=Assessment,
+    page=True,
+    errors={422: ["invalid_date"]},
+)
+def list_assessments(query: AssessmentFilter):
+    """Assessments by start time; assessors see only their own"""
+    return services.search_assessments(g.actor, query)
 
 
-@bp.get("/assessments")
-@roles(*ALL)
-def list_assessments():
-    """Assessments by time; assessors see only their own."""
-    query = services.search_assessments(g.actor, request.args)
-    return jsonify(paginate(query, services.public))
-
-
-@bp.get("/assessments/<id:assessment_id>")
-@roles(*ALL)
+@operation("get", "/assessments/<id:assessment_id>", roles=ALL, tag=TAG, response=Assessment)
 def get_assessment(assessment_id: int):
-    """One assessment."""
-    return jsonify(services.public(services.get_assessment(assessment_id, g.actor)))
+    """One assessment"""
+    return services.get_assessment(assessment_id, g.actor)
 
 
-@bp.patch("/assessments/<id:assessment_id>")
-@roles(*OFFICE)
-def reschedule_assessment(assessment_id: int):
-    """Move an assessment, change its assessor or its location; the sequence rises."""
+@operation(
+    "patch",
+    "/assessments/<id:assessment_id>",
+    roles=OFFICE,
+    tag=TAG,
+    body=BookingChange,
+    response=Assessment,
+    errors=MOVE_ERRORS,
+)
+def reschedule_assessment(assessment_id: int, body: BookingChange):
+    """Reschedule: a new time, assessor or location; the sequence rises"""
     assessment = services.get_assessment(assessment_id, g.actor)
-    previous = assessment.assessor
-    sequence = assessment.sequence
-    services.reschedule_assessment(assessment, json_body(), g.actor)
-    if assessment.sequence != sequence:
-        _commit_and_send(assessment, previous_assessor=previous)
-    return jsonify(services.public(assessment))
+    services.reschedule_assessment(assessment, body, g.actor)
+    db.session.commit()
+    return assessment
 
 
-@bp.post("/assessments/<id:assessment_id>/cancel")
-@roles(*OFFICE)
-def cancel_assessment(assessment_id: int):
-    """Cancel an assessment with a reason."""
+@operation(
+    "post",
+    "/assessments/<id:assessment_id>/cancel",
+    roles=OFFICE,
+    tag=TAG,
+    body=BookingCancellation,
+    response=Assessment,
+    errors={409: ["already_cancelled", "result_submitted", "earlier_epa"]},
+)
+def cancel_assessment(assessment_id: int, body: BookingCancellation):
+    """Cancel an assessment with a reason; the sequence rises"""
     assessment = services.get_assessment(assessment_id, g.actor)
-    services.cancel_assessment(assessment, json_body())
-    _commit_and_send(assessment)
-    return jsonify(services.public(assessment))
+    services.cancel_assessment(assessment, body)
+    db.session.commit()
+    return assessment
 
 
-@bp.get("/assessments/<id:assessment_id>/invite.ics")
-@roles(*ALL)
+@operation(
+    "get",
+    "/assessments/<id:assessment_id>/invite.ics",
+    roles=ALL,
+    tag=TAG,
+    content="text/calendar",
+)
 def assessment_invite(assessment_id: int):
-    """The booking's calendar file: a request while booked, a cancellation once cancelled."""
-    assessment = services.get_assessment(assessment_id, g.actor)
-    method = "CANCEL" if assessment.status == "cancelled" else "REQUEST"
-    return Response(
-        invite_file(assessment),
-        content_type=f"text/calendar; charset=utf-8; method={method}",
-        headers={"Content-Disposition": f'attachment; filename="assessment-{assessment.id}.ics"'},
-    )
+    """The booking's calendar file (METHOD:REQUEST, or METHOD:CANCEL once cancelled)"""
+    return invite_response(services.get_assessment(assessment_id, g.actor))

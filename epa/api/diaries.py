@@ -1,86 +1,105 @@
-"""An assessor's conflicts of interest, unavailability and calendar feed address."""
+"""An assessor's conflicts of interest, unavailability and calendar feed address.
 
-from flask import g, jsonify, url_for
-from sqlalchemy import select
+Conflicts are the office's to keep; unavailability the assessor's too. The operations are
+grouped by what they do (add, list, remove), each group declared alike.
+"""
 
-from epa.api import bp
-from epa.api.auth import roles
-from epa.api.requests import json_body, paginate
+from flask import g
+
+from epa.api.contract import ALL, OFFICE, operation
 from epa.errors import ServiceError
 from epa.extensions import db
 from epa.scheduling import diaries
-from epa.scheduling.models import AssessorConflict, Unavailability
+from epa.scheduling.feed_views import feed_address
+from epa.scheduling.schemas import Conflict, ConflictNew, FeedAddress, UnavailabilityNew
+from epa.scheduling.schemas import Unavailability as UnavailabilityShape
+
+TAG = "Assessors"
+#: Every operation here is about an assessor's diary: another user's is refused.
+NOT_AN_ASSESSOR = {422: ["not_an_assessor"]}
+CONFLICTS = "/users/<id:user_id>/conflicts"
+UNAVAILABILITY = "/users/<id:user_id>/unavailability"
+ADDED = {"tag": TAG, "status": 201}
+LISTED = {"tag": TAG, "roles": ALL, "page": True, "errors": NOT_AN_ASSESSOR}
+REMOVED = {"tag": TAG, "status": 204, "errors": NOT_AN_ASSESSOR}
 
 
-@bp.post("/users/<id:user_id>/conflicts")
-@roles("admin", "staff")
-def add_conflict(user_id: int):
-    """Declare an employer or provider the assessor may not assess the apprentices of."""
-    assessor = diaries.assessor_for(user_id, g.actor, own_allowed=False)
-    conflict = diaries.add_conflict(assessor, json_body())
+def _diary(user_id: int):
+    return diaries.assessor_for(user_id, g.actor)
+
+
+def _committed(entry=("", 204)):
+    """What the change gave (nothing, for a removal), once it is committed."""
     db.session.commit()
-    return jsonify(diaries.conflict_public(conflict)), 201
+    return entry
 
 
-@bp.get("/users/<id:user_id>/conflicts")
-@roles("admin", "staff", "assessor")
+@operation(
+    "post",
+    CONFLICTS,
+    roles=OFFICE,
+    body=ConflictNew,
+    response=Conflict,
+    errors={409: ["duplicate_conflict"], **NOT_AN_ASSESSOR},
+    **ADDED,
+)
+def add_conflict(user_id: int, body: ConflictNew):
+    """Declare an employer or provider the assessor may not assess"""
+    return _committed(diaries.add_conflict(_diary(user_id), body))
+
+
+@operation(
+    "post",
+    UNAVAILABILITY,
+    roles=ALL,
+    body=UnavailabilityNew,
+    response=UnavailabilityShape,
+    errors={422: ["not_an_assessor", "invalid_local_time"]},
+    **ADDED,
+)
+def add_unavailability(user_id: int, body: UnavailabilityNew):
+    """Record a time the assessor cannot be booked (assessors: their own)"""
+    return _committed(diaries.add_unavailability(_diary(user_id), body))
+
+
+@operation("get", CONFLICTS, response=Conflict, **LISTED)
 def list_conflicts(user_id: int):
-    """The assessor's declared conflicts of interest."""
-    assessor = diaries.assessor_for(user_id, g.actor, own_allowed=True)
-    query = select(AssessorConflict).where(AssessorConflict.assessor_id == assessor.id)
-    return jsonify(paginate(query.order_by(AssessorConflict.id), diaries.conflict_public))
+    """An assessor's declared conflicts of interest"""
+    return diaries.conflicts_of(_diary(user_id))
 
 
-@bp.delete("/users/<id:user_id>/conflicts/<id:conflict_id>")
-@roles("admin", "staff")
-def remove_conflict(user_id: int, conflict_id: int):
-    """Remove a declared conflict of interest."""
-    assessor = diaries.assessor_for(user_id, g.actor, own_allowed=False)
-    diaries.remove_conflict(assessor, conflict_id)
-    db.session.commit()
-    return "", 204
-
-
-@bp.post("/users/<id:user_id>/unavailability")
-@roles("admin", "staff", "assessor")
-def add_unavailability(user_id: int):
-    """Record a time the assessor cannot be booked (assessors: their own)."""
-    assessor = diaries.assessor_for(user_id, g.actor, own_allowed=True)
-    period = diaries.add_unavailability(assessor, json_body())
-    db.session.commit()
-    return jsonify(diaries.unavailability_public(period)), 201
-
-
-@bp.get("/users/<id:user_id>/unavailability")
-@roles("admin", "staff", "assessor")
+@operation("get", UNAVAILABILITY, response=UnavailabilityShape, **LISTED)
 def list_unavailability(user_id: int):
-    """The assessor's recorded unavailability, soonest first."""
-    assessor = diaries.assessor_for(user_id, g.actor, own_allowed=True)
-    query = select(Unavailability).where(Unavailability.assessor_id == assessor.id)
-    return jsonify(
-        paginate(query.order_by(Unavailability.starts_at), diaries.unavailability_public)
-    )
+    """An assessor's recorded unavailability, soonest first"""
+    return diaries.unavailability_of(_diary(user_id))
 
 
-@bp.delete("/users/<id:user_id>/unavailability/<id:period_id>")
-@roles("admin", "staff", "assessor")
+@operation("delete", CONFLICTS + "/<id:conflict_id>", roles=OFFICE, **REMOVED)
+def remove_conflict(user_id: int, conflict_id: int):
+    """Remove a declared conflict of interest"""
+    diaries.remove_conflict(_diary(user_id), conflict_id)
+    return _committed()
+
+
+@operation("delete", UNAVAILABILITY + "/<id:period_id>", roles=ALL, **REMOVED)
 def remove_unavailability(user_id: int, period_id: int):
-    """Remove recorded unavailability."""
-    assessor = diaries.assessor_for(user_id, g.actor, own_allowed=True)
-    diaries.remove_unavailability(assessor, period_id)
-    db.session.commit()
-    return "", 204
+    """Remove recorded unavailability"""
+    diaries.remove_unavailability(_diary(user_id), period_id)
+    return _committed()
 
 
-@bp.post("/users/<id:user_id>/calendar-token")
-@roles("admin", "staff", "assessor")
+@operation(
+    "post",
+    "/users/<id:user_id>/calendar-token",
+    roles=ALL,
+    response=FeedAddress,
+    errors=NOT_AN_ASSESSOR,
+    **ADDED,
+)
 def issue_calendar_token(user_id: int):
-    """A new private feed address for the assessor's calendar; the old one stops working."""
+    """A new private calendar feed address (admin, or the assessor); revokes the old"""
     if g.actor.role != "admin" and g.actor.id != user_id:
         raise ServiceError(
             "forbidden", "Only an administrator or the assessor may do this.", status=403
         )
-    assessor = diaries.assessor_for(user_id, g.actor, own_allowed=True)
-    token = diaries.issue_calendar_token(assessor)
-    db.session.commit()
-    return jsonify({"feed_url": url_for("feed.calendar", token=token, _external=True)}), 201
+    return _committed({"feed_url": feed_address(diaries.issue_calendar_token(_diary(user_id)))})

@@ -142,9 +142,10 @@ def _outcome(apprentice: Apprentice) -> dict:
 def _assessments(apprentice: Apprentice) -> list:
     """The apprentice's bookings the user may see (assessors: their own), soonest first."""
     from epa.scheduling.models import Assessment  # scheduling builds on apprentices
+    from epa.scheduling.schemas import AssessmentFilter
     from epa.scheduling.services import search_assessments
 
-    query = search_assessments(current_user, {"apprentice_id": apprentice.id})
+    query = search_assessments(current_user, AssessmentFilter(apprentice_id=apprentice.id))
     query = query.options(selectinload(Assessment.method), selectinload(Assessment.assessor))
     return db.session.scalars(query).all()
 

@@ -2,8 +2,14 @@
 
 from datetime import date
 
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovDateInput
-from wtforms import DateField
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxInput,
+    GovDateInput,
+    GovSubmitInput,
+    GovTextArea,
+)
+from wtforms import DateField, SubmitField, TextAreaField
 
 from epa.errors import ServiceError
 
@@ -83,3 +89,17 @@ def as_record_id(value):
     if not value:
         return None
     return int(value) if value.isascii() and value.isdigit() else value
+
+
+def reason_form(name: str, question: str, hint: str, button: str) -> type:
+    """A form whose only input is the reason an action needs (withdraw, cancel, reopen,
+    restart): the question, its hint (an example, and where the reason goes) and the button."""
+    return type(
+        name,
+        (ReasonData, FlaskForm),
+        {
+            "__doc__": f"{button}, saying why.",
+            "reason": TextAreaField(question, widget=GovTextArea(), description=hint),
+            "submit": SubmitField(button, widget=GovSubmitInput()),
+        },
+    )

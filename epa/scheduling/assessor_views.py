@@ -11,16 +11,15 @@ from sqlalchemy.orm import selectinload
 from epa import clock
 from epa.auth.decorators import roles_required
 from epa.auth.models import User
-from epa.errors import ServiceError
 from epa.extensions import db
-from epa.pages.kit import submit
 from epa.pagination import fetch_page, page_count, page_from_args
 from epa.rules.local_time import LONDON
 from epa.scheduling import diaries
-from epa.scheduling.diary_views import midnight
+from epa.scheduling.blueprint import EVERYONE, OFFICE, bp, submit_timed
 from epa.scheduling.forms import ConflictForm, UnavailabilityForm
+from epa.scheduling.instants import midnight
 from epa.scheduling.models import AssessorConflict, Unavailability
-from epa.scheduling.views import EVERYONE, OFFICE, bp, show_refusal
+from epa.scheduling.schemas import ConflictNew, UnavailabilityNew
 
 PER_PAGE = 50
 
@@ -64,19 +63,13 @@ def assessors():
 def _assessor_page(assessor: User, *, own: bool, failed=None, status: int = 200):
     """The assessor's conflicts and unavailability from today on, with the forms to add more."""
     conflicts = db.session.scalars(
-        select(AssessorConflict)
-        .where(AssessorConflict.assessor_id == assessor.id)
-        .options(selectinload(AssessorConflict.employer), selectinload(AssessorConflict.provider))
-        .order_by(AssessorConflict.id)
+        diaries.conflicts_of(assessor).options(
+            selectinload(AssessorConflict.employer), selectinload(AssessorConflict.provider)
+        )
     ).all()
     page = page_from_args(request.args)
     periods, total = fetch_page(
-        select(Unavailability)
-        .where(
-            Unavailability.assessor_id == assessor.id,
-            Unavailability.ends_at > midnight(clock.today()),
-        )
-        .order_by(Unavailability.starts_at, Unavailability.id),
+        diaries.unavailability_of(assessor).where(Unavailability.ends_at > midnight(clock.today())),
         page,
         PER_PAGE,
     )
@@ -103,8 +96,7 @@ def _assessor_page(assessor: User, *, own: bool, failed=None, status: int = 200)
 @roles_required(*OFFICE)
 def assessor(user_id: int):
     """One assessor: conflicts of interest, unavailability and calendar address."""
-    person = diaries.assessor_for(user_id, current_user, own_allowed=False)
-    return _assessor_page(person, own=False)
+    return _assessor_page(diaries.assessor_for(user_id, current_user), own=False)
 
 
 @bp.get("/my-unavailability")
@@ -114,83 +106,64 @@ def my_unavailability():
     return _assessor_page(current_user, own=True)
 
 
-def _back_to_assessor(person: User):
+def _done(person: User, message: str):
+    """Commit the change to the diary, say so, and go back to it."""
+    db.session.commit()
+    flash(message)
     if current_user.id == person.id:
         return redirect(url_for("scheduling.my_unavailability"))
     return redirect(url_for("scheduling.assessor", user_id=person.id))
+
+
+def _add(user_id: int, form, command, add, said):
+    """Add to the assessor's diary what the form gives (read as `command`), then say what was
+    added (`said(entry)`); or show the diary again with the form and what is wrong."""
+    person = diaries.assessor_for(user_id, current_user)
+    entry, status = submit_timed(form, lambda data: add(person, command.read(data)))
+    if entry is None:
+        return _assessor_page(person, own=current_user.id == person.id, failed=form, status=status)
+    return _done(person, said(entry))
+
+
+def _remove(user_id: int, remove, entry_id: int, message: str):
+    person = diaries.assessor_for(user_id, current_user)
+    remove(person, entry_id)
+    return _done(person, message)
 
 
 @bp.post("/assessors/<id:user_id>/conflicts")
 @roles_required(*OFFICE)
 def add_conflict(user_id: int):
     """Declare an employer or provider the assessor may not assess the apprentices of."""
-    person = diaries.assessor_for(user_id, current_user, own_allowed=False)
-    form = ConflictForm()
-    conflict, status = submit(form, lambda data: diaries.add_conflict(person, data))
-    if conflict is None:
-        return _assessor_page(person, own=False, failed=form, status=status)
-    organisation = diaries.conflict_public(conflict)["organisation"]
-    message = f"Conflict of interest with {organisation} added."
-    db.session.commit()
-    flash(message)
-    return _back_to_assessor(person)
+    return _add(user_id, ConflictForm(), ConflictNew, diaries.add_conflict, _conflict_added)
+
+
+def _conflict_added(conflict) -> str:
+    return f"Conflict of interest with {conflict.organisation_name} added."
 
 
 @bp.post("/assessors/<id:user_id>/conflicts/<id:conflict_id>/remove")
 @roles_required(*OFFICE)
 def remove_conflict(user_id: int, conflict_id: int):
     """Remove a declared conflict of interest."""
-    person = diaries.assessor_for(user_id, current_user, own_allowed=False)
-    diaries.remove_conflict(person, conflict_id)
-    db.session.commit()
-    flash("Conflict of interest removed.")
-    return _back_to_assessor(person)
+    return _remove(user_id, diaries.remove_conflict, conflict_id, "Conflict of interest removed.")
 
 
 @bp.post("/assessors/<id:user_id>/unavailability")
 @roles_required(*EVERYONE)
 def add_unavailability(user_id: int):
     """Record a time the assessor cannot be booked (assessors: their own)."""
-    person = diaries.assessor_for(user_id, current_user, own_allowed=True)
-    form = UnavailabilityForm()
-    period, status = _submit_period(form, person)
-    if period is None:
-        return _assessor_page(person, own=current_user.id == person.id, failed=form, status=status)
-    db.session.commit()
-    flash(f"Unavailability added: {period.reason}.")
-    return _back_to_assessor(person)
-
-
-def _submit_period(form, person):
-    """As `submit`, with the service's starts_at and ends_at shown beside the date boxes."""
-    form.validate()
-    form.mark_missing()
-    try:
-        period = diaries.add_unavailability(person, form.service_data())
-    except ServiceError as error:
-        db.session.rollback()
-        said = {
-            instant
-            for instant, boxes in (
-                ("starts_at", (form.starts_on, form.start_time)),
-                ("ends_at", (form.ends_on, form.end_time)),
-            )
-            if any(box.errors for box in boxes)
-        }
-        show_refusal(form, error, already_said=said)
-        return None, 422
-    if form.errors:
-        db.session.rollback()
-        return None, 422
-    return period, 200
+    return _add(
+        user_id,
+        UnavailabilityForm(),
+        UnavailabilityNew,
+        diaries.add_unavailability,
+        lambda period: f"Unavailability added: {period.reason}.",
+    )
 
 
 @bp.post("/assessors/<id:user_id>/unavailability/<id:period_id>/remove")
 @roles_required(*EVERYONE)
 def remove_unavailability(user_id: int, period_id: int):
     """Remove a recorded time of unavailability."""
-    person = diaries.assessor_for(user_id, current_user, own_allowed=True)
-    diaries.remove_unavailability(person, period_id)
-    db.session.commit()
-    flash("Unavailability removed.")
-    return _back_to_assessor(person)
+    return _remove(user_id, diaries.remove_unavailability, period_id, "Unavailability removed.")

@@ -9,6 +9,7 @@ from sqlalchemy import and_, func, or_, select
 from epa import clock
 from epa.errors import ServiceError
 from epa.extensions import db
+from epa.grading.models import Result
 from epa.persistence import lock_diaries
 from epa.rules.grading import Attempt, RetryTerms, booking_refusal
 from epa.rules.local_time import london_date
@@ -20,12 +21,18 @@ from epa.rules.scheduling import (
     time_limit_of,
     time_refusal,
 )
-from epa.scheduling.models import Assessment, AssessorConflict, Unavailability, in_current_epa
+from epa.scheduling.models import (
+    Assessment,
+    AssessmentStatus,
+    AssessorConflict,
+    Unavailability,
+    in_current_epa,
+)
 from epa.scheduling.refusals import refusal
 
 
 def _booked(query):
-    return query.where(Assessment.status == "booked")
+    return query.where(Assessment.status == AssessmentStatus.BOOKED)
 
 
 def _intervals(query) -> list[Interval]:
@@ -51,8 +58,6 @@ def _diary(apprentice, assessor, method, starts_at, ends_at, exclude_id=None) ->
             ),
         )
     )
-    from epa.grading.models import Result
-
     # A sitting of the method in the current EPA blocks another unless its result was a
     # submitted fail.
     same_method = (
@@ -87,8 +92,6 @@ def _diary(apprentice, assessor, method, starts_at, ends_at, exclude_id=None) ->
 def _latest_attempt(apprentice, method, exclude_id=None):
     """The latest sitting of a method in the current EPA that was not cancelled, with its
     submitted result."""
-    from epa.grading.models import Result
-
     query = select(Assessment, Result).outerjoin(Result, Result.assessment_id == Assessment.id)
     if exclude_id is not None:
         query = query.where(Assessment.id != exclude_id)
@@ -97,7 +100,7 @@ def _latest_attempt(apprentice, method, exclude_id=None):
             Assessment.apprentice_id == apprentice.id,
             in_current_epa(apprentice),
             Assessment.method_id == method.id,
-            Assessment.status != "cancelled",
+            Assessment.status != AssessmentStatus.CANCELLED,
         )
         .order_by(Assessment.starts_at.desc(), Assessment.id.desc())
         .limit(1)
@@ -156,7 +159,7 @@ def _epa_days(apprentice, exclude_id=None) -> tuple[date, ...]:
     query = select(func.min(Assessment.starts_at), func.max(Assessment.starts_at)).where(
         Assessment.apprentice_id == apprentice.id,
         in_current_epa(apprentice),
-        Assessment.status != "cancelled",
+        Assessment.status != AssessmentStatus.CANCELLED,
     )
     if exclude_id is not None:
         query = query.where(Assessment.id != exclude_id)

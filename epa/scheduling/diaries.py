@@ -6,24 +6,24 @@ import secrets
 
 from sqlalchemy import select
 
-from epa import validation
 from epa.audit.services import record
 from epa.auth.models import User
 from epa.errors import NotFound, ServiceError
 from epa.extensions import db
 from epa.organisations.models import Employer, Provider
 from epa.persistence import flush_or_conflict
-from epa.rules.local_time import london_iso
-from epa.scheduling.instants import read_instant
 from epa.scheduling.models import AssessorConflict, Unavailability
+from epa.scheduling.schemas import Conflict, ConflictNew, UnavailabilityNew
+from epa.scheduling.schemas import Unavailability as UnavailabilityShape
+from epa.shapes import Problems
 
 
-def assessor_for(user_id: int, actor: User, *, own_allowed: bool) -> User:
-    """The assessor a diary change is about; assessors may change only their own."""
+def assessor_for(user_id: int, actor: User) -> User:
+    """The assessor a diary is about; assessors may keep only their own."""
     user = db.session.get(User, user_id)
     if user is None:
         raise NotFound("user")
-    if actor.role == "assessor" and not (own_allowed and actor.id == user.id):
+    if actor.role == "assessor" and actor.id != user.id:
         raise ServiceError("forbidden", "Assessors may change only their own diary.", status=403)
     if user.role != "assessor":
         raise ServiceError(
@@ -34,27 +34,34 @@ def assessor_for(user_id: int, actor: User, *, own_allowed: bool) -> User:
     return user
 
 
-def conflict_public(conflict: AssessorConflict) -> dict:
-    return {
-        "id": conflict.id,
-        "assessor_id": conflict.assessor_id,
-        "employer_id": conflict.employer_id,
-        "provider_id": conflict.provider_id,
-        "organisation": (conflict.employer or conflict.provider).name,
-    }
+def conflicts_of(assessor: User):
+    """A query of the assessor's declared conflicts of interest, oldest first."""
+    return (
+        select(AssessorConflict)
+        .where(AssessorConflict.assessor_id == assessor.id)
+        .order_by(AssessorConflict.id)
+    )
 
 
-def add_conflict(assessor: User, data: dict) -> AssessorConflict:
+def unavailability_of(assessor: User):
+    """A query of the assessor's recorded unavailability, soonest first."""
+    return (
+        select(Unavailability)
+        .where(Unavailability.assessor_id == assessor.id)
+        .order_by(Unavailability.starts_at, Unavailability.id)
+    )
+
+
+def add_conflict(assessor: User, declared: ConflictNew) -> AssessorConflict:
     """Declare that the assessor may not assess an employer's or a provider's apprentices."""
-    problems = validation.Problems()
-    given = [f for f in ("employer_id", "provider_id") if data.get(f) not in (None, "")]
+    given = [name for name, value in declared if value is not None]
     if len(given) != 1:
+        problems = Problems()
         problems.add("employer_id", "Give either an employer or a training provider, not both")
         problems.raise_if_any()
     field = given[0]
+    org_id = getattr(declared, field)
     model, label = (Employer, "employer") if field == "employer_id" else (Provider, "provider")
-    org_id = validation.record_id(data, field, label, problems)
-    problems.raise_if_any()
     organisation = db.session.get(model, org_id)
     if organisation is None:
         raise ServiceError(
@@ -78,56 +85,47 @@ def add_conflict(assessor: User, data: dict) -> AssessorConflict:
     conflict = AssessorConflict(assessor_id=assessor.id, **{field: org_id})
     db.session.add(conflict)
     flush_or_conflict(duplicate)
-    record("assessor_conflict", conflict.id, "create", after=conflict_public(conflict))
+    record("assessor_conflict", conflict.id, "create", after=Conflict.of(conflict))
     return conflict
 
 
-def remove_conflict(assessor: User, conflict_id: int) -> None:
-    conflict = db.session.get(AssessorConflict, conflict_id)
-    if conflict is None or conflict.assessor_id != assessor.id:
-        raise NotFound("conflict of interest")
-    before = conflict_public(conflict)
-    db.session.delete(conflict)
-    db.session.flush()
-    record("assessor_conflict", conflict_id, "delete", before=before)
-
-
-def unavailability_public(period: Unavailability) -> dict:
-    return {
-        "id": period.id,
-        "assessor_id": period.assessor_id,
-        "starts_at": london_iso(period.starts_at),
-        "ends_at": london_iso(period.ends_at),
-        "reason": period.reason,
-    }
-
-
-def add_unavailability(assessor: User, data: dict) -> Unavailability:
+def add_unavailability(assessor: User, period: UnavailabilityNew) -> Unavailability:
     """Record a time the assessor cannot be booked."""
-    problems = validation.Problems()
-    starts_at = read_instant(data, "starts_at", "start", problems)
-    ends_at = read_instant(data, "ends_at", "end", problems)
-    reason = validation.text(data, "reason", "reason", problems, max_length=500)
-    if starts_at and ends_at and ends_at <= starts_at:
+    if period.ends_at <= period.starts_at:
+        problems = Problems()
         problems.add("ends_at", "The end must be after the start")
-    problems.raise_if_any()
-    period = Unavailability(
-        assessor_id=assessor.id, starts_at=starts_at, ends_at=ends_at, reason=reason
-    )
-    db.session.add(period)
+        problems.raise_if_any()
+    row = Unavailability(assessor_id=assessor.id, **period.model_dump())
+    db.session.add(row)
     db.session.flush()
-    record("unavailability", period.id, "create", after=unavailability_public(period))
-    return period
+    record("unavailability", row.id, "create", after=UnavailabilityShape.of(row))
+    return row
+
+
+def remove_conflict(assessor: User, conflict_id: int) -> None:
+    _remove(assessor, AssessorConflict, conflict_id, "conflict of interest")
 
 
 def remove_unavailability(assessor: User, period_id: int) -> None:
-    period = db.session.get(Unavailability, period_id)
-    if period is None or period.assessor_id != assessor.id:
-        raise NotFound("unavailability")
-    before = unavailability_public(period)
-    db.session.delete(period)
+    _remove(assessor, Unavailability, period_id, "unavailability")
+
+
+#: How the audit trail names each kind of diary entry, and shows it.
+_ENTRIES = {
+    AssessorConflict: ("assessor_conflict", Conflict),
+    Unavailability: ("unavailability", UnavailabilityShape),
+}
+
+
+def _remove(assessor: User, model, entry_id: int, what: str) -> None:
+    entry = db.session.get(model, entry_id)
+    if entry is None or entry.assessor_id != assessor.id:
+        raise NotFound(what)
+    entity, shape = _ENTRIES[model]
+    before = shape.of(entry)
+    db.session.delete(entry)
     db.session.flush()
-    record("unavailability", period_id, "delete", before=before)
+    record(entity, entry_id, "delete", before=before)
 
 
 def hash_feed_token(token: str) -> str:

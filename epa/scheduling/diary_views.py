@@ -1,8 +1,8 @@
 """Diaries: the staff's week of bookings, and an assessor's own list and calendar address."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
-from flask import render_template, request, url_for
+from flask import render_template, request
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -16,19 +16,17 @@ from epa.rules.dates import parse_iso_date
 from epa.rules.local_time import LONDON
 from epa.rules.scheduling import bank_holiday_name
 from epa.scheduling import diaries, services
-from epa.scheduling.models import Assessment
-from epa.scheduling.views import OFFICE, bp
+from epa.scheduling.blueprint import OFFICE, bp
+from epa.scheduling.feed_views import feed_address
+from epa.scheduling.instants import midnight
+from epa.scheduling.models import Assessment, AssessmentStatus
+from epa.scheduling.schemas import AssessmentFilter
 
 PER_PAGE = 50
 #: a week of one large EPAO's bookings can run to thousands: the diary pages through them
 DIARY_PER_PAGE = 200
 #: an assessor's bookings still to come are few; past ones are paged
 UPCOMING_LIMIT = 200
-
-
-def midnight(day: date) -> datetime:
-    """The start of a London day, as an instant."""
-    return datetime.combine(day, time(0), LONDON)
 
 
 def _with_people(query):
@@ -55,11 +53,16 @@ def diary():
     assessor_id = request.args.get("assessor_id", "")
     if not (assessor_id.isascii() and assessor_id.isdigit()):
         assessor_id = ""
-    args = {"from": monday, "to": monday + timedelta(days=6), "status": "booked"}
-    if assessor_id:
-        args["assessor_id"] = assessor_id
+    week = AssessmentFilter.read(
+        {
+            "from": monday,
+            "to": monday + timedelta(days=6),
+            "status": AssessmentStatus.BOOKED,
+            "assessor_id": assessor_id,
+        }
+    )
     page = page_from_args(request.args)
-    query = _with_people(services.search_assessments(current_user, args))
+    query = _with_people(services.search_assessments(current_user, week))
     assessments, total = fetch_page(query, page, DIARY_PER_PAGE)
     by_day: dict[date, list[Assessment]] = {}
     for assessment in assessments:
@@ -118,15 +121,12 @@ def my_assessments():
     )
 
 
-def _feed_url(token: str) -> str:
-    return url_for("feed.calendar", token=token, _external=True)
-
-
 def _issue_and_show(assessor: User):
     """A new feed address for the assessor, shown once; forms that post here carry CSRF."""
     token = diaries.issue_calendar_token(assessor)
     db.session.commit()
-    page = render_template("scheduling/calendar.html", assessor=assessor, feed_url=_feed_url(token))
+    address = feed_address(token)
+    page = render_template("scheduling/calendar.html", assessor=assessor, feed_url=address)
     # The address is a secret shown once: no cache may keep the page.
     return page, 200, {"Cache-Control": "no-store"}
 
@@ -144,4 +144,4 @@ def calendar():
 @roles_required("admin")
 def issue_calendar(user_id: int):
     """Issue a new calendar address for an assessor (administrators); the old one stops."""
-    return _issue_and_show(diaries.assessor_for(user_id, current_user, own_allowed=False))
+    return _issue_and_show(diaries.assessor_for(user_id, current_user))

@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from flask import Blueprint, Response
+from flask import Blueprint, Response, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -17,6 +17,11 @@ bp = Blueprint("feed", __name__)
 
 #: Past bookings older than this drop out of the feed; calendars keep what they already hold.
 HISTORY = timedelta(days=90)
+
+
+def feed_address(token: str) -> str:
+    """The full private address of the feed the token opens."""
+    return url_for("feed.calendar", token=token, _external=True)
 
 
 @bp.get("/calendar/<token>.ics")

@@ -12,17 +12,16 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
-    GovTextArea,
     GovTextInput,
 )
 from sqlalchemy import select
-from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import RadioField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 
 from epa import clock
 from epa.extensions import db
 from epa.organisations.models import Employer, Provider
-from epa.pages.forms import DayMonthYearField, ReasonData, as_record_id
+from epa.pages.forms import DayMonthYearField, as_record_id, reason_form
 from epa.pages.widgets import GovRadioWithHints
 from epa.rules.scheduling import epa_window
 
@@ -126,18 +125,13 @@ class AssessmentForm(FlaskForm):
     def start_text(self) -> str | None:
         return wall_clock(self.starts_on.data, self.start_time.data)
 
-    def mark_missing(self) -> bool:
+    def mark_missing(self) -> set[str]:
         """Say which part of the time is missing, so the service's "Enter the start time" does
-        not land on the wrong box. True when the time is incomplete."""
+        not land on the wrong box; the service's fields that the boxes now explain."""
         if self.start_text() is not None:
-            return False
-        for field, message in (
-            (self.starts_on, "Enter the date"),
-            (self.start_time, "Enter the start time"),
-        ):
-            if field.data is None and not field.errors:
-                field.errors = [*field.errors, message]
-        return True
+            return set()
+        _mark_missing((self.starts_on, "Enter the date"), (self.start_time, "Enter the start time"))
+        return {"starts_at"}
 
 
 class BookingForm(AssessmentForm):
@@ -196,16 +190,13 @@ class RescheduleForm(AssessmentForm):
         }
 
 
-class ReasonForm(ReasonData, FlaskForm):
-    """Cancel an assessment, saying why."""
-
-    reason = TextAreaField(
-        "Why is the assessment being cancelled?",
-        widget=GovTextArea(),
-        description="For example, the apprentice is ill. The reason is kept on the booking and "
-        "sent with the cancellation",
-    )
-    submit = SubmitField("Cancel assessment", widget=GovSubmitInput())
+ReasonForm = reason_form(
+    "ReasonForm",
+    "Why is the assessment being cancelled?",
+    "For example, the apprentice is ill. The reason is kept on the booking and sent with the "
+    "cancellation",
+    "Cancel assessment",
+)
 
 
 class ConflictForm(FlaskForm):
@@ -233,24 +224,31 @@ class ConflictForm(FlaskForm):
         }
 
 
+def _day_and_time(day: str, example: str, time: str, blank: str):
+    """A day's boxes and an optional time of day, for one end of a period."""
+    return (
+        DayMonthYearField(
+            f"{day.capitalize()} day",
+            what=f"{day} day",
+            example=example,
+            description=f"For example, {example}",
+        ),
+        TimeOfDayField(
+            f"{time.capitalize()} time (optional)",
+            what=f"{time} time",
+            description=f"Leave blank to {blank}",
+        ),
+    )
+
+
 class UnavailabilityForm(FlaskForm):
     """A time the assessor cannot be booked; leaving out the times covers whole days."""
 
-    starts_on = DayMonthYearField(
-        "First day", what="first day", example="21 12 2026", description="For example, 21 12 2026"
+    starts_on, start_time = _day_and_time(
+        "first", "21 12 2026", "start", "start at the beginning of the day. For example, 09:30"
     )
-    start_time = TimeOfDayField(
-        "Start time (optional)",
-        what="start time",
-        description="Leave blank to start at the beginning of the day. For example, 09:30",
-    )
-    ends_on = DayMonthYearField(
-        "Last day", what="last day", example="1 1 2027", description="For example, 1 1 2027"
-    )
-    end_time = TimeOfDayField(
-        "End time (optional)",
-        what="end time",
-        description="Leave blank to include the whole of that day. For example, 17:00",
+    ends_on, end_time = _day_and_time(
+        "last", "1 1 2027", "end", "include the whole of that day. For example, 17:00"
     )
     reason = StringField(
         "Reason",
@@ -259,14 +257,18 @@ class UnavailabilityForm(FlaskForm):
     )
     submit = SubmitField("Add unavailability", widget=GovSubmitInput())
 
-    def mark_missing(self) -> None:
-        """Name the missing day in the form's words, rather than the service's "the start"."""
-        for field, message in (
-            (self.starts_on, "Enter the first day"),
-            (self.ends_on, "Enter the last day"),
-        ):
-            if field.data is None and not field.errors:
-                field.errors = [*field.errors, message]
+    def mark_missing(self) -> set[str]:
+        """Name the missing day in the form's words, rather than the service's "the start";
+        the service's fields that the boxes now explain."""
+        _mark_missing((self.starts_on, "Enter the first day"), (self.ends_on, "Enter the last day"))
+        return {
+            instant
+            for instant, boxes in (
+                ("starts_at", (self.starts_on, self.start_time)),
+                ("ends_at", (self.ends_on, self.end_time)),
+            )
+            if any(box.errors for box in boxes)
+        }
 
     def service_data(self) -> dict:
         ends_on, end_time = self.ends_on.data, self.end_time.data
@@ -277,3 +279,10 @@ class UnavailabilityForm(FlaskForm):
             "ends_at": wall_clock(ends_on, end_time),
             "reason": self.reason.data,
         }
+
+
+def _mark_missing(*boxes) -> None:
+    """Put each message on its box when the box was left empty and says nothing yet."""
+    for field, message in boxes:
+        if field.data is None and not field.errors:
+            field.errors = [*field.errors, message]

@@ -1,12 +1,20 @@
 """Turning a booking into calendar files and invitation emails (queued, sent after commit)."""
 
 from dataclasses import replace
+from typing import NamedTuple
 
-from flask import current_app
+from flask import Response, current_app
 
+from epa.extensions import db
+from epa.mail.outbox import queue_message
 from epa.rules.local_time import LONDON
 from epa.scheduling.calendar_files import CalendarEvent, feed_ics, invite_ics
-from epa.scheduling.models import Assessment
+from epa.scheduling.models import Assessment, AssessmentStatus
+
+
+class _Recipient(NamedTuple):
+    email: str
+    name: str
 
 
 def calendar_event(assessment: Assessment) -> CalendarEvent:
@@ -38,13 +46,27 @@ def calendar_event(assessment: Assessment) -> CalendarEvent:
         organiser_email=config["MAIL_SENDER"],
         attendee_name=assessment.assessor.name,
         attendee_email=assessment.assessor.email,
-        cancelled=assessment.status == "cancelled",
+        cancelled=assessment.status == AssessmentStatus.CANCELLED,
         changed_at=assessment.updated_at or assessment.created_at,
     )
 
 
+def _method(assessment: Assessment) -> str:
+    """The iTIP method of the booking's calendar file: an invitation, or its cancellation."""
+    return "CANCEL" if assessment.status == AssessmentStatus.CANCELLED else "REQUEST"
+
+
 def invite_file(assessment: Assessment) -> bytes:
     return invite_ics(calendar_event(assessment))
+
+
+def invite_response(assessment: Assessment) -> Response:
+    """The booking's calendar file, to download (pages and API alike)."""
+    return Response(
+        invite_file(assessment),
+        content_type=f"text/calendar; charset=utf-8; method={_method(assessment)}",
+        headers={"Content-Disposition": f'attachment; filename="assessment-{assessment.id}.ics"'},
+    )
 
 
 def feed_file(assessor_name: str, assessments: list[Assessment]) -> bytes:
@@ -58,16 +80,14 @@ def queue_invitations(assessment: Assessment, *, previous_assessor=None) -> list
     """Queue the invite (or cancellation) for the assessor and, when known, the apprentice.
 
     A booking moved to another assessor also sends the previous one a cancellation.
-    Returns the outbox ids so the view can send them once the change has committed.
+    They go out once the request's change has committed (`epa.mail.sending.init_app`), so a
+    mail failure loses nothing. Returns the outbox ids.
     """
-    from epa.extensions import db
-    from epa.mail.outbox import queue_message
-
     if assessment.is_backdated:
         return []  # a record of a sitting already held: no invitation to send
 
     ics = invite_file(assessment)
-    method = "CANCEL" if assessment.status == "cancelled" else "REQUEST"
+    method = _method(assessment)
     apprentice = assessment.apprentice
     what = assessment.method.name.lower()
     when = assessment.starts_at.astimezone(LONDON).strftime("%A %-d %B %Y at %H:%M")
@@ -81,21 +101,10 @@ def queue_invitations(assessment: Assessment, *, previous_assessor=None) -> list
         + (f"Reason: {assessment.cancel_reason}\n" if assessment.cancel_reason else "")
         + "\nThe calendar invitation is attached."
     )
-    recipients = [(assessment.assessor.email, assessment.assessor.name)]
+    recipients = [assessment.assessor]
     if apprentice.email:
-        recipients.append((apprentice.email, apprentice.full_name))
-    messages = [
-        queue_message(
-            to_address=address,
-            to_name=name,
-            subject=subject,
-            body=body,
-            ics=ics,
-            ics_method=method,
-            assessment_id=assessment.id,
-        )
-        for address, name in recipients
-    ]
+        recipients.append(_Recipient(apprentice.email, apprentice.full_name))
+    letters = [(to, subject, body, ics, method) for to in recipients]
     if previous_assessor is not None and previous_assessor.id != assessment.assessor_id:
         withdrawn = replace(
             calendar_event(assessment),
@@ -103,16 +112,26 @@ def queue_invitations(assessment: Assessment, *, previous_assessor=None) -> list
             attendee_name=previous_assessor.name,
             attendee_email=previous_assessor.email,
         )
-        messages.append(
-            queue_message(
-                to_address=previous_assessor.email,
-                to_name=previous_assessor.name,
-                subject=f"EPA {what} moved to another assessor: {apprentice.full_name}",
-                body=f"The {what} for {apprentice.full_name} is now with another assessor.",
-                ics=invite_ics(withdrawn),
-                ics_method="CANCEL",
-                assessment_id=assessment.id,
+        letters.append(
+            (
+                previous_assessor,
+                f"EPA {what} moved to another assessor: {apprentice.full_name}",
+                f"The {what} for {apprentice.full_name} is now with another assessor.",
+                invite_ics(withdrawn),
+                "CANCEL",
             )
         )
+    messages = [
+        queue_message(
+            to_address=to.email,
+            to_name=to.name,
+            subject=subject,
+            body=body,
+            ics=ics,
+            ics_method=method,
+            assessment_id=assessment.id,
+        )
+        for to, subject, body, ics, method in letters
+    ]
     db.session.flush()
     return [m.id for m in messages]

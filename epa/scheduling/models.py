@@ -1,6 +1,7 @@
 """Booked assessments, assessors' declared conflicts of interest, and their unavailability."""
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import (
     CheckConstraint,
@@ -22,13 +23,32 @@ from epa.standards.models import AssessmentMethod
 from epa.types import UTCDateTime
 
 
+class AssessmentStatus(StrEnum):
+    """Where a booking stands; a cancelled one stays on record, with its reason."""
+
+    BOOKED = "booked"
+    CANCELLED = "cancelled"
+
+
+class RetryKind(StrEnum):
+    """A second sitting after a submitted fail: a resit (no further learning) or a retake."""
+
+    RESIT = "resit"
+    RETAKE = "retake"
+
+
+def _one_of(column: str, words: type[StrEnum]) -> str:
+    """SQL: the column holds one of the words (written as the migrations wrote it)."""
+    return f"{column} IN ({', '.join(repr(str(word)) for word in words)})"
+
+
 class Assessment(db.Model):
     """One booked sitting of an assessment method."""
 
     __tablename__ = "assessments"
     __table_args__ = (
-        CheckConstraint("status IN ('booked', 'cancelled')", name="status_known"),
-        CheckConstraint("retry IS NULL OR retry IN ('resit', 'retake')", name="retry_known"),
+        CheckConstraint(_one_of("status", AssessmentStatus), name="status_known"),
+        CheckConstraint(f"retry IS NULL OR {_one_of('retry', RetryKind)}", name="retry_known"),
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         CheckConstraint("epa_round >= 1", name="epa_round_positive"),
         Index("ix_assessments_assessor_id_starts_at", "assessor_id", "starts_at"),
@@ -44,7 +64,7 @@ class Assessment(db.Model):
     #: starts_at plus the method's duration
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     location: Mapped[str | None] = mapped_column(String(500))
-    status: Mapped[str] = mapped_column(String(20), default="booked")
+    status: Mapped[str] = mapped_column(String(20), default=AssessmentStatus.BOOKED)
     #: the apprentice's EPA round it was booked in; only the current round's assessments count
     #: (see `in_current_epa`)
     epa_round: Mapped[int] = mapped_column(default=1, server_default=text("1"))
@@ -100,6 +120,11 @@ class AssessorConflict(db.Model):
 
     employer: Mapped[Employer | None] = relationship()
     provider: Mapped[Provider | None] = relationship()
+
+    @property
+    def organisation_name(self) -> str:
+        """The name of the employer or provider the conflict is with."""
+        return (self.employer or self.provider).name
 
 
 class Unavailability(db.Model):

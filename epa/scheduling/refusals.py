@@ -6,6 +6,27 @@ from epa.errors import ServiceError
 from epa.rules.scheduling import bank_holiday_name
 from epa.rules.time_limit import TimeLimitBreach
 
+#: The rules about the time itself (`rules.scheduling.time_refusal`): each refused with 422.
+TIME_REFUSALS = (
+    "gateway_not_passed",
+    "in_the_past",
+    "backdated_not_held",
+    "outside_epa_period",
+    "epa_time_limit_passed",
+    "insufficient_notice",
+    "apprentice_withdrawn",
+    "non_working_day",
+    "outside_working_hours",
+)
+#: Clashes with what the diaries hold (`rules.scheduling.diary_refusal`): each refused with 409.
+CONFLICTS = (
+    "assessor_double_booked",
+    "apprentice_double_booked",
+    "assessor_unavailable",
+    "assessor_conflict_of_interest",
+    "method_already_booked",
+)
+
 
 def _long(day: date) -> str:
     return f"{day.day} {day:%B %Y}"
@@ -70,15 +91,6 @@ def refusal(
         field, message = messages[code]
     status = 409 if code in CONFLICTS else 422
     return ServiceError(code, message + ".", status=status, fields={field: message})
-
-
-CONFLICTS = {
-    "assessor_double_booked",
-    "apprentice_double_booked",
-    "assessor_unavailable",
-    "assessor_conflict_of_interest",
-    "method_already_booked",
-}
 
 
 def _non_working(day: date | None) -> str:

@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from epa import clock, validation
+from epa import clock
 from epa.apprentices import signals as apprentice_signals
 from epa.apprentices.models import Apprentice
 from epa.apprentices.services import get_apprentice
@@ -15,35 +15,18 @@ from epa.audit.services import changes, record
 from epa.auth.models import User
 from epa.errors import NotFound, ServiceError
 from epa.extensions import db
+from epa.grading.models import Result
+from epa.grading.services import unconfirm
 from epa.ops.metrics import BOOKINGS
-from epa.rules.local_time import london_iso
-from epa.scheduling.checks import check_booking, lock_diaries, refuse_by_earlier_attempts
-from epa.scheduling.instants import read_instant
-from epa.scheduling.models import Assessment, in_current_epa
+from epa.persistence import lock_diaries
+from epa.scheduling.checks import check_booking, refuse_by_earlier_attempts
+from epa.scheduling.instants import midnight
+from epa.scheduling.invites import queue_invitations
+from epa.scheduling.models import Assessment, AssessmentStatus, in_current_epa
+from epa.scheduling.schemas import Assessment as AssessmentShape
+from epa.scheduling.schemas import AssessmentFilter, Booking, BookingCancellation, BookingChange
 
-RETRIES = ("resit", "retake")
-
-
-def public(assessment: Assessment) -> dict:
-    """An assessment as the API returns it."""
-    return {
-        "id": assessment.id,
-        "apprentice_id": assessment.apprentice_id,
-        "method": assessment.method.code,
-        "assessor_id": assessment.assessor_id,
-        "starts_at": london_iso(assessment.starts_at),
-        "ends_at": london_iso(assessment.ends_at),
-        "location": assessment.location,
-        "status": assessment.status,
-        "attempt": assessment.attempt,
-        "retry": assessment.retry,
-        "epa_round": assessment.epa_round,
-        "counted": assessment.is_counted,
-        "exceptional_circumstances": assessment.exceptional_circumstances,
-        "backdated": assessment.is_backdated,
-        "sequence": assessment.sequence,
-        "cancel_reason": assessment.cancel_reason,
-    }
+BOOKED, CANCELLED = AssessmentStatus.BOOKED, AssessmentStatus.CANCELLED
 
 
 def _assessor(assessor_id: int) -> User:
@@ -69,68 +52,31 @@ def _method(apprentice: Apprentice, code):
     )
 
 
-def _read_booking(data: dict):
-    problems = validation.Problems()
-    apprentice_id = validation.record_id(data, "apprentice_id", "apprentice", problems)
-    method_code = validation.text(data, "method", "assessment method", problems, max_length=40)
-    assessor_id = validation.record_id(data, "assessor_id", "assessor", problems)
-    starts_at = read_instant(data, "starts_at", "start time", problems)
-    location = validation.text(
-        data, "location", "location", problems, required=False, max_length=500, one_line=False
-    )
-    retry = data.get("retry")
-    if retry is not None and retry not in RETRIES:
-        problems.add("retry", "A retry is either resit or retake")
-    exceptional = validation.boolean(
-        data, "exceptional_circumstances", "Exceptional circumstances", problems
-    )
-    backdated = validation.boolean(data, "backdated", "Backdated", problems)
-    problems.raise_if_any()
-    return (
-        apprentice_id,
-        method_code,
-        assessor_id,
-        starts_at,
-        location,
-        retry,
-        exceptional,
-        backdated,
-    )
-
-
 def _admin_only(actor: User, what: str) -> None:
     if actor.role != "admin":
         raise ServiceError("forbidden", f"Only an administrator may record {what}.", status=403)
 
 
-def book_assessment(data: dict, actor: User) -> Assessment:
-    """Book a method for an apprentice with an assessor, if every rule allows it."""
-    (
-        apprentice_id,
-        method_code,
-        assessor_id,
-        starts_at,
-        location,
-        retry,
-        exceptional,
-        backdated,
-    ) = _read_booking(data)
-    if exceptional:
+def book_assessment(booking: Booking, actor: User) -> Assessment:
+    """Book a method for an apprentice with an assessor, if every rule allows it; the
+    invitations are queued with the booking."""
+    if booking.exceptional_circumstances:
         _admin_only(actor, "exceptional circumstances")
-    if backdated:
+    if booking.backdated:
         _admin_only(actor, "an assessment already held")
-    apprentice = get_apprentice(apprentice_id, actor)
-    method = _method(apprentice, method_code)
-    assessor = _assessor(assessor_id)
-    refuse_by_earlier_attempts(apprentice, method, retry, starts_at)
+    apprentice = get_apprentice(booking.apprentice_id, actor)
+    method = _method(apprentice, booking.method)
+    assessor = _assessor(booking.assessor_id)
+    retry = booking.retry
+    refuse_by_earlier_attempts(apprentice, method, retry, booking.starts_at)
     ends_at = check_booking(
         apprentice,
         assessor,
         method,
-        starts_at,
-        backdated=backdated,
+        booking.starts_at,
+        backdated=booking.backdated,
         retry=retry is not None,
-        exceptional=exceptional,
+        exceptional=booking.exceptional_circumstances,
     )
     # Attempts are counted within the EPA: a restarted EPA starts again at attempt 1.
     attempt = 1 + db.session.scalar(
@@ -140,22 +86,22 @@ def book_assessment(data: dict, actor: User) -> Assessment:
             Assessment.apprentice_id == apprentice.id,
             in_current_epa(apprentice),
             Assessment.method_id == method.id,
-            Assessment.status != "cancelled",
+            Assessment.status != CANCELLED,
         )
     )
     assessment = Assessment(
         apprentice=apprentice,
         method=method,
         assessor=assessor,
-        starts_at=starts_at,
+        starts_at=booking.starts_at,
         ends_at=ends_at,
-        location=location,
-        status="booked",
+        location=booking.location,
+        status=BOOKED,
         epa_round=apprentice.epa_round,
         attempt=attempt,
         retry=retry,
-        exceptional_circumstances=exceptional,
-        is_backdated=backdated,
+        exceptional_circumstances=booking.exceptional_circumstances,
+        is_backdated=booking.backdated,
         sequence=0,
         calendar_uid=f"assessment-{secrets.token_hex(12)}@epa",
     )
@@ -164,8 +110,6 @@ def book_assessment(data: dict, actor: User) -> Assessment:
     if entered_epa:
         apprentice.status = "in_epa"
     if retry is not None:
-        from epa.grading.services import unconfirm
-
         unconfirm(apprentice, reason=f"A {retry} of the {method.name.lower()} was booked")
     db.session.flush()
     BOOKINGS.inc()
@@ -173,8 +117,8 @@ def book_assessment(data: dict, actor: User) -> Assessment:
         "assessment",
         assessment.id,
         "create",
-        after=public(assessment),
-        reason="Backdated: held before it was recorded" if backdated else None,
+        after=AssessmentShape.of(assessment),
+        reason="Backdated: held before it was recorded" if booking.backdated else None,
     )
     if entered_epa:  # a change of status like any other: who, when, and on what booking
         record(
@@ -184,6 +128,7 @@ def book_assessment(data: dict, actor: User) -> Assessment:
             before={"status": "gateway_passed"},
             after={"status": "in_epa", "assessment_id": assessment.id},
         )
+    queue_invitations(assessment)
     return assessment
 
 
@@ -193,8 +138,6 @@ def lock_assessment(assessment: Assessment) -> None:
     a submitted result is settled: an administrator must reopen the result first."""
     lock_diaries(assessment.apprentice_id, [assessment.assessor_id])
     db.session.refresh(assessment)
-    from epa.grading.models import Result
-
     submitted = db.session.scalar(
         select(Result.id).where(Result.assessment_id == assessment.id, Result.is_submitted)
     )
@@ -207,7 +150,12 @@ def lock_assessment(assessment: Assessment) -> None:
         )
 
 
-def _refuse_earlier_epa(assessment: Assessment) -> None:
+def _lock_open_booking(assessment: Assessment, *, cancelled: ServiceError) -> None:
+    """Lock the booking, then refuse a change to one cancelled (`cancelled`) or of an EPA
+    since restarted, which stays on record as it is."""
+    lock_assessment(assessment)
+    if assessment.status == CANCELLED:
+        raise cancelled
     if not assessment.is_counted:
         raise ServiceError(
             "earlier_epa",
@@ -217,94 +165,80 @@ def _refuse_earlier_epa(assessment: Assessment) -> None:
         )
 
 
-def reschedule_assessment(assessment: Assessment, data: dict, actor: User) -> Assessment:
-    """Move an assessment in time or to another assessor, or change its location."""
-    lock_assessment(assessment)
-    if assessment.status == "cancelled":
-        raise ServiceError(
+def reschedule_assessment(assessment: Assessment, change: BookingChange, actor: User) -> Assessment:
+    """Move an assessment in time or to another assessor, or change its location; a change
+    raises the sequence and queues the invitations (and the previous assessor's cancellation)."""
+    _lock_open_booking(
+        assessment,
+        cancelled=ServiceError(
             "assessment_cancelled", "This assessment has been cancelled; book a new one."
-        )
-    _refuse_earlier_epa(assessment)
-    problems = validation.Problems()
-    starts_at = assessment.starts_at
-    if "starts_at" in data:
-        starts_at = read_instant(data, "starts_at", "start time", problems)
-    assessor_id = assessment.assessor_id
-    if "assessor_id" in data:
-        assessor_id = validation.record_id(data, "assessor_id", "assessor", problems)
-    location = assessment.location
-    if "location" in data:
-        location = validation.text(
-            data,
-            "location",
-            "location",
-            problems,
-            required=False,
-            max_length=500,
-            one_line=False,
-        )
+        ),
+    )
+    asked = change.given()
+    starts_at = asked.get("starts_at", assessment.starts_at)
+    assessor_id = asked.get("assessor_id", assessment.assessor_id)
     # An administrator may record exceptional circumstances on a move, as on a booking: the
     # move may then pass the time limit (and the retry cap no longer applies to it).
-    asked = validation.boolean(
-        data, "exceptional_circumstances", "Exceptional circumstances", problems
-    )
-    exceptional = assessment.exceptional_circumstances or asked
-    problems.raise_if_any()
+    exceptional = assessment.exceptional_circumstances or change.exceptional_circumstances
     if exceptional and not assessment.exceptional_circumstances:
         _admin_only(actor, "exceptional circumstances")
-    before = public(assessment)
-    moved = starts_at != assessment.starts_at or assessor_id != assessment.assessor_id
-    if moved:
-        assessor = _assessor(assessor_id)
-        if assessment.retry is not None and starts_at != assessment.starts_at:
-            refuse_by_earlier_attempts(
-                assessment.apprentice,
-                assessment.method,
-                assessment.retry,
-                starts_at,
-                exclude_id=assessment.id,
-            )
-        assessment.ends_at = check_booking(
-            assessment.apprentice,
-            assessor,
-            assessment.method,
-            starts_at,
-            backdated=False,
-            retry=assessment.retry is not None,
-            exceptional=exceptional,
-            exclude_id=assessment.id,
-            # A new assessor at the same time (say, for one who is ill) needs no fresh notice.
-            notice=starts_at != assessment.starts_at,
-        )
-        assessment.starts_at = starts_at
-        assessment.assessor = assessor
-        assessment.assessor_id = assessor.id  # public() reads the column before any flush
-    assessment.location = location
+    before = AssessmentShape.of(assessment)
+    previous = assessment.assessor
+    if starts_at != assessment.starts_at or assessor_id != assessment.assessor_id:
+        _move(assessment, starts_at, _assessor(assessor_id), exceptional=exceptional)
+    assessment.location = asked.get("location", assessment.location)
     assessment.exceptional_circumstances = exceptional
-    old, new = changes(before, public(assessment))
-    if new:
+    if changes(before, AssessmentShape.of(assessment))[1]:
         assessment.sequence += 1
         db.session.flush()
-        old, new = changes(before, public(assessment))
+        old, new = changes(before, AssessmentShape.of(assessment))
         record("assessment", assessment.id, "update", before=old, after=new)
+        queue_invitations(assessment, previous_assessor=previous)
     return assessment
 
 
-def cancel_assessment(assessment: Assessment, data: dict) -> Assessment:
+def _move(assessment: Assessment, starts_at, assessor: User, *, exceptional: bool) -> None:
+    """Give the booking its new time or assessor, if every rule allows it."""
+    if assessment.retry is not None and starts_at != assessment.starts_at:
+        refuse_by_earlier_attempts(
+            assessment.apprentice,
+            assessment.method,
+            assessment.retry,
+            starts_at,
+            exclude_id=assessment.id,
+        )
+    assessment.ends_at = check_booking(
+        assessment.apprentice,
+        assessor,
+        assessment.method,
+        starts_at,
+        backdated=False,
+        retry=assessment.retry is not None,
+        exceptional=exceptional,
+        exclude_id=assessment.id,
+        # A new assessor at the same time (say, for one who is ill) needs no fresh notice.
+        notice=starts_at != assessment.starts_at,
+    )
+    assessment.starts_at = starts_at
+    assessment.assessor = assessor
+    assessment.assessor_id = assessor.id  # the snapshot reads the column before any flush
+
+
+def cancel_assessment(assessment: Assessment, cancellation: BookingCancellation) -> Assessment:
     """Cancel with a reason; the calendar event is withdrawn from the assessor's diary."""
-    lock_assessment(assessment)
-    if assessment.status == "cancelled":
-        raise ServiceError("already_cancelled", "This assessment is already cancelled.", status=409)
-    _refuse_earlier_epa(assessment)
-    problems = validation.Problems()
-    reason = validation.reason(data, problems, what="cancelling")
-    problems.raise_if_any()
-    _cancel(assessment, reason)
+    _lock_open_booking(
+        assessment,
+        cancelled=ServiceError(
+            "already_cancelled", "This assessment is already cancelled.", status=409
+        ),
+    )
+    _cancel(assessment, cancellation.reason)
     return assessment
 
 
 def _cancel(assessment: Assessment, reason: str) -> None:
-    assessment.status = "cancelled"
+    """Cancel, record why, and queue the cancellations to the assessor and the apprentice."""
+    assessment.status = CANCELLED
     assessment.cancel_reason = reason
     assessment.cancelled_at = clock.now()
     assessment.sequence += 1
@@ -313,17 +247,18 @@ def _cancel(assessment: Assessment, reason: str) -> None:
         "assessment",
         assessment.id,
         "cancel",
-        before={"status": "booked"},
-        after={"status": "cancelled", "sequence": assessment.sequence},
+        before={"status": BOOKED},
+        after={"status": CANCELLED, "sequence": assessment.sequence},
         reason=reason,
     )
+    queue_invitations(assessment)
 
 
 def future_bookings(apprentice: Apprentice):
     """A query of the apprentice's bookings that have not started."""
     return select(Assessment).where(
         Assessment.apprentice_id == apprentice.id,
-        Assessment.status == "booked",
+        Assessment.status == BOOKED,
         Assessment.starts_at > clock.now(),
     )
 
@@ -331,11 +266,8 @@ def future_bookings(apprentice: Apprentice):
 def cancel_future_bookings(apprentice: Apprentice, reason: str) -> list[Assessment]:
     """Cancel the apprentice's bookings that have not started (on withdrawal, on a restart)."""
     future = db.session.scalars(future_bookings(apprentice)).all()
-    from epa.scheduling.invites import queue_invitations
-
     for assessment in future:
         _cancel(assessment, reason)
-        queue_invitations(assessment)
     return list(future)
 
 
@@ -364,38 +296,19 @@ def get_assessment(assessment_id: int, user: User) -> Assessment:
     return assessment
 
 
-def search_assessments(user: User, args) -> object:
-    """Filter by assessor, apprentice, London dates (inclusive) and status, soonest first."""
-    problems = validation.Problems()
+def search_assessments(user: User, filters: AssessmentFilter):
+    """A query of the assessments the user may see that pass the filters, soonest first."""
     query = visible_assessments(user)
-    for field, column, label in (
-        ("assessor_id", Assessment.assessor_id, "assessor"),
-        ("apprentice_id", Assessment.apprentice_id, "apprentice"),
-    ):
-        if args.get(field):
-            value = validation.record_id(args, field, label, problems)
-            if value is not None:
-                query = query.where(column == value)
-    start = validation.a_date(args, "from", "from date", problems, required=False)
-    end = validation.a_date(args, "to", "to date", problems, required=False)
-    status = args.get("status")
-    if status and status not in ("booked", "cancelled"):
-        problems.add("status", "The status must be booked or cancelled")
-    problems.raise_if_any()
-    from epa.rules.local_time import LONDON
-
-    if start:
-        query = query.where(Assessment.starts_at >= _midnight(start, LONDON))
-    if end:
-        query = query.where(Assessment.starts_at < _midnight(end + timedelta(days=1), LONDON))
-    if status:
-        query = query.where(Assessment.status == status)
-    # public() says whether each counts, which needs its apprentice's round: one query a page.
+    if filters.assessor_id is not None:
+        query = query.where(Assessment.assessor_id == filters.assessor_id)
+    if filters.apprentice_id is not None:
+        query = query.where(Assessment.apprentice_id == filters.apprentice_id)
+    if filters.from_ is not None:
+        query = query.where(Assessment.starts_at >= midnight(filters.from_))
+    if filters.to is not None:
+        query = query.where(Assessment.starts_at < midnight(filters.to + timedelta(days=1)))
+    if filters.status is not None:
+        query = query.where(Assessment.status == filters.status)
+    # The shape says whether each counts, which needs its apprentice's round: one query a page.
     query = query.options(selectinload(Assessment.apprentice))
     return query.order_by(Assessment.starts_at, Assessment.id)
-
-
-def _midnight(day, zone):
-    from datetime import datetime, time
-
-    return datetime.combine(day, time(0), zone)

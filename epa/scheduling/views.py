@@ -1,32 +1,29 @@
 """Pages where operations staff book, move and cancel assessments, and anyone booked can fetch
-the calendar file. The diaries' pages are in `diary_views`, on the same blueprint."""
+the calendar file. The assessors' and diaries' pages (`assessor_views`, `diary_views`) are on the
+same blueprint (`blueprint`)."""
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from epa import validation
 from epa.apprentices.services import get_apprentice
 from epa.auth.decorators import roles_required
 from epa.errors import ServiceError
 from epa.extensions import db
-from epa.pages.forms import show_service_error
 from epa.pages.kit import action_page
 from epa.rules.local_time import LONDON
-from epa.scheduling import checks, services
+from epa.scheduling import assessor_views, checks, diary_views, services
+from epa.scheduling.blueprint import EVERYONE, OFFICE, bp, show_refusal, submit_timed
 from epa.scheduling.eligibility import assessor_choices
 from epa.scheduling.forms import BookingForm, ReasonForm, RescheduleForm, duration_words
-from epa.scheduling.instants import read_instant
-from epa.scheduling.invites import invite_file, queue_invitations
-from epa.scheduling.models import Assessment
+from epa.scheduling.invites import invite_response
+from epa.scheduling.models import Assessment, AssessmentStatus
+from epa.scheduling.schemas import Booking, BookingCancellation, BookingChange, StartTime
 
-bp = Blueprint("scheduling", __name__)
-OFFICE = ("admin", "staff")
-EVERYONE = ("admin", "staff", "assessor")
-#: the service's field names that the forms show under another name
-FORM_FIELDS = {"starts_at": "starts_on", "ends_at": "ends_on"}
+#: the app registers `bp` from here; these modules' pages are on it too
+DIARY_PAGES = (assessor_views, diary_views)
 ASSESSMENT_TAGS = {
-    "booked": {"text": "Booked", "classes": "govuk-tag--blue"},
-    "cancelled": {"text": "Cancelled", "classes": "govuk-tag--grey"},
+    AssessmentStatus.BOOKED: {"text": "Booked", "classes": "govuk-tag--blue"},
+    AssessmentStatus.CANCELLED: {"text": "Cancelled", "classes": "govuk-tag--grey"},
 }
 
 
@@ -51,71 +48,33 @@ def assessment_tag(status: str) -> dict:
     return ASSESSMENT_TAGS[status]
 
 
-def show_refusal(form, error: ServiceError, *, already_said=()) -> None:
-    """Put the service's refusal beside the form's own fields (an instant beside its date),
-    leaving out the fields whose boxes already say what is wrong."""
-    fields = {
-        FORM_FIELDS.get(name, name): message
-        for name, message in error.fields.items()
-        if name not in already_said
-    }
-    if error.fields and not fields:
-        return  # the boxes themselves already say what is wrong
-    show_service_error(
-        form, ServiceError(error.code, error.message, status=error.status, fields=fields)
-    )
-
-
-def submit_booking(form, action):
-    """Give the service the form's data; (result, status) as `apprentices.views.submit`."""
-    form.validate()
-    incomplete = form.mark_missing()
+def _start_time(form) -> tuple:
+    """The start the form's boxes give, read as the service reads it, or None; and the
+    refusal of the time as written, if any."""
+    text = form.start_text()
+    if text is None:
+        return None, None
     try:
-        result = action(form.service_data())
+        return StartTime.read({"starts_at": text}).starts_at, None
     except ServiceError as error:
-        db.session.rollback()
-        show_refusal(form, error, already_said={"starts_at"} if incomplete else ())
-        return None, 409 if error.status == 409 else 422
-    if form.errors:
-        db.session.rollback()
-        return None, 422
-    return result, 200
+        return None, error
 
 
 def check_time(form, apprentice, method, *, unchanged_from=None, exclude_id=None) -> int:
     """‘Show who is free then’: what the booking would refuse about the time itself, if anything;
     the status to answer with. A booking's own time, left as it was, is not re-judged."""
     form.validate()
-    text = form.start_text()
-    if text is not None and method is not None:
-        problems = validation.Problems()
-        starts_at = read_instant({"starts_at": text}, "starts_at", "start time", problems)
-        try:
-            problems.raise_if_any()
-            error = (
-                None
-                if unchanged_from is not None and starts_at == unchanged_from
-                else checks.time_problem(apprentice, method, starts_at, exclude_id=exclude_id)
-            )
-        except ServiceError as refused:
-            error = refused
-        if error is not None:
-            show_refusal(form, error)
+    starts_at, error = _start_time(form)
+    if method is not None and starts_at is not None and starts_at != unchanged_from:
+        error = checks.time_problem(apprentice, method, starts_at, exclude_id=exclude_id)
+    if method is not None and error is not None:
+        show_refusal(form, error)
     return 422 if form.errors else 200
-
-
-def commit_and_send(assessment: Assessment, **kwargs) -> None:
-    """Queue the invitations with the change and commit; they are sent after the request."""
-    queue_invitations(assessment, **kwargs)
-    db.session.commit()
 
 
 def offer_assessors(form, apprentice, method, *, exclude_id=None) -> None:
     """Fill the assessor radios for the method and time on the form, and say what was checked."""
-    starts_at = None
-    text = form.start_text()
-    if text is not None:
-        starts_at = read_instant({"starts_at": text}, "starts_at", "", validation.Problems())
+    starts_at, _ = _start_time(form)
     choices = assessor_choices(apprentice, method, starts_at, exclude_id=exclude_id)
     form.offer(choices)
     if method is not None and starts_at is not None:
@@ -140,8 +99,16 @@ def _bookable(apprentice) -> bool:
     )
 
 
-def _back_to(apprentice_id: int):
+def _back_to(apprentice_id: int, message: str | None = None, category: str = "message"):
+    if message:
+        flash(message, category)
     return redirect(url_for("apprentices.detail", apprentice_id=apprentice_id))
+
+
+def _saved(apprentice_id: int, message: str):
+    """Commit the change (its invitations go once it has), and say what it was."""
+    db.session.commit()
+    return _back_to(apprentice_id, message)
 
 
 @bp.route("/apprentices/<id:apprentice_id>/assessments/new", methods=["GET", "POST"])
@@ -150,24 +117,22 @@ def book(apprentice_id: int):
     """Book a method of the apprentice's plan with an assessor who is free and independent."""
     apprentice = get_apprentice(apprentice_id, current_user)
     if request.method == "GET" and not _bookable(apprentice):
-        flash(f"{apprentice.full_name} cannot be booked: {_why_not(apprentice)}.", "info")
-        return _back_to(apprentice_id)
+        why = f"{apprentice.full_name} cannot be booked: {_why_not(apprentice)}."
+        return _back_to(apprentice_id, why, "info")
     form = BookingForm(apprentice)
     status = 200
     if form.is_submitted() and form.check.data:
         status = check_time(form, apprentice, form.chosen_method())
     elif form.is_submitted():
-        assessment, status = submit_booking(
-            form, lambda data: services.book_assessment(data, current_user)
+        assessment, status = submit_timed(
+            form, lambda data: services.book_assessment(Booking.read(data), current_user)
         )
         if assessment is not None:
-            message = (
+            return _saved(
+                apprentice_id,
                 f"{assessment.method.name} booked with {assessment.assessor.name}: "
-                f"{assessment_when(assessment)}."
+                f"{assessment_when(assessment)}.",
             )
-            commit_and_send(assessment)
-            flash(message)
-            return _back_to(apprentice_id)
     offer_assessors(form, apprentice, form.chosen_method())
     return render_template("scheduling/book.html", form=form, apprentice=apprentice), status
 
@@ -190,20 +155,30 @@ def _current(assessment: Assessment) -> dict:
     }
 
 
+def _settled(assessment_id: int, cancelled: str):
+    """The booking; and, when it can no longer change (cancelled, or of an EPA since
+    restarted), the way back to its apprentice saying so, for a page about to offer a change."""
+    assessment = services.get_assessment(assessment_id, current_user)
+    why = None
+    if assessment.status == AssessmentStatus.CANCELLED:
+        why = cancelled
+    elif not assessment.is_counted:
+        why = "That assessment belongs to an earlier EPA, since restarted: it stays as it is."
+    if why is None or request.method != "GET":
+        return assessment, None
+    return assessment, _back_to(assessment.apprentice_id, why, "info")
+
+
 @bp.route("/assessments/<id:assessment_id>/reschedule", methods=["GET", "POST"])
 @roles_required(*OFFICE)
 def reschedule(assessment_id: int):
     """Move an assessment, give it to another assessor or change its location."""
-    assessment = services.get_assessment(assessment_id, current_user)
+    assessment, settled = _settled(
+        assessment_id, "That assessment is cancelled, so it cannot be changed: book a new one."
+    )
+    if settled:
+        return settled
     apprentice_id = assessment.apprentice_id
-    if request.method == "GET" and assessment.status == "cancelled":
-        flash("That assessment is cancelled, so it cannot be changed: book a new one.", "info")
-        return _back_to(apprentice_id)
-    if request.method == "GET" and not assessment.is_counted:
-        flash(
-            "That assessment belongs to an earlier EPA, since restarted: it stays as it is.", "info"
-        )
-        return _back_to(apprentice_id)
     form = RescheduleForm(data=_current(assessment))
     status = 200
     if form.is_submitted() and form.check.data:
@@ -217,21 +192,21 @@ def reschedule(assessment_id: int):
             exclude_id=assessment.id,
         )
     elif form.is_submitted():
-        previous, sequence = assessment.assessor, assessment.sequence
-        changed, status = submit_booking(
-            form, lambda data: services.reschedule_assessment(assessment, data, current_user)
+        sequence = assessment.sequence
+        changed, status = submit_timed(
+            form,
+            lambda data: services.reschedule_assessment(
+                assessment, BookingChange.read(data), current_user
+            ),
         )
+        if changed is not None and changed.sequence == sequence:
+            return _back_to(apprentice_id, "Nothing was changed.", "info")
         if changed is not None:
-            if changed.sequence == sequence:
-                flash("Nothing was changed.", "info")
-                return _back_to(apprentice_id)
-            message = (
+            return _saved(
+                apprentice_id,
                 f"{changed.method.name} changed: {assessment_when(changed)} with "
-                f"{changed.assessor.name}."
+                f"{changed.assessor.name}.",
             )
-            commit_and_send(changed, previous_assessor=previous)
-            flash(message)
-            return _back_to(apprentice_id)
     offer_assessors(form, assessment.apprentice, assessment.method, exclude_id=assessment.id)
     return render_template("scheduling/reschedule.html", form=form, assessment=assessment), status
 
@@ -240,20 +215,17 @@ def reschedule(assessment_id: int):
 @roles_required(*OFFICE)
 def cancel(assessment_id: int):
     """Cancel an assessment with a reason; the assessor's calendar drops it."""
-    assessment = services.get_assessment(assessment_id, current_user)
-    apprentice_id = assessment.apprentice_id
-    if request.method == "GET" and assessment.status == "cancelled":
-        flash("That assessment is already cancelled.", "info")
-        return _back_to(apprentice_id)
+    assessment, settled = _settled(assessment_id, "That assessment is already cancelled.")
+    if settled:
+        return settled
     return action_page(
         ReasonForm(),
-        lambda data: services.cancel_assessment(assessment, data),
+        lambda data: services.cancel_assessment(assessment, BookingCancellation.read(data)),
         done=lambda cancelled: (
             f"{cancelled.method.name} on {assessment_when(cancelled)} is cancelled."
         ),
-        back=url_for("apprentices.detail", apprentice_id=apprentice_id),
+        back=url_for("apprentices.detail", apprentice_id=assessment.apprentice_id),
         template="scheduling/cancel.html",
-        commit=commit_and_send,
         assessment=assessment,
     )
 
@@ -262,16 +234,4 @@ def cancel(assessment_id: int):
 @roles_required(*EVERYONE)
 def invite(assessment_id: int):
     """The booking's calendar file (assessors: their own): a request, or a cancellation."""
-    assessment = services.get_assessment(assessment_id, current_user)
-    method = "CANCEL" if assessment.status == "cancelled" else "REQUEST"
-    return Response(
-        invite_file(assessment),
-        mimetype="text/calendar",
-        headers={
-            "Content-Type": f"text/calendar; charset=utf-8; method={method}",
-            "Content-Disposition": f'attachment; filename="assessment-{assessment.id}.ics"',
-        },
-    )
-
-
-from epa.scheduling import assessor_views, diary_views  # noqa: E402, F401  (pages on this blueprint)
+    return invite_response(services.get_assessment(assessment_id, current_user))

@@ -15,6 +15,7 @@ from epa.grading import services as grading
 from epa.grading.models import Outcome
 from epa.scheduling import services as scheduling
 from epa.scheduling.models import Assessment
+from epa.scheduling.schemas import BookingCancellation
 from tests.api.test_grading import all_met, only_pass
 from tests.pages.test_grading_pages import grade_directly
 from tests.pages.test_scheduling_pages import book_directly
@@ -62,7 +63,8 @@ def passed(make_gateway_passed):
 def cancel(app, assessment_id):
     with app.app_context():
         scheduling.cancel_assessment(
-            db.session.get(Assessment, assessment_id), {"reason": "The apprentice is ill"}
+            db.session.get(Assessment, assessment_id),
+            BookingCancellation(reason="The apprentice is ill"),
         )
         db.session.commit()
 

@@ -13,6 +13,7 @@ from epa.extensions import db
 from epa.mail.models import OutboxMessage
 from epa.scheduling import services
 from epa.scheduling.models import Assessment, AssessorConflict, Unavailability
+from epa.scheduling.schemas import Booking
 from tests.conftest import PASSWORD, csrf_token
 from tests.pages.test_apprentice_pages import error_beside
 
@@ -77,6 +78,7 @@ def book_directly(app, world, apprentice_id=None, backdated=False, **changes) ->
         "backdated": backdated,
     }
     body.update(changes)
+    body = Booking.read(body)
     with app.app_context():
         admin = db.session.scalar(select(User).where(User.role == "admin"))
         if admin is None:

@@ -1,0 +1,237 @@
+"""What the API takes and gives for bookings and assessors' diaries; the pages' forms feed the
+same commands."""
+
+from datetime import date
+
+from pydantic import AliasPath, ConfigDict, Field
+
+from epa.scheduling.instants import LocalInstant, LondonInstant
+from epa.scheduling.models import AssessmentStatus, RetryKind
+from epa.shapes import (
+    DATE_SCHEMA,
+    ID_SCHEMA,
+    Command,
+    Flag,
+    Missing,
+    Reason,
+    RecordId,
+    Shape,
+    Text,
+    checked,
+    clean_date,
+    clean_id,
+    clean_text,
+    problem,
+    text_schema,
+)
+
+#: What a request may send for a value it leaves out: nothing, null, or blank.
+_BLANK = {"type": "string", "pattern": r"^\s*$"}
+_NOTHING = [{"type": "null"}, _BLANK]
+#: A query parameter given empty (`?from=`), which filters nothing.
+_BLANK_QUERY = {"type": "string", "maxLength": 0}
+
+
+def _left_out(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def OptionalText(label: str, *, max_length: int, one_line: bool = True):  # noqa: N802
+    """Text that may be left out, null or blank (all meaning none)."""
+
+    def check(value):
+        if _left_out(value):
+            return None
+        return clean_text(value, label, max_length=max_length, one_line=one_line)
+
+    schema = {"anyOf": [text_schema(max_length), *_NOTHING]}
+    return checked(str | None, check, schema, Missing(f"Enter the {label}"))
+
+
+def OptionalId(label: str):  # noqa: N802
+    """A record's id, or nothing (null or blank) where the request need not name one."""
+    return checked(
+        int | None,
+        lambda value: None if value is None or value == "" else clean_id(value, label),
+        {"anyOf": [ID_SCHEMA, {"type": "null"}, _BLANK_QUERY]},
+        Missing(f"Select the {label}"),
+    )
+
+
+def OptionalDay(label: str):  # noqa: N802
+    """A date written YYYY-MM-DD, or nothing (a query's blank filter)."""
+    return checked(
+        date | None,
+        lambda value: None if value is None or value == "" else clean_date(value, label),
+        {"anyOf": [DATE_SCHEMA, _BLANK_QUERY]},
+        Missing(f"Enter the {label}", "invalid_date"),
+    )
+
+
+def _retry(value):
+    if value is not None and value not in tuple(RetryKind):
+        raise problem("A retry is either resit or retake")
+    return None if value is None else RetryKind(value)
+
+
+RetryAsked = checked(
+    RetryKind | None,
+    _retry,
+    {"anyOf": [{"type": "string", "enum": list(RetryKind)}, {"type": "null"}]},
+    Missing("A retry is either resit or retake"),
+)
+
+
+def _status(value):
+    if value is None or value == "":
+        return None
+    if value not in tuple(AssessmentStatus):
+        raise problem("The status must be booked or cancelled")
+    return AssessmentStatus(value)
+
+
+StatusFilter = checked(
+    AssessmentStatus | None,
+    _status,
+    {"anyOf": [{"type": "string", "enum": list(AssessmentStatus)}, _BLANK_QUERY]},
+    Missing("The status must be booked or cancelled"),
+)
+
+Location = OptionalText("location", max_length=500, one_line=False)
+
+
+class Booking(Command):
+    """Book a method of the apprentice's plan with an assessor."""
+
+    apprentice_id: RecordId("apprentice")
+    method: Text("assessment method", max_length=40)
+    assessor_id: RecordId("assessor")
+    starts_at: LocalInstant("start time")
+    location: Location = None
+    retry: RetryAsked = Field(None, description="For a second sitting after a submitted fail")
+    exceptional_circumstances: Flag("Exceptional circumstances") = Field(
+        False,
+        description="Admin only: lifts the retry cap on the EPA grade and the limit of "
+        "all_methods_within_months from the EPA's first assessment",
+    )
+    backdated: Flag("Backdated") = Field(
+        False, description="Admin only: an assessment already held"
+    )
+
+
+def _unchanged():
+    """Left out, it stays as it is (the document gives no default: null is not a value)."""
+    return Field(None, json_schema_extra=lambda schema: schema.pop("default", None))
+
+
+class BookingChange(Command):
+    """Move a booking, give it to another assessor, or change its location: what is sent."""
+
+    starts_at: LocalInstant("start time") = _unchanged()
+    assessor_id: RecordId("assessor") = _unchanged()
+    location: Location = None
+    exceptional_circumstances: Flag("Exceptional circumstances") = Field(
+        False,
+        description="Administrators only: recorded on the booking, it lets the move pass the "
+        "time limit for all methods (and lifts the retry cap for it, as on a booking); once "
+        "recorded it stays",
+    )
+
+
+class BookingCancellation(Command):
+    """Cancel a booking, saying why."""
+
+    reason: Reason("cancelling")
+
+
+class StartTime(Command):
+    """A start time alone, for checking it on a page before booking."""
+
+    starts_at: LocalInstant("start time")
+
+
+def _no_filter(**alias):
+    """A filter left out is read as one given empty: no filter."""
+    return Field("", validate_default=True, **alias)
+
+
+class AssessmentFilter(Command):
+    """Filters of the list: London dates inclusive; a blank filter is no filter."""
+
+    assessor_id: OptionalId("assessor") = _no_filter()
+    apprentice_id: OptionalId("apprentice") = _no_filter()
+    from_: OptionalDay("from date") = _no_filter(alias="from")
+    to: OptionalDay("to date") = _no_filter()
+    status: StatusFilter = _no_filter()
+
+
+class ConflictNew(Command):
+    """Exactly one of an employer and a training provider."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "oneOf": [
+                {"required": [name], "properties": {name: ID_SCHEMA}}
+                for name in ("employer_id", "provider_id")
+            ]
+        }
+    )
+
+    employer_id: OptionalId("employer") = None
+    provider_id: OptionalId("provider") = None
+
+
+class UnavailabilityNew(Command):
+    """A time the assessor cannot be booked; the end after the start."""
+
+    starts_at: LocalInstant("start")
+    ends_at: LocalInstant("end")
+    reason: Text("reason", max_length=500)
+
+
+class Assessment(Shape):
+    id: int
+    apprentice_id: int
+    method: str = Field(validation_alias=AliasPath("method", "code"))
+    assessor_id: int
+    starts_at: LondonInstant
+    ends_at: LondonInstant
+    location: str | None
+    status: AssessmentStatus
+    attempt: int = Field(
+        description="Counts sittings of the method within its EPA (cancelled ones left out); "
+        "a restarted EPA starts again at 1"
+    )
+    retry: RetryKind | None
+    epa_round: int = Field(description="The apprentice's EPA it was booked in")
+    counted: bool = Field(
+        validation_alias="is_counted",
+        description="False once the EPA it belongs to was restarted: it stays on record but no "
+        "longer counts",
+    )
+    exceptional_circumstances: bool
+    backdated: bool = Field(validation_alias="is_backdated")
+    sequence: int
+    cancel_reason: str | None
+
+
+class Conflict(Shape):
+    id: int
+    assessor_id: int
+    employer_id: int | None
+    provider_id: int | None
+    organisation: str = Field(validation_alias="organisation_name")
+
+
+class Unavailability(Shape):
+    id: int
+    assessor_id: int
+    starts_at: LondonInstant
+    ends_at: LondonInstant
+    reason: str
+
+
+class FeedAddress(Shape):
+    """The private address of an assessor's calendar feed; a new one revokes the old."""
+
+    feed_url: str = Field(json_schema_extra={"format": "uri"})
