@@ -184,6 +184,8 @@ def clean_id(value, label: str) -> int:
         raise problem(f"Select the {label}")
     if isinstance(value, str) and value.isascii() and value.isdigit():
         value = int(value)
+    if isinstance(value, float) and value.is_integer():  # JSON Schema counts 7.0 as an integer
+        value = int(value)
     if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= LARGEST_ID:
         raise problem(f"The {label} must be the id of an existing {label}")
     return value
