@@ -136,6 +136,24 @@ class StandardVersion(db.Model):
         back_populates="version", order_by="GradingRow.position", cascade="all, delete-orphan"
     )
 
+    @property
+    def plan(self) -> "StandardVersion":
+        """The plan's facts are this row's own columns; the fixture (and so the API) groups
+        them under `plan`, and the grading facts under `plan.grading`."""
+        return self
+
+    grading = plan
+
+    @property
+    def grading_table(self) -> list[dict[str, str]]:
+        """The overall grading table as the fixture writes it: a row's method grades in the
+        plan's order of methods, then its overall grade."""
+        codes = [m.code for m in self.methods]
+        return [
+            {**{code: row.method_grades.get(code) for code in codes}, "overall": row.overall}
+            for row in self.grading_rows
+        ]
+
 
 class AssessmentMethod(db.Model):
     __tablename__ = "assessment_methods"
