@@ -6,19 +6,21 @@ from epa.api.contract import OFFICE, operation
 from epa.exports import services
 from epa.exports.schemas import ExportRange
 
-TAG = "Exports"
-#: a `to` earlier than `from` (once the defaults are taken) is validation_failed
-RANGE_ERRORS = {422: ["invalid_date"]}
+#: both exports take a range of dates and give a workbook; a `to` earlier than `from` (once
+#: the defaults are taken) is validation_failed
+EXPORT = {
+    "roles": OFFICE,
+    "tag": "Exports",
+    "query": ExportRange,
+    "content": services.XLSX,
+    "errors": {422: ["invalid_date"]},
+}
 
 
 @operation(
     "get",
     "/exports/outcomes.xlsx",
-    roles=OFFICE,
-    tag=TAG,
-    query=ExportRange,
-    content=services.XLSX,
-    errors=RANGE_ERRORS,
+    **EXPORT,
     summary="Confirmed outcomes achieved in a date range, one row per apprentice (sheet "
     "Outcomes); `from` defaults to 12 months before `to`, `to` to today (London)",
 )
@@ -30,11 +32,7 @@ def export_outcomes(query: ExportRange):
 @operation(
     "get",
     "/exports/bookings.xlsx",
-    roles=OFFICE,
-    tag=TAG,
-    query=ExportRange,
-    content=services.XLSX,
-    errors=RANGE_ERRORS,
+    **EXPORT,
     summary="Assessments starting in a date range (London dates), cancelled ones included, by "
     "start time (sheet Bookings); `from` defaults to today (London), `to` to 12 months after "
     "`from`",

@@ -169,6 +169,10 @@ def _result_page(assessment: Assessment, form, status: int = 200):
     return page, status
 
 
+def _back_to_result(assessment_id: int):
+    return redirect(url_for("grading.result", assessment_id=assessment_id))
+
+
 def _refuse(form, error: ServiceError) -> int:
     """Show the service's refusal on the result form; the status to answer with. Refusals of
     the user (403) and of the record (404) are the error pages' job."""
@@ -180,19 +184,15 @@ def _refuse(form, error: ServiceError) -> int:
     return 409 if error.status == 409 else 422
 
 
-def _back_to_result(assessment_id: int):
-    return redirect(url_for("grading.result", assessment_id=assessment_id))
-
-
 @bp.route("/assessments/<id:assessment_id>/result", methods=["GET", "POST"])
 @roles_required(*EVERYONE)
 def result(assessment_id: int):
     """An assessment's result: the booked assessor records it; the office reads it."""
     assessment = get_assessment(assessment_id, current_user)
-    criteria = _in_page_order(assessment)
-    if request.method == "GET":
-        return _result_page(assessment, result_form(criteria, assessment.result, from_draft=True))
-    form = result_form(criteria, assessment.result, from_draft=False)
+    shown = request.method == "GET"  # the stored draft; a POST is read from the request alone
+    form = result_form(_in_page_order(assessment), assessment.result, from_draft=shown)
+    if shown:
+        return _result_page(assessment, form)
     form.validate()
     try:
         services.save_draft(assessment, Draft.read(form.service_data()), current_user)
