@@ -16,7 +16,9 @@ class ExportRange(Command):
         OptionalDay("from date", "First date (counts); the default depends on the export"),
         Field(alias="from"),
     ] = None
-    to: OptionalDay("to date", "Last date (counts); the default depends on the export") = None
+    to: OptionalDay(
+        "to date", "Last date (counts), not before `from`; the default depends on the export"
+    ) = None
 
 
 @dataclass(frozen=True)
