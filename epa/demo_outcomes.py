@@ -6,7 +6,7 @@ from datetime import timedelta
 from epa.demo_apprentices import READY
 from epa.gateway.services import record_gateway
 from epa.grading.restart import restart_epa
-from epa.grading.schemas import Draft, Restart
+from epa.grading.schemas import EpaRestart, ResultDraft
 from epa.grading.services import confirm_outcome, save_draft, submit_result
 from epa.rules.scheduling import is_working_day
 from epa.scheduling.services import book_assessment
@@ -41,7 +41,7 @@ def _sit(apprentice, admin, gateway, sittings) -> None:
             c.code: c.code != failed and (c.grade == "pass" or grade == "distinction")
             for c in criteria
         }
-        draft = Draft(criteria=judgements, comments="Demonstration result.")
+        draft = ResultDraft(criteria=judgements, comments="Demonstration result.")
         save_draft(assessment, draft, assessor)
         submit_result(assessment, assessor)
 
@@ -103,7 +103,7 @@ def restarted(apprentice, today, assessors, admin) -> None:
         "The project retake could not be held within six months of the first assessment, so "
         "the whole EPA is taken again."
     )
-    restart_epa(apprentice, Restart(reason=reason), admin)
+    restart_epa(apprentice, EpaRestart(reason=reason), admin)
 
 
 #: stories told here, by the name demo_apprentices gives them

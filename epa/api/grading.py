@@ -6,7 +6,7 @@ from epa.api.contract import ADMIN, ALL, OFFICE, operation
 from epa.apprentices.services import get_apprentice
 from epa.extensions import db
 from epa.grading import outcomes, restart, services
-from epa.grading.schemas import Draft, Outcome, Reopen, Restart, Result
+from epa.grading.schemas import EpaRestart, Outcome, Result, ResultDraft, ResultReopen
 from epa.scheduling.services import get_assessment
 
 TAG = "Grading"
@@ -40,11 +40,11 @@ def get_result(assessment_id: int):
     "/assessments/<id:assessment_id>/result",
     roles=("assessor",),
     tag=TAG,
-    body=Draft,
+    body=ResultDraft,
     response=Result,
     errors={**LOCKED, 422: ["unknown_criterion", *NOT_NOW]},
 )
-def save_result(assessment_id: int, body: Draft):
+def save_result(assessment_id: int, body: ResultDraft):
     """Save a draft result: judgements merged, null clears one (the booked assessor)"""
     return _result(assessment_id, services.save_draft, body)
 
@@ -67,11 +67,11 @@ def submit_result(assessment_id: int):
     "/assessments/<id:assessment_id>/result/reopen",
     roles=ADMIN,
     tag=TAG,
-    body=Reopen,
+    body=ResultReopen,
     response=Result,
     errors={409: ["result_not_submitted", "later_attempt_exists"]},
 )
-def reopen_result(assessment_id: int, body: Reopen):
+def reopen_result(assessment_id: int, body: ResultReopen):
     """Reopen a submitted result, with a reason; the outcome is un-confirmed"""
     return _result(assessment_id, services.reopen_result, body)
 
@@ -103,11 +103,11 @@ def confirm_outcome(apprentice_id: int):
     roles=ADMIN,
     tag=TAG,
     summary=RESTART,
-    body=Restart,
+    body=EpaRestart,
     response=Outcome,
     errors={409: ["apprentice_completed"], 422: ["gateway_not_passed", "apprentice_withdrawn"]},
 )
-def restart_epa(apprentice_id: int, body: Restart):
+def restart_epa(apprentice_id: int, body: EpaRestart):
     """Restart the apprentice's whole EPA, with a reason"""
     outcome = restart.restart_epa(get_apprentice(apprentice_id, g.actor), body, g.actor)
     db.session.commit()

@@ -56,7 +56,9 @@ def _refuse_restart(apprentice: Apprentice) -> None:
         )
 
 
-def restart_epa(apprentice: Apprentice, restart: schemas.Restart, actor: User) -> schemas.Outcome:
+def restart_epa(
+    apprentice: Apprentice, restart: schemas.EpaRestart, actor: User
+) -> schemas.Outcome:
     """Start the apprentice's EPA again from today, with a reason; the new (incomplete) outcome.
 
     The apprentice moves to the next EPA round: every method is booked again as a first attempt

@@ -72,18 +72,18 @@ Comments = checked(
 )
 
 
-class Draft(Command):
+class ResultDraft(Command):
     """A draft result: the judgements sent are merged into the draft, null clearing one."""
 
     criteria: Judgements = {}
     comments: Comments = None
 
 
-class Reopen(Command):
+class ResultReopen(Command):
     reason: Reason("reopening")
 
 
-class Restart(Command):
+class EpaRestart(Command):
     reason: Reason("restarting the EPA")
 
 

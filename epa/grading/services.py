@@ -87,7 +87,7 @@ def _may_grade(assessment: Assessment, actor: User) -> Result | None:
     return result
 
 
-def save_draft(assessment: Assessment, draft: schemas.Draft, actor: User) -> Result:
+def save_draft(assessment: Assessment, draft: schemas.ResultDraft, actor: User) -> Result:
     """Merge the judgements sent into the draft (null clears one) and keep the comments."""
     result = _may_grade(assessment, actor)
     known = {c.code for c in assessment.method.criteria}
@@ -156,7 +156,7 @@ def submit_result(assessment: Assessment, actor: User) -> Result:
     return result
 
 
-def reopen_result(assessment: Assessment, reopen: schemas.Reopen, actor: User) -> Result:
+def reopen_result(assessment: Assessment, reopen: schemas.ResultReopen, actor: User) -> Result:
     """Unlock a submitted result (administrators, with a reason); the outcome is un-confirmed."""
     if actor.role != "admin":
         raise ServiceError("forbidden", "Only an administrator can reopen a result.", status=403)

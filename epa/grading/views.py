@@ -25,7 +25,7 @@ from epa.grading.forms import (
 )
 from epa.grading.grades import OutcomeStatus, grade_label
 from epa.grading.models import Result
-from epa.grading.schemas import Draft, Reopen
+from epa.grading.schemas import ResultDraft, ResultReopen
 from epa.pages.kit import action_page, long_date
 from epa.rules.local_time import LONDON
 from epa.scheduling.models import Assessment
@@ -190,7 +190,7 @@ def result(assessment_id: int):
         return _result_page(assessment, form)
     form.validate()
     try:
-        services.save_draft(assessment, Draft.read(form.service_data()), current_user)
+        services.save_draft(assessment, ResultDraft.read(form.service_data()), current_user)
     except ServiceError as error:
         return _result_page(assessment, form, _refuse(form, error))
     if form.errors:  # a radio sent a value that is neither choice: nothing is kept
@@ -248,7 +248,7 @@ def reopen(assessment_id: int):
         return _back_to_result(assessment_id)
     return action_page(
         ReopenForm(),
-        lambda data: services.reopen_result(assessment, Reopen.read(data), current_user),
+        lambda data: services.reopen_result(assessment, ResultReopen.read(data), current_user),
         done=lambda _: (
             f"The result is reopened: {assessment.assessor.name} can change it and submit it again."
         ),

@@ -87,14 +87,14 @@ class Method(Shape):
     criteria: list[Criterion]
 
 
-class Grading(Shape):
+class GradingTable(Shape):
     method_grades: list[str]
     overall_grades: list[str]
     #: each row: a grade for every method, by method code, and "overall"
     overall: Annotated[list[dict[str, str]], Field(validation_alias="grading_table")]
 
 
-class Plan(Shape):
+class AssessmentPlan(Shape):
     """The version's assessment plan; its facts are columns of the version's own row."""
 
     min_months_before_gateway: int
@@ -106,7 +106,7 @@ class Plan(Shape):
     retry_grade_cap: str
     sources: Annotated[FactSources, Field(validation_alias="fact_sources")]
     methods: list[Method]
-    grading: Grading
+    grading: GradingTable
 
 
 class CitedSource(Shape):
@@ -176,4 +176,4 @@ class Version(VersionSummary):
         ),
     ]
     ksbs: Annotated[list[Ksb], _of_standard("ksbs")]
-    plan: Plan
+    plan: AssessmentPlan
