@@ -6,6 +6,7 @@ from datetime import timedelta
 from epa.demo_apprentices import READY
 from epa.gateway.services import record_gateway
 from epa.grading.restart import restart_epa
+from epa.grading.schemas import EpaRestart, ResultDraft
 from epa.grading.services import confirm_outcome, save_draft, submit_result
 from epa.rules.scheduling import is_working_day
 from epa.scheduling.schemas import Booking
@@ -39,9 +40,8 @@ def _sit(apprentice, admin, gateway, sittings) -> None:
             c.code: c.code != failed and (c.grade == "pass" or grade == "distinction")
             for c in criteria
         }
-        save_draft(
-            assessment, {"criteria": judgements, "comments": "Demonstration result."}, assessor
-        )
+        draft = ResultDraft(criteria=judgements, comments="Demonstration result.")
+        save_draft(assessment, draft, assessor)
         submit_result(assessment, assessor)
 
 
@@ -98,14 +98,11 @@ def restarted(apprentice, today, assessors, admin) -> None:
             ("project", 95, assessors[1], 13, None, "fail"),
         ],
     )
-    restart_epa(
-        apprentice,
-        {
-            "reason": "The project retake could not be held within six months of the first "
-            "assessment, so the whole EPA is taken again."
-        },
-        admin,
+    reason = (
+        "The project retake could not be held within six months of the first assessment, so "
+        "the whole EPA is taken again."
     )
+    restart_epa(apprentice, EpaRestart(reason=reason), admin)
 
 
 #: stories told here, by the name demo_apprentices gives them

@@ -20,6 +20,7 @@ from email_validator import EmailNotValidError, validate_email
 from pydantic import (
     BaseModel,
     ConfigDict,
+    Field,
     PlainSerializer,
     PlainValidator,
     ValidationError,
@@ -30,6 +31,7 @@ from pydantic_core import PydanticCustomError
 from epa.errors import ServiceError
 from epa.guards import unstorable
 from epa.rules.dates import parse_iso_date
+from epa.rules.local_time import london_iso
 
 #: No date the service records is earlier or later; these bounds keep date arithmetic safe.
 EARLIEST_DATE = date(1900, 1, 1)
@@ -150,6 +152,8 @@ def clean_date(value, label: str) -> date:
 
 
 DATE_SCHEMA = {"type": "string", "format": "date", "pattern": DATE_PATTERN}
+#: a value left blank: a filter that filters nothing
+BLANK_SCHEMA = {"type": "string", "maxLength": 0}
 
 
 def Day(label: str):  # noqa: N802
@@ -161,6 +165,28 @@ def Day(label: str):  # noqa: N802
         Missing(f"Enter the {label}", "invalid_date"),
         serialise=date.isoformat,
     )
+
+
+def _unsaid_default(schema: dict) -> None:
+    schema.pop("default", None)
+
+
+#: for a query parameter that may be left out: None is no value a query string can send, so the
+#: document states no default
+LEFT_OUT = Field(json_schema_extra=_unsaid_default)
+
+
+def OptionalDay(label: str, description: str = ""):  # noqa: N802
+    """A date that may be left out or blank (a filter of a search, say): None then."""
+    return Annotated[
+        checked(
+            date | None,
+            lambda value: None if value is None or value == "" else clean_date(value, label),
+            {"anyOf": [DATE_SCHEMA, BLANK_SCHEMA], "description": description},
+            Missing(f"Enter the {label}", "invalid_date"),
+        ),
+        LEFT_OUT,
+    ]
 
 
 def clean_flag(value, label: str) -> bool:
@@ -248,10 +274,10 @@ def OptionalEmail():  # noqa: N802
 
 
 def Instant(description: str = "ISO 8601 date and time with its offset"):  # noqa: N802
-    """An instant as a response gives it: ISO 8601 with its offset."""
+    """An instant as a response gives it: ISO 8601 with the Europe/London offset (API.md)."""
     return Annotated[
         datetime,
-        PlainSerializer(datetime.isoformat, return_type=str),
+        PlainSerializer(london_iso, return_type=str),
         WithJsonSchema({"type": "string", "format": "date-time", "description": description}),
     ]
 

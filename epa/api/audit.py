@@ -1,15 +1,20 @@
 """The audit trail: who changed which record, when, what it was before and after, and why."""
 
-from flask import jsonify, request
-
-from epa.api import bp
-from epa.api.auth import roles
-from epa.api.requests import paginate
-from epa.audit.queries import audit_query, event_public
+from epa.api.contract import ADMIN, operation
+from epa.audit.queries import audit_query
+from epa.audit.schemas import AuditEvent, AuditQuery
 
 
-@bp.get("/audit")
-@roles("admin")
-def list_audit_events():
-    """Audit events, newest first, filtered by record, user and London dates."""
-    return jsonify(paginate(audit_query(request.args), event_public))
+@operation(
+    "get",
+    "/audit",
+    roles=ADMIN,
+    tag="Audit",
+    query=AuditQuery,
+    response=AuditEvent,
+    page=True,
+    errors={422: ["invalid_date"]},
+)
+def list_audit_events(query: AuditQuery):
+    """Who changed which record, when, before and after, and why; newest first"""
+    return audit_query(query)

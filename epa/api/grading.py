@@ -1,79 +1,114 @@
 """Results, outcomes and their sign-off."""
 
-from flask import g, jsonify
+from flask import g
 
-from epa.api import bp
-from epa.api.auth import roles
-from epa.api.requests import json_body
+from epa.api.contract import ADMIN, ALL, OFFICE, operation
 from epa.apprentices.services import get_apprentice
 from epa.extensions import db
-from epa.grading import restart, services
+from epa.grading import outcomes, restart, services
+from epa.grading.schemas import EpaRestart, Outcome, Result, ResultDraft, ResultReopen
 from epa.scheduling.services import get_assessment
 
-ALL = ("admin", "staff", "assessor")
+TAG = "Grading"
+#: what every change to a result can meet: it has not been held, or was cancelled
+NOT_NOW = ["assessment_not_held", "assessment_cancelled"]
+LOCKED = {409: ["result_locked"]}
+RESTART = (
+    "Restart the whole EPA, with a reason: earlier assessments stay on record (counted: false) "
+    "but no longer count for the outcome, retries, method_already_booked, attempt numbers or "
+    "the time limit; bookings not yet held are cancelled; the outcome is incomplete again; a "
+    "new EPA period (epa_round + 1) starts on today's London date"
+)
 
 
-@bp.get("/assessments/<id:assessment_id>/result")
-@roles(*ALL)
+def _result(assessment_id: int, change, *args) -> Result:
+    """Make one change to the assessment's result, commit it, and give the result as it is."""
+    assessment = get_assessment(assessment_id, g.actor)
+    change(assessment, *args, g.actor)
+    db.session.commit()
+    return services.result_of(assessment)
+
+
+@operation("get", "/assessments/<id:assessment_id>/result", roles=ALL, tag=TAG, response=Result)
 def get_result(assessment_id: int):
-    """The result so far: judgements, comments, the grade that follows, whether submitted."""
-    return jsonify(services.result_public(get_assessment(assessment_id, g.actor)))
+    """The result so far"""
+    return services.result_of(get_assessment(assessment_id, g.actor))
 
 
-@bp.put("/assessments/<id:assessment_id>/result")
-@roles("assessor")
-def save_result(assessment_id: int):
-    """Save a draft: the judgements sent are merged (null clears one)."""
-    assessment = get_assessment(assessment_id, g.actor)
-    services.save_draft(assessment, json_body(), g.actor)
-    db.session.commit()
-    body = services.result_public(assessment)
-    return jsonify({"method_grade": body["method_grade"], "submitted": False, **body})
+@operation(
+    "put",
+    "/assessments/<id:assessment_id>/result",
+    roles=("assessor",),
+    tag=TAG,
+    body=ResultDraft,
+    response=Result,
+    errors={**LOCKED, 422: ["unknown_criterion", *NOT_NOW]},
+)
+def save_result(assessment_id: int, body: ResultDraft):
+    """Save a draft result: judgements merged, null clears one (the booked assessor)"""
+    return _result(assessment_id, services.save_draft, body)
 
 
-@bp.post("/assessments/<id:assessment_id>/result/submit")
-@roles("assessor")
+@operation(
+    "post",
+    "/assessments/<id:assessment_id>/result/submit",
+    roles=("assessor",),
+    tag=TAG,
+    response=Result,
+    errors={**LOCKED, 422: ["criteria_incomplete", *NOT_NOW]},
+)
 def submit_result(assessment_id: int):
-    """Submit: every criterion judged; the result is locked and the grade follows."""
-    assessment = get_assessment(assessment_id, g.actor)
-    services.submit_result(assessment, g.actor)
-    db.session.commit()
-    return jsonify(services.result_public(assessment))
+    """Submit the result: every criterion judged; it is then locked"""
+    return _result(assessment_id, services.submit_result)
 
 
-@bp.post("/assessments/<id:assessment_id>/result/reopen")
-@roles("admin")
-def reopen_result(assessment_id: int):
-    """Unlock a submitted result, with a reason; the outcome is no longer confirmed."""
-    assessment = get_assessment(assessment_id, g.actor)
-    services.reopen_result(assessment, json_body(), g.actor)
-    db.session.commit()
-    return jsonify(services.result_public(assessment))
+@operation(
+    "post",
+    "/assessments/<id:assessment_id>/result/reopen",
+    roles=ADMIN,
+    tag=TAG,
+    body=ResultReopen,
+    response=Result,
+    errors={409: ["result_not_submitted", "later_attempt_exists"]},
+)
+def reopen_result(assessment_id: int, body: ResultReopen):
+    """Reopen a submitted result, with a reason; the outcome is un-confirmed"""
+    return _result(assessment_id, services.reopen_result, body)
 
 
-@bp.get("/apprentices/<id:apprentice_id>/outcome")
-@roles(*ALL)
+@operation("get", "/apprentices/<id:apprentice_id>/outcome", roles=ALL, tag=TAG, response=Outcome)
 def get_outcome(apprentice_id: int):
-    """Each method's grade, the overall grade and whether it is signed off."""
-    return jsonify(services.outcome_public(get_apprentice(apprentice_id, g.actor)))
+    """Each method's latest submitted grade, the overall grade and the sign-off"""
+    return outcomes.summarise(get_apprentice(apprentice_id, g.actor)).outcome
 
 
-@bp.post("/apprentices/<id:apprentice_id>/outcome/confirm")
-@roles("admin", "staff")
+@operation(
+    "post",
+    "/apprentices/<id:apprentice_id>/outcome/confirm",
+    roles=OFFICE,
+    tag=TAG,
+    response=Outcome,
+    errors={409: ["already_confirmed"], 422: ["outcome_incomplete", "apprentice_withdrawn"]},
+)
 def confirm_outcome(apprentice_id: int):
-    """Quality-assurance sign-off of a provisional outcome."""
-    apprentice = get_apprentice(apprentice_id, g.actor)
-    body = services.confirm_outcome(apprentice, g.actor)
+    """Quality-assurance sign-off of a provisional outcome"""
+    outcome = outcomes.confirm_outcome(get_apprentice(apprentice_id, g.actor), g.actor)
     db.session.commit()
-    return jsonify(body)
+    return outcome
 
 
-@bp.post("/apprentices/<id:apprentice_id>/epa/restart")
-@roles("admin")
-def restart_epa(apprentice_id: int):
-    """Restart the whole EPA, with a reason: earlier attempts stay on record but no longer
-    count; bookings not yet held are cancelled (invitations withdrawn after the commit)."""
-    apprentice = get_apprentice(apprentice_id, g.actor)
-    body = restart.restart_epa(apprentice, json_body(), g.actor)
+@operation(
+    "post",
+    "/apprentices/<id:apprentice_id>/epa/restart",
+    roles=ADMIN,
+    tag=TAG,
+    summary=RESTART,
+    body=EpaRestart,
+    response=Outcome,
+    errors={409: ["apprentice_completed"], 422: ["gateway_not_passed", "apprentice_withdrawn"]},
+)
+def restart_epa(apprentice_id: int, body: EpaRestart):
+    """Restart the apprentice's whole EPA, with a reason"""
+    outcome = restart.restart_epa(get_apprentice(apprentice_id, g.actor), body, g.actor)
     db.session.commit()
-    return jsonify(body)
+    return outcome

@@ -1,29 +1,29 @@
 """Standards: read-only, loaded from fixtures."""
 
-from flask import jsonify
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from epa.api import bp
-from epa.api.auth import roles
-from epa.api.requests import paginate
-from epa.standards.documents import standard_summary, version_document
+from epa.api.contract import ALL, operation
+from epa.standards import schemas
 from epa.standards.models import Standard
 from epa.standards.services import get_version
 
-ALL_ROLES = ("admin", "staff", "assessor")
+TAG = "Standards"
 
 
-@bp.get("/standards")
-@roles(*ALL_ROLES)
+@operation("get", "/standards", roles=ALL, tag=TAG, response=schemas.Standard, page=True)
 def list_standards():
-    """Every standard with its versions' start-date windows."""
-    query = select(Standard).options(selectinload(Standard.versions)).order_by(Standard.reference)
-    return jsonify(paginate(query, standard_summary))
+    """List standards and their versions"""
+    return select(Standard).options(selectinload(Standard.versions)).order_by(Standard.reference)
 
 
-@bp.get("/standards/<reference>/versions/<version>")
-@roles(*ALL_ROLES)
+@operation(
+    "get",
+    "/standards/<reference>/versions/<version>",
+    roles=ALL,
+    tag=TAG,
+    response=schemas.Version,
+)
 def get_standard_version(reference: str, version: str):
-    """One version with its KSBs, assessment plan and grading table."""
-    return jsonify(version_document(get_version(reference, version)))
+    """A version's KSBs, assessment plan and grading table"""
+    return get_version(reference, version)

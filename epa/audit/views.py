@@ -6,7 +6,8 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from epa.audit.models import AuditEvent
-from epa.audit.queries import ENTITIES, FILTERS, audit_query
+from epa.audit.queries import audit_query
+from epa.audit.schemas import ENTITIES, AuditQuery
 from epa.auth.decorators import roles_required
 from epa.auth.models import User
 from epa.clock import LONDON
@@ -15,6 +16,8 @@ from epa.extensions import db
 from epa.pagination import fetch_page, page_count, page_from_args
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
+#: the filters, by their names in the query string (as the API names them)
+FILTERS = ("entity", "entity_id", "user_id", "from", "to")
 PER_PAGE = 25
 ROLE_LABELS = {"admin": "Administrator", "staff": "Operations staff", "assessor": "Assessor"}
 ENTITY_LABELS = {entity: entity.replace("_", " ").capitalize() for entity in ENTITIES} | {
@@ -33,7 +36,7 @@ def index():
     page = page_from_args(request.args)
     shown = {"filters": filters, "users": users, "entities": ENTITY_LABELS}
     try:
-        query = audit_query({name: value for name, value in filters.items() if value})
+        query = audit_query(AuditQuery.read(filters))
     except ServiceError as error:
         return render_template(
             "audit/index.html", **shown, errors=error.fields, events=[], total=0, page=1, pages=1

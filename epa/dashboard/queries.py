@@ -11,6 +11,7 @@ from epa.auth.models import User
 from epa.dashboard.chart import last_twelve_months
 from epa.extensions import db
 from epa.grading.models import Outcome, Result
+from epa.grading.queries import attempt_where, signed_off
 from epa.rules.local_time import LONDON
 from epa.scheduling.models import Assessment, in_current_epa
 from epa.standards.models import AssessmentMethod
@@ -145,45 +146,18 @@ def _provisional():
     """The grading services' "provisional", as SQL: in EPA, every method of the version has a
     submitted result on an attempt that is not cancelled, no such attempt is without a
     submitted result (so each method's latest attempt is graded), and no sign-off stands."""
-    ungraded = (
-        select(Assessment.id)
-        .outerjoin(Result, Result.assessment_id == Assessment.id)
-        .where(
-            Assessment.apprentice_id == Apprentice.id,
-            in_current_epa(),
-            Assessment.status != "cancelled",
-            or_(Result.id.is_(None), Result.is_submitted.is_(False)),
-        )
-        .exists()
-    )
-    graded = (
-        select(Assessment.id)
-        .join(Result, Result.assessment_id == Assessment.id)
-        .where(
-            Assessment.apprentice_id == Apprentice.id,
-            in_current_epa(),
-            Assessment.method_id == AssessmentMethod.id,
-            Assessment.status != "cancelled",
-            Result.is_submitted.is_(True),
-        )
-        .correlate(Apprentice, AssessmentMethod)
-        .exists()
+    ungraded = attempt_where(or_(Result.id.is_(None), Result.is_submitted.is_(False)))
+    graded = attempt_where(
+        Assessment.method_id == AssessmentMethod.id,
+        Result.is_submitted.is_(True),
+        correlate=(Apprentice, AssessmentMethod),
     )
     method_without_grade = (
         select(AssessmentMethod.id)
         .where(AssessmentMethod.version_id == Apprentice.version_id, ~graded)
         .exists()
     )
-    confirmed = (
-        select(Outcome.id)
-        .where(
-            Outcome.apprentice_id == Apprentice.id,
-            Outcome.epa_round == Apprentice.epa_round,
-            Outcome.confirmed_at.is_not(None),
-        )
-        .exists()
-    )
-    return and_(Apprentice.status == "in_epa", ~ungraded, ~method_without_grade, ~confirmed)
+    return and_(Apprentice.status == "in_epa", ~ungraded, ~method_without_grade, ~signed_off())
 
 
 def provisional_count() -> int:

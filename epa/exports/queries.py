@@ -56,6 +56,18 @@ BOOKING_HEADERS = [
     "Method grade",
 ]
 STATUS_LABELS = {"booked": "Booked", "cancelled": "Cancelled"}
+#: the apprentice a row of either sheet is about, their standard, employer and provider (rows
+#: are read by these names)
+APPRENTICE = (
+    Apprentice.uln,
+    Apprentice.family_name,
+    Apprentice.given_names,
+    Standard.reference,
+    StandardVersion.version,
+    Employer.name.label("employer"),
+    Provider.name.label("provider"),
+    Provider.ukprn,
+)
 
 
 def _confirmed_between(date_from: date, date_to: date):
@@ -125,15 +137,8 @@ def outcome_rows(date_from: date, date_to: date, method_names: list[str]) -> Ite
             Outcome.apprentice_id,
             Outcome.achievement_date,
             Outcome.overall_grade,
-            Apprentice.uln,
-            Apprentice.family_name,
-            Apprentice.given_names,
+            *APPRENTICE,
             Apprentice.date_of_birth,
-            Standard.reference,
-            StandardVersion.version,
-            Provider.ukprn,
-            Provider.name.label("provider"),
-            Employer.name.label("employer"),
             Apprentice.start_date,
             Apprentice.gateway_date,
         )
@@ -224,11 +229,7 @@ def booking_rows(date_from: date, date_to: date) -> Iterator[list]:
     statement = (
         select(
             Assessment.id,
-            Apprentice.uln,
-            Apprentice.family_name,
-            Apprentice.given_names,
-            Standard.reference,
-            StandardVersion.version,
+            *APPRENTICE,
             AssessmentMethod.name.label("method"),
             Assessment.attempt,
             Assessment.retry,
@@ -237,9 +238,6 @@ def booking_rows(date_from: date, date_to: date) -> Iterator[list]:
             User.name.label("assessor"),
             Assessment.location,
             Assessment.status,
-            Employer.name.label("employer"),
-            Provider.name.label("provider"),
-            Provider.ukprn,
             Result.method_grade,
             Result.is_submitted,
         )

@@ -9,8 +9,10 @@ from datetime import date
 
 from flask import Response
 
-from epa import clock, validation
+from epa import clock
+from epa.errors import ServiceError
 from epa.exports import queries
+from epa.exports.schemas import DateRange, ExportRange
 from epa.exports.spreadsheets import generate_xlsx
 from epa.ops.metrics import EXPORT_SECONDS, EXPORTS, timed
 from epa.rules.dates import add_months
@@ -22,63 +24,53 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DEFAULT_MONTHS = 12
 
 
-def read_range(data, kind: str) -> tuple[date, date]:
-    """The `from` and `to` dates of an export, both optional; refused with every problem.
-
-    Outcomes default to the 12 months up to today (or up to `to`); bookings to the 12
-    months from today (or from `from`).
-    """
-    problems = validation.Problems()
-    date_from = validation.a_date(data, "from", "from date", problems, required=False)
-    date_to = validation.a_date(data, "to", "to date", problems, required=False)
-    problems.raise_if_any()
+def date_range(asked: ExportRange, kind: str) -> DateRange:
+    """The dates an export covers: outcomes default to the 12 months up to today (or up to
+    `to`), bookings to the 12 months from today (or from `from`); refused if `to` is earlier."""
     today = clock.today()
     if kind == "outcomes":
-        date_to = date_to or today
-        date_from = date_from or add_months(date_to, -DEFAULT_MONTHS)
+        last = asked.to or today
+        first = asked.from_ or add_months(last, -DEFAULT_MONTHS)
     else:
-        date_from = date_from or today
-        date_to = date_to or add_months(date_from, DEFAULT_MONTHS)
-    if date_from > date_to:
-        problems.add(
-            "to",
-            f"The to date ({_long(date_to)}) must be the same as or after the from date "
-            f"({_long(date_from)})",
+        first = asked.from_ or today
+        last = asked.to or add_months(first, DEFAULT_MONTHS)
+    if first > last:
+        message = (
+            f"The to date ({_long(last)}) must be the same as or after the from date "
+            f"({_long(first)})"
         )
-    problems.raise_if_any()
-    return date_from, date_to
+        raise ServiceError("validation_failed", message + ".", fields={"to": message})
+    return DateRange(first, last)
 
 
 def _long(day: date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def outcomes_file(date_from: date, date_to: date, user_id: int) -> tuple[str, bytes]:
-    """The outcomes return for the range and its file name; who asked is logged."""
-    with timed(EXPORT_SECONDS, kind="outcomes"):
-        names = queries.outcome_method_names(date_from, date_to)
-        data = generate_xlsx(
-            "Outcomes",
-            queries.outcome_headers(names),
-            queries.outcome_rows(date_from, date_to, names),
-        )
-    _log_export(user_id, "outcomes", date_from, date_to)
-    return f"outcomes-{date_from}-to-{date_to}.xlsx", data
+def _outcomes(span: DateRange) -> bytes:
+    names = queries.outcome_method_names(span.first, span.last)
+    rows = queries.outcome_rows(span.first, span.last, names)
+    return generate_xlsx("Outcomes", queries.outcome_headers(names), rows)
 
 
-def bookings_file(date_from: date, date_to: date, user_id: int) -> tuple[str, bytes]:
-    """The bookings export for the range and its file name; who asked is logged."""
-    with timed(EXPORT_SECONDS, kind="bookings"):
-        data = generate_xlsx(
-            "Bookings", queries.BOOKING_HEADERS, queries.booking_rows(date_from, date_to)
-        )
-    _log_export(user_id, "bookings", date_from, date_to)
-    return f"bookings-{date_from}-to-{date_to}.xlsx", data
+def _bookings(span: DateRange) -> bytes:
+    rows = queries.booking_rows(span.first, span.last)
+    return generate_xlsx("Bookings", queries.BOOKING_HEADERS, rows)
 
 
-def _log_export(user_id: int, kind: str, date_from: date, date_to: date) -> None:
+#: each export's workbook, by the name its file, metrics and log give it
+BUILDERS = {"outcomes": _outcomes, "bookings": _bookings}
+
+
+def export_file(kind: str, asked: ExportRange, user_id: int) -> Response:
+    """The export (`outcomes` or `bookings`) over the range asked for, as a download; who
+    asked is logged."""
+    span = date_range(asked, kind)
+    with timed(EXPORT_SECONDS, kind=kind):
+        data = BUILDERS[kind](span)
     EXPORTS.labels(kind=kind).inc()
-    log.info("User %s exported %s from %s to %s", user_id, kind, date_from, date_to)
+    log.info("User %s exported %s from %s to %s", user_id, kind, span.first, span.last)
+    return send_xlsx(f"{kind}-{span.first}-to-{span.last}.xlsx", data)
 
 
 def send_xlsx(filename: str, data: bytes) -> Response:

@@ -7,6 +7,7 @@ from epa.auth.decorators import roles_required
 from epa.errors import ServiceError
 from epa.exports import services
 from epa.exports.forms import ExportForm
+from epa.exports.schemas import ExportRange
 
 bp = Blueprint("exports", __name__, url_prefix="/exports")
 OFFICE = ("admin", "staff")
@@ -23,26 +24,26 @@ def index():
 @roles_required(*OFFICE)
 def outcomes():
     """Download the confirmed outcomes achieved in the range."""
-    return _download("outcomes", services.outcomes_file)
+    return _download("outcomes")
 
 
 @bp.get("/bookings.xlsx")
 @roles_required(*OFFICE)
 def bookings():
     """Download the assessments starting in the range."""
-    return _download("bookings", services.bookings_file)
+    return _download("bookings")
 
 
-def _download(kind: str, build):
+def _download(kind: str):
     """The file for the form's range, or the page again with each problem beside its field."""
     form = ExportForm(request.args)
     if form.validate():
         try:
-            date_from, date_to = services.read_range(form.service_data(), kind)
+            return services.export_file(
+                kind, ExportRange.read(form.service_data()), current_user.id
+            )
         except ServiceError as error:
             _show(form, error)
-        else:
-            return services.send_xlsx(*build(date_from, date_to, current_user.id))
     return render_template("exports/index.html", form=form), 422
 
 

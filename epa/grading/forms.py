@@ -109,29 +109,36 @@ class ConfirmSubmitForm(FlaskForm):
     submit = SubmitField("Submit result", widget=GovSubmitInput())
 
 
-class ReopenForm(ReasonData, FlaskForm):
-    """Reopen a submitted result, saying why."""
-
-    reason = TextAreaField(
-        "Why is the result being reopened?",
-        widget=GovTextArea(),
-        description="For example, the assessor judged criterion P3 against the wrong evidence. "
-        "The reason is kept in the audit trail",
+def _reason_form(name: str, question: str, example: str, button: str) -> type[FlaskForm]:
+    """A form whose only input is the reason an action needs, kept in the audit trail."""
+    return type(
+        name,
+        (ReasonData, FlaskForm),
+        {
+            "__doc__": f"{button}, saying why.",
+            "reason": TextAreaField(
+                question,
+                widget=GovTextArea(),
+                description=f"For example, {example}. The reason is kept in the audit trail",
+            ),
+            "submit": SubmitField(button, widget=GovSubmitInput()),
+        },
     )
-    submit = SubmitField("Reopen result", widget=GovSubmitInput())
+
+
+ReopenForm = _reason_form(
+    "ReopenForm",
+    "Why is the result being reopened?",
+    "the assessor judged criterion P3 against the wrong evidence",
+    "Reopen result",
+)
+RestartForm = _reason_form(
+    "RestartForm",
+    "Why is the EPA being restarted?",
+    "the methods could not all be held within 6 months of the first assessment",
+    "Restart the EPA",
+)
 
 
 class ConfirmOutcomeForm(FlaskForm):
     """Quality-assurance sign-off of one provisional outcome; the page carries its CSRF token."""
-
-
-class RestartForm(ReasonData, FlaskForm):
-    """Restart the whole EPA, saying why."""
-
-    reason = TextAreaField(
-        "Why is the EPA being restarted?",
-        widget=GovTextArea(),
-        description="For example, the methods could not all be held within 6 months of the "
-        "first assessment. The reason is kept in the audit trail",
-    )
-    submit = SubmitField("Restart the EPA", widget=GovSubmitInput())

@@ -2,30 +2,32 @@
 (kept on it at submission), since a later load of the standard rewrites criteria in place; for
 a draft, the method's criteria today."""
 
-from dataclasses import dataclass
+from typing import NamedTuple
+
+from pydantic import BaseModel, ConfigDict, Field
 
 from epa.grading.models import Result
 from epa.scheduling.models import Assessment
 from epa.standards.documents import criterion_document
 
 
-@dataclass(frozen=True)
-class KsbText:
+class KsbText(NamedTuple):
     code: str
     text: str
 
 
-@dataclass(frozen=True)
-class JudgedCriterion:
-    """A criterion as a submitted result keeps it, with the attributes the pages read from a
-    criterion row."""
+class JudgedCriterion(BaseModel):
+    """A criterion as a submitted result keeps it (in the fixture's words), read with the
+    attribute names the pages read from a criterion row."""
 
-    code: str
+    model_config = ConfigDict(frozen=True)
+
+    code: str = Field(alias="id")
     theme: str
     grade: str
     text: str
     source: str
-    source_reference: str
+    source_reference: str = Field(alias="reference")
     ksbs: tuple[KsbText, ...]
 
 
@@ -39,16 +41,10 @@ def criteria_judged(assessment: Assessment) -> list[JudgedCriterion]:
     are the standard's (only the codes are kept); a code it no longer has shows no text."""
     texts = {k.code: k.text for k in assessment.method.version.standard.ksbs}
     return [
-        JudgedCriterion(
-            code=c["id"],
-            theme=c["theme"],
-            grade=c["grade"],
-            text=c["text"],
-            source=c["source"],
-            source_reference=c["reference"],
-            ksbs=tuple(KsbText(code, texts.get(code, "")) for code in c["ksbs"]),
+        JudgedCriterion.model_validate(
+            {**kept, "ksbs": [KsbText(code, texts.get(code, "")) for code in kept["ksbs"]]}
         )
-        for c in assessment.result.criteria_judged
+        for kept in assessment.result.criteria_judged
     ]
 
 

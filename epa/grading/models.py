@@ -9,16 +9,18 @@ from epa import clock
 from epa.apprentices.models import Apprentice
 from epa.auth.models import User
 from epa.extensions import db
+from epa.grading.grades import METHOD_GRADES, Grade
 from epa.scheduling.models import Assessment
 from epa.types import UTCDateTime
-
-_GRADE = "IN ('fail', 'pass', 'distinction')"
 
 
 class Result(db.Model):
     __tablename__ = "results"
     __table_args__ = (
-        CheckConstraint(f"method_grade IS NULL OR method_grade {_GRADE}", name="grade_known"),
+        CheckConstraint(
+            f"method_grade IS NULL OR method_grade IN {Grade.sql_list(METHOD_GRADES)}",
+            name="grade_known",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -51,7 +53,7 @@ class Outcome(db.Model):
     __tablename__ = "outcomes"
     __table_args__ = (
         CheckConstraint(
-            "overall_grade IS NULL OR overall_grade IN ('fail', 'pass', 'merit', 'distinction')",
+            f"overall_grade IS NULL OR overall_grade IN {Grade.sql_list()}",
             name="overall_grade_known",
         ),
         UniqueConstraint("apprentice_id", "epa_round"),

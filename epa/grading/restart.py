@@ -4,25 +4,24 @@ yet held are cancelled, the outcome is incomplete again, and a new EPA period st
 
 from sqlalchemy import func, select
 
-from epa import clock, validation
+from epa import clock
 from epa.apprentices.models import Apprentice
 from epa.audit.services import record
 from epa.auth.models import User
 from epa.errors import ServiceError
 from epa.extensions import db
-from epa.grading.services import outcome_public
+from epa.grading import schemas
+from epa.grading.outcomes import summarise
 from epa.persistence import lock_diaries
 from epa.rules.dates import epa_deadline
 from epa.scheduling.services import cancel_future_bookings, future_bookings
 
+#: what a restart changes of the apprentice, as the audit trail records it
+RESTARTED = ("status", "epa_round", "epa_started_on", "epa_deadline")
+
 
 def _audit_view(apprentice: Apprentice) -> dict:
-    return {
-        "status": apprentice.status,
-        "epa_round": apprentice.epa_round,
-        "epa_started_on": apprentice.epa_started_on,
-        "epa_deadline": apprentice.epa_deadline,
-    }
+    return {name: getattr(apprentice, name) for name in RESTARTED}
 
 
 def may_restart(apprentice: Apprentice) -> bool:
@@ -57,7 +56,9 @@ def _refuse_restart(apprentice: Apprentice) -> None:
         )
 
 
-def restart_epa(apprentice: Apprentice, data: dict, actor: User) -> dict:
+def restart_epa(
+    apprentice: Apprentice, restart: schemas.EpaRestart, actor: User
+) -> schemas.Outcome:
     """Start the apprentice's EPA again from today, with a reason; the new (incomplete) outcome.
 
     The apprentice moves to the next EPA round: every method is booked again as a first attempt
@@ -70,9 +71,7 @@ def restart_epa(apprentice: Apprentice, data: dict, actor: User) -> dict:
     lock_diaries(apprentice.id, [])
     db.session.refresh(apprentice)
     _refuse_restart(apprentice)
-    problems = validation.Problems()
-    reason = validation.reason(data, problems, what="restarting the EPA")
-    problems.raise_if_any()
+    reason = restart.reason
     before = _audit_view(apprentice)
     why = f"The EPA was restarted: {reason}"
     # Cancelled the way a withdrawal cancels them: the assessors' calendars drop them.
@@ -93,7 +92,7 @@ def restart_epa(apprentice: Apprentice, data: dict, actor: User) -> dict:
         after=_audit_view(apprentice),
         reason=reason,
     )
-    return outcome_public(apprentice)
+    return summarise(apprentice).outcome
 
 
 def bookings_to_cancel(apprentice: Apprentice) -> int:

@@ -8,8 +8,9 @@ from epa import clock
 from epa.apprentices.services import get_apprentice
 from epa.auth.decorators import roles_required
 from epa.grading import restart
+from epa.grading.blueprint import bp
 from epa.grading.forms import RestartForm
-from epa.grading.views import bp
+from epa.grading.schemas import EpaRestart
 from epa.pages.kit import action_page, long_date
 
 
@@ -40,7 +41,7 @@ def restart_epa(apprentice_id: int):
 
     return action_page(
         RestartForm(),
-        lambda data: restart.restart_epa(apprentice, data, current_user),
+        lambda data: restart.restart_epa(apprentice, EpaRestart.read(data), current_user),
         done=restarted,
         back=back,
         template="grading/restart.html",

@@ -3,57 +3,51 @@ quality-assurance sign-off of provisional outcomes. They call the services the A
 
 from datetime import date
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from epa.apprentices.models import Apprentice
-from epa.apprentices.services import get_apprentice
 from epa.auth.decorators import roles_required
 from epa.auth.models import User
 from epa.errors import ServiceError
 from epa.extensions import db
-from epa.grading import judged, services
+
+# restart_views and sign_off_views: the blueprint's other pages, added by importing them
+from epa.grading import judged, restart_views, services, sign_off_views  # noqa: F401
+from epa.grading.blueprint import bp
 from epa.grading.forms import (
-    ConfirmOutcomeForm,
     ConfirmSubmitForm,
     ReopenForm,
     criterion_field,
     result_form,
 )
-from epa.grading.models import Outcome, Result
+from epa.grading.grades import OutcomeStatus, grade_label
+from epa.grading.models import Result
+from epa.grading.schemas import ResultDraft, ResultReopen
 from epa.pages.kit import action_page, long_date
-from epa.pagination import fetch_page, page_count, page_from_args
 from epa.rules.local_time import LONDON
-from epa.scheduling.models import Assessment, in_current_epa
+from epa.scheduling.models import Assessment
 from epa.scheduling.services import get_assessment
 from epa.standards.documents import by_theme
-from epa.standards.models import Criterion, StandardVersion
+from epa.standards.models import Criterion
 
-bp = Blueprint("grading", __name__)
-OFFICE = ("admin", "staff")
 EVERYONE = ("admin", "staff", "assessor")
-#: apprentices whose outcome may be provisional, looked at 50 at a time
-SIGN_OFF_PER_PAGE = 50
-GRADE_LABELS = {"fail": "Fail", "pass": "Pass", "merit": "Merit", "distinction": "Distinction"}
-OUTCOME_TAGS = {
-    "incomplete": {"text": "Incomplete", "classes": "govuk-tag--grey"},
-    "provisional": {"text": "Provisional", "classes": "govuk-tag--yellow"},
-    "confirmed": {"text": "Confirmed", "classes": "govuk-tag--green"},
+OUTCOME_TAG_CLASSES = {
+    OutcomeStatus.INCOMPLETE: "govuk-tag--grey",
+    OutcomeStatus.PROVISIONAL: "govuk-tag--yellow",
+    OutcomeStatus.CONFIRMED: "govuk-tag--green",
 }
 
 
-@bp.app_template_global()
-def grade_label(grade: str | None) -> str:
-    """A grade as pages write it: "Distinction"."""
-    return GRADE_LABELS.get(grade, grade or "")
+bp.add_app_template_global(grade_label)
 
 
 @bp.app_template_global()
 def outcome_tag(status: str) -> dict:
     """The GOV.UK tag for an outcome's status."""
-    return OUTCOME_TAGS[status]
+    return {"text": status.capitalize(), "classes": OUTCOME_TAG_CLASSES[status]}
 
 
 @bp.app_template_global()
@@ -134,23 +128,23 @@ def _to_go(assessment: Assessment, judgements: dict) -> int:
 
 def _grade_words(assessment: Assessment) -> str:
     """The grade the draft gives, or how many criteria are still to judge."""
-    public = services.result_public(assessment)
-    if public["method_grade"] is not None:
-        return f"The grade that follows: {grade_label(public['method_grade'])}"
-    return f"Not every criterion is judged yet: {_to_go(assessment, public['criteria'])} to go"
+    public = services.result_of(assessment)
+    if public.method_grade is not None:
+        return f"The grade that follows: {grade_label(public.method_grade)}"
+    return f"Not every criterion is judged yet: {_to_go(assessment, public.criteria)} to go"
 
 
 def _result_page(assessment: Assessment, form, status: int = 200):
-    public = services.result_public(assessment)
+    public = services.result_of(assessment)
     result = assessment.result
     editable = (
         current_user.id == assessment.assessor_id
         and assessment.status == "booked"
-        and not public["submitted"]
+        and not public.submitted
     )
     submitted_by = (
         db.session.get(User, result.submitted_by_id)
-        if public["submitted"] and result.submitted_by_id
+        if public.submitted and result.submitted_by_id
         else None
     )
     page = render_template(
@@ -163,11 +157,15 @@ def _result_page(assessment: Assessment, form, status: int = 200):
         grade_words=_grade_words(assessment),
         editable=editable,
         submitted_by=submitted_by,
-        submitted_when=_london(result.submitted_at) if public["submitted"] else None,
+        submitted_when=_london(result.submitted_at) if public.submitted else None,
         criteria_changed=judged.changed_since(assessment),
         field_name=criterion_field,
     )
     return page, status
+
+
+def _back_to_result(assessment_id: int):
+    return redirect(url_for("grading.result", assessment_id=assessment_id))
 
 
 def _refuse(form, error: ServiceError) -> int:
@@ -181,22 +179,18 @@ def _refuse(form, error: ServiceError) -> int:
     return 409 if error.status == 409 else 422
 
 
-def _back_to_result(assessment_id: int):
-    return redirect(url_for("grading.result", assessment_id=assessment_id))
-
-
 @bp.route("/assessments/<id:assessment_id>/result", methods=["GET", "POST"])
 @roles_required(*EVERYONE)
 def result(assessment_id: int):
     """An assessment's result: the booked assessor records it; the office reads it."""
     assessment = get_assessment(assessment_id, current_user)
-    criteria = _in_page_order(assessment)
-    if request.method == "GET":
-        return _result_page(assessment, result_form(criteria, assessment.result, from_draft=True))
-    form = result_form(criteria, assessment.result, from_draft=False)
+    shown = request.method == "GET"  # the stored draft; a POST is read from the request alone
+    form = result_form(_in_page_order(assessment), assessment.result, from_draft=shown)
+    if shown:
+        return _result_page(assessment, form)
     form.validate()
     try:
-        services.save_draft(assessment, form.service_data(), current_user)
+        services.save_draft(assessment, ResultDraft.read(form.service_data()), current_user)
     except ServiceError as error:
         return _result_page(assessment, form, _refuse(form, error))
     if form.errors:  # a radio sent a value that is neither choice: nothing is kept
@@ -215,8 +209,8 @@ def result(assessment_id: int):
 def confirm_submit(assessment_id: int):
     """Submit the result, once the assessor confirms it is final: it is locked afterwards."""
     assessment = get_assessment(assessment_id, current_user)
-    public = services.result_public(assessment)
-    if request.method == "GET" and public["submitted"]:
+    public = services.result_of(assessment)
+    if request.method == "GET" and public.submitted:
         flash("This result is already submitted.", "info")
         return _back_to_result(assessment_id)
     form = ConfirmSubmitForm()
@@ -240,7 +234,7 @@ def confirm_submit(assessment_id: int):
         assessment=assessment,
         apprentice=assessment.apprentice,
         public=public,
-        to_go=_to_go(assessment, public["criteria"]),
+        to_go=_to_go(assessment, public.criteria),
     )
 
 
@@ -249,12 +243,12 @@ def confirm_submit(assessment_id: int):
 def reopen(assessment_id: int):
     """Unlock a submitted result, with a reason (administrators); a sign-off is taken back."""
     assessment = get_assessment(assessment_id, current_user)
-    if request.method == "GET" and not services.result_public(assessment)["submitted"]:
+    if request.method == "GET" and not services.result_of(assessment).submitted:
         flash("This result is not submitted, so it is open already.", "info")
         return _back_to_result(assessment_id)
     return action_page(
         ReopenForm(),
-        lambda data: services.reopen_result(assessment, data, current_user),
+        lambda data: services.reopen_result(assessment, ResultReopen.read(data), current_user),
         done=lambda _: (
             f"The result is reopened: {assessment.assessor.name} can change it and submit it again."
         ),
@@ -262,94 +256,6 @@ def reopen(assessment_id: int):
         template="grading/reopen.html",
         assessment=assessment,
         apprentice=assessment.apprentice,
-        public=services.result_public(assessment),
+        public=services.result_of(assessment),
         criteria_changed=judged.changed_since(assessment),
     )
-
-
-def _sign_off_candidates():
-    """Apprentices in EPA with a submitted result and no sign-off standing: a provisional
-    outcome is among these; the grading services say which."""
-    submitted = (
-        select(Assessment.id)
-        .join(Result, Result.assessment_id == Assessment.id)
-        .where(
-            Assessment.apprentice_id == Apprentice.id,
-            in_current_epa(),
-            Assessment.status != "cancelled",
-            Result.is_submitted.is_(True),
-        )
-        .exists()
-    )
-    confirmed = (
-        select(Outcome.id)
-        .where(
-            Outcome.apprentice_id == Apprentice.id,
-            Outcome.epa_round == Apprentice.epa_round,
-            Outcome.confirmed_at.is_not(None),
-        )
-        .exists()
-    )
-    return (
-        select(Apprentice)
-        .where(Apprentice.status == "in_epa", submitted, ~confirmed)
-        .options(
-            selectinload(Apprentice.version).selectinload(StandardVersion.methods),
-            selectinload(Apprentice.version).selectinload(StandardVersion.grading_rows),
-        )
-        .order_by(Apprentice.id)
-    )
-
-
-def _sign_off_page(form, page: int, status: int = 200):
-    candidates, total = fetch_page(_sign_off_candidates(), page, SIGN_OFF_PER_PAGE)
-    rows = []
-    for apprentice in candidates:
-        outcome = services.outcome_public(apprentice)
-        if outcome["status"] == "provisional":
-            rows.append((apprentice, outcome))
-    return render_template(
-        "grading/sign_off.html",
-        form=form,
-        rows=rows,
-        total=total,
-        page=page,
-        pages=page_count(total, SIGN_OFF_PER_PAGE),
-    ), status
-
-
-@bp.get("/sign-off")
-@roles_required(*OFFICE)
-def sign_off():
-    """Quality assurance: provisional outcomes waiting for a second person to confirm them."""
-    return _sign_off_page(ConfirmOutcomeForm(), page_from_args(request.args))
-
-
-@bp.post("/sign-off/<id:apprentice_id>/confirm")
-@roles_required(*OFFICE)
-def confirm_outcome(apprentice_id: int):
-    """Confirm one provisional outcome; a pass or better completes the apprentice's EPA."""
-    apprentice = get_apprentice(apprentice_id, current_user)
-    who = f"{apprentice.full_name} (ULN {apprentice.uln})"
-    page = page_from_args(request.form)
-    form = ConfirmOutcomeForm()
-    try:
-        outcome = services.confirm_outcome(apprentice, current_user)
-    except ServiceError as error:
-        db.session.rollback()
-        if error.status in (403, 404):
-            raise
-        form.form_errors.append(f"{who}: {error.message}")
-        return _sign_off_page(form, page, 409 if error.status == 409 else 422)
-    grade = grade_label(outcome["overall_grade"]) + (" (capped)" if outcome["capped"] else "")
-    if outcome["achievement_date"]:
-        achieved = long_date(date.fromisoformat(outcome["achievement_date"]))
-        message = f"{who}: outcome confirmed, {grade}. Achievement date: {achieved}."
-    else:
-        message = f"{who}: outcome confirmed, {grade}. They stay in EPA to resit or retake."
-    db.session.commit()
-    flash(message)
-    return redirect(url_for("grading.sign_off", page=page if page > 1 else None))
-
-
-from epa.grading import restart_views  # noqa: E402, F401  (a page on this blueprint)

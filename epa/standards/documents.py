@@ -1,86 +1,18 @@
 """A standard's version as the API and the pages show it: the fixture's shape, read back."""
 
-from epa.standards.models import Criterion, Standard, StandardVersion
-
-
-def version_summary(version: StandardVersion) -> dict:
-    return {
-        "version": version.version,
-        "earliest_start_date": version.earliest_start_date.isoformat(),
-        "latest_start_date": (
-            version.latest_start_date.isoformat() if version.latest_start_date else None
-        ),
-    }
-
-
-def standard_summary(standard: Standard) -> dict:
-    return {
-        "reference": standard.reference,
-        "title": standard.title,
-        "level": standard.level,
-        "versions": [version_summary(v) for v in standard.versions],
-    }
+from epa.standards import schemas
+from epa.standards.models import Criterion, StandardVersion
 
 
 def version_document(version: StandardVersion) -> dict:
     """The whole version as the fixture describes it, for the API and pages."""
-    standard = version.standard
-    method_codes = [m.code for m in version.methods]
-    return {
-        "reference": standard.reference,
-        "title": standard.title,
-        "level": standard.level,
-        **version_summary(version),
-        "change": version.change,
-        "plan_note": version.plan_note,
-        "sources": list(standard.sources or []),
-        "ksbs": [{"code": k.code, "kind": k.kind, "text": k.text} for k in standard.ksbs],
-        "plan": {
-            "min_months_before_gateway": version.min_months_before_gateway,
-            "max_months_before_gateway": version.max_months_before_gateway,
-            "epa_period_months": version.epa_period_months,
-            "resit_within_months": version.resit_within_months,
-            "retake_within_months": version.retake_within_months,
-            "all_methods_within_months": version.all_methods_within_months,
-            "retry_grade_cap": version.retry_grade_cap,
-            "sources": version.fact_sources,
-            "methods": [
-                {
-                    "code": m.code,
-                    "name": m.name,
-                    "duration_minutes": m.duration_minutes,
-                    "earliest_days_after_gateway": m.earliest_days_after_gateway,
-                    "min_notice_days": m.min_notice_days,
-                    "sources": m.fact_sources,
-                    "themes": m.themes,
-                    "criteria": [criterion_document(c) for c in m.criteria],
-                }
-                for m in version.methods
-            ],
-            "grading": {
-                "method_grades": list(version.method_grades),
-                "overall_grades": list(version.overall_grades),
-                "overall": [
-                    {**{c: row.method_grades.get(c) for c in method_codes}, "overall": row.overall}
-                    for row in version.grading_rows
-                ],
-            },
-        },
-    }
+    return schemas.Version.of(version)
 
 
 def criterion_document(criterion: Criterion) -> dict:
     """A criterion as the fixture gives it; a submitted result keeps its method's criteria in
     this shape (`Result.criteria_judged`)."""
-    return {
-        "id": criterion.code,
-        "theme": criterion.theme,
-        "ksbs": [k.code for k in criterion.ksbs],
-        "grade": criterion.grade,
-        "text": criterion.text,
-        "source": criterion.source,
-        "reference": criterion.source_reference,
-    }
+    return schemas.Criterion.of(criterion)
 
 
 def by_theme(criteria: list[dict], themes: list[dict] = ()) -> list[tuple[dict, list[dict]]]:

@@ -15,6 +15,24 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from epa.extensions import db
+from epa.rules.fixture_sources import SOURCES
+from epa.rules.standard_fixture import CRITERION_GRADES, KINDS
+
+
+def _part_of(table: str):
+    """The id of the row of `table` this row belongs to, and is deleted with."""
+    return mapped_column(ForeignKey(f"{table}.id", ondelete="CASCADE"))
+
+
+def _code(length: int = 10):
+    """The fixture's code for the row (K3, P1, discussion), unique within its parent."""
+    return mapped_column(String(length))
+
+
+def _one_of(column: str, values, name: str) -> CheckConstraint:
+    words = ", ".join(f"'{value}'" for value in values)
+    return CheckConstraint(f"{column} IN ({words})", name=name)
+
 
 duty_ksbs = Table(
     "duty_ksbs",
@@ -61,8 +79,8 @@ class Duty(db.Model):
     __table_args__ = (UniqueConstraint("standard_id", "code"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    standard_id: Mapped[int] = mapped_column(ForeignKey("standards.id", ondelete="CASCADE"))
-    code: Mapped[str] = mapped_column(String(10))
+    standard_id: Mapped[int] = _part_of("standards")
+    code: Mapped[str] = _code()
     text: Mapped[str] = mapped_column(Text)
     position: Mapped[int]
 
@@ -76,12 +94,12 @@ class Ksb(db.Model):
     __tablename__ = "ksbs"
     __table_args__ = (
         UniqueConstraint("standard_id", "code"),
-        CheckConstraint("kind IN ('knowledge', 'skill', 'behaviour')", name="kind_known"),
+        _one_of("kind", KINDS.values(), "kind_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    standard_id: Mapped[int] = mapped_column(ForeignKey("standards.id", ondelete="CASCADE"))
-    code: Mapped[str] = mapped_column(String(10))
+    standard_id: Mapped[int] = _part_of("standards")
+    code: Mapped[str] = _code()
     kind: Mapped[str] = mapped_column(String(10))
     text: Mapped[str] = mapped_column(Text)
     position: Mapped[int]
@@ -102,7 +120,7 @@ class StandardVersion(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    standard_id: Mapped[int] = mapped_column(ForeignKey("standards.id", ondelete="CASCADE"))
+    standard_id: Mapped[int] = _part_of("standards")
     version: Mapped[str] = mapped_column(String(10))
     earliest_start_date: Mapped[date]
     #: null while the version is still open for new starts
@@ -136,6 +154,24 @@ class StandardVersion(db.Model):
         back_populates="version", order_by="GradingRow.position", cascade="all, delete-orphan"
     )
 
+    @property
+    def plan(self) -> "StandardVersion":
+        """The plan's facts are this row's own columns; the fixture (and so the API) groups
+        them under `plan`, and the grading facts under `plan.grading`."""
+        return self
+
+    grading = plan
+
+    @property
+    def grading_table(self) -> list[dict[str, str]]:
+        """The overall grading table as the fixture writes it: a row's method grades in the
+        plan's order of methods, then its overall grade."""
+        codes = [m.code for m in self.methods]
+        return [
+            {**{code: row.method_grades.get(code) for code in codes}, "overall": row.overall}
+            for row in self.grading_rows
+        ]
+
 
 class AssessmentMethod(db.Model):
     __tablename__ = "assessment_methods"
@@ -145,8 +181,8 @@ class AssessmentMethod(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    version_id: Mapped[int] = mapped_column(ForeignKey("standard_versions.id", ondelete="CASCADE"))
-    code: Mapped[str] = mapped_column(String(40))
+    version_id: Mapped[int] = _part_of("standard_versions")
+    code: Mapped[str] = _code(40)
     name: Mapped[str] = mapped_column(String(200))
     duration_minutes: Mapped[int]
     earliest_days_after_gateway: Mapped[int]
@@ -170,14 +206,14 @@ class Criterion(db.Model):
     __tablename__ = "criteria"
     __table_args__ = (
         UniqueConstraint("method_id", "code"),
-        CheckConstraint("grade IN ('pass', 'distinction')", name="grade_known"),
-        CheckConstraint("source IN ('published', 'epao')", name="source_known"),
+        _one_of("grade", CRITERION_GRADES, "grade_known"),
+        _one_of("source", SOURCES, "source_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    method_id: Mapped[int] = mapped_column(ForeignKey("assessment_methods.id", ondelete="CASCADE"))
-    #: the plan's id for it, unique within the method (P1, D1, ...)
-    code: Mapped[str] = mapped_column(String(10))
+    method_id: Mapped[int] = _part_of("assessment_methods")
+    #: the plan's id for it (P1, D1, ...)
+    code: Mapped[str] = _code()
     theme: Mapped[str] = mapped_column(String(200))
     grade: Mapped[str] = mapped_column(String(20))
     text: Mapped[str] = mapped_column(Text)
@@ -198,7 +234,7 @@ class GradingRow(db.Model):
     __table_args__ = (UniqueConstraint("version_id", "combination"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    version_id: Mapped[int] = mapped_column(ForeignKey("standard_versions.id", ondelete="CASCADE"))
+    version_id: Mapped[int] = _part_of("standard_versions")
     #: the method grades in a canonical form ("discussion=pass;project=fail") for uniqueness
     combination: Mapped[str] = mapped_column(String(400))
     #: {"<method code>": grade, ...}

@@ -9,15 +9,11 @@ from epa.audit.services import record
 from epa.errors import NotFound
 from epa.extensions import db
 from epa.rules.standard_fixture import validate_fixture
-from epa.standards.models import (
-    AssessmentMethod,
-    Criterion,
-    Duty,
-    GradingRow,
-    Ksb,
-    Standard,
-    StandardVersion,
-)
+from epa.standards import models
+from epa.standards.models import AssessmentMethod, Criterion, Standard, StandardVersion
+
+#: what the document shows of a source the plan cites
+CITED_FIELDS = ("code", "description", "trust", "address")
 
 
 class _Changes:
@@ -40,17 +36,18 @@ class _Changes:
                     self.before[f"{path}.{key}"] = old
                     self.after[f"{path}.{key}"] = value
 
-    def sync(self, current: list, wanted: list, key, make, path: str) -> list:
-        """Match `wanted` (dicts) to `current` rows by key; add missing rows, drop extra ones."""
-        by_key = {key(row): row for row in current}
+    def sync(self, current: list, wanted: list[dict], make, path: str, *, key="code", field=""):
+        """Match `wanted` (dicts, by `key`) to `current` rows (by the attribute `field`, else
+        `key`); add missing rows, drop extra ones. Returns (row, position, dict) in order."""
+        by_key = {getattr(row, field or key): row for row in current}
         rows = []
         for position, item in enumerate(wanted):
-            row = by_key.pop(item["__key"], None)
+            row = by_key.pop(item[key], None)
             if row is None:
                 row = make()
                 self._new.add(id(row))
                 self.count += 1
-                self.after[f"{path}.{item['__key']}"] = "added"
+                self.after[f"{path}.{item[key]}"] = "added"
             rows.append((row, position, item))
         for row_key, row in by_key.items():
             current.remove(row)
@@ -70,10 +67,6 @@ class _Changes:
                 self.after[path] = [k.code for k in wanted]
             current[:] = wanted
             self.count += 1
-
-
-def _keyed(items: list[dict], key: str) -> list[dict]:
-    return [{**item, "__key": item[key]} for item in items]
 
 
 def load_standard(data: dict) -> tuple[Standard, int]:
@@ -99,29 +92,24 @@ def _load(data: dict) -> tuple[Standard, int]:
         title=data["title"],
         level=data["level"],
         typical_duration_months=data["typical_duration_months"],
-        sources=list(data.get("sources") or []),
+        sources=[_cited(source) for source in data.get("sources") or []],
     )
     ksbs = {}
-    for ksb, position, item in changes.sync(
-        standard.ksbs, _keyed(data["ksbs"], "code"), lambda k: k.code, Ksb, "ksbs"
-    ):
+    for ksb, position, item in changes.sync(standard.ksbs, data["ksbs"], models.Ksb, "ksbs"):
         path = f"ksbs.{item['code']}"
         changes.assign(ksb, path, code=item["code"], kind=item["kind"], text=item["text"])
         changes.assign(ksb, path, position=position)
         ksbs[ksb.code] = ksb
     for duty, position, item in changes.sync(
-        standard.duties, _keyed(data["duties"], "code"), lambda d: d.code, Duty, "duties"
+        standard.duties, data["duties"], models.Duty, "duties"
     ):
         path = f"duties.{item['code']}"
         changes.assign(duty, path, code=item["code"], text=item["text"], position=position)
         changes.set_ksbs(duty, [ksbs[c] for c in item["ksbs"]], f"{path}.ksbs")
-    for version, _, item in changes.sync(
-        standard.versions,
-        _keyed(data["versions"], "version"),
-        lambda v: v.version,
-        StandardVersion,
-        "versions",
-    ):
+    versions = changes.sync(
+        standard.versions, data["versions"], StandardVersion, "versions", key="version"
+    )
+    for version, _, item in versions:
         _load_version(version, item, ksbs, changes)
     db.session.flush()
     if created:
@@ -159,65 +147,66 @@ def _load_version(version: StandardVersion, item: dict, ksbs: dict, changes: _Ch
         fact_sources=_fact_sources(plan["sources"]),
         plan_note=_sourced(item["plan_note"], "text") if item.get("plan_note") else None,
     )
-    for method, position, m in changes.sync(
-        version.methods,
-        _keyed(plan["methods"], "code"),
-        lambda x: x.code,
-        AssessmentMethod,
-        f"{vpath}.methods",
-    ):
-        mpath = f"{vpath}.methods.{m['code']}"
-        changes.assign(
-            method,
-            mpath,
-            code=m["code"],
-            name=m["name"],
-            duration_minutes=m["duration_minutes"],
-            earliest_days_after_gateway=m["earliest_days_after_gateway"],
-            min_notice_days=m["min_notice_days"],
-            position=position,
-            themes=[_theme(t, ksbs) for t in m["themes"]],
-            fact_sources=_fact_sources(m["sources"]),
-        )
-        for criterion, cpos, c in changes.sync(
-            method.criteria,
-            _keyed(m["criteria"], "id"),
-            lambda x: x.code,
-            Criterion,
-            f"{mpath}.criteria",
-        ):
-            cpath = f"{mpath}.criteria.{c['id']}"
-            changes.assign(
-                criterion, cpath, code=c["id"], theme=c["theme"], grade=c["grade"], text=c["text"]
-            )
-            changes.assign(criterion, cpath, source=c["source"], source_reference=c["reference"])
-            changes.assign(criterion, cpath, position=cpos)
-            changes.set_ksbs(criterion, [ksbs[k] for k in c["ksbs"]], f"{cpath}.ksbs")
+    methods = changes.sync(version.methods, plan["methods"], AssessmentMethod, f"{vpath}.methods")
+    for method, position, m in methods:
+        _load_method(method, position, m, ksbs, changes, f"{vpath}.methods.{m['code']}")
     method_codes = [m["code"] for m in plan["methods"]]
     rows = [
         {
-            "__key": combination_key({k: row[k] for k in method_codes}),
+            "combination": combination_key({k: row[k] for k in method_codes}),
             "grades": {k: row[k] for k in method_codes},
             "overall": row["overall"],
         }
         for row in plan["grading"]["overall"]
     ]
     for grading_row, position, row in changes.sync(
-        version.grading_rows, rows, lambda r: r.combination, GradingRow, f"{vpath}.grading"
+        version.grading_rows, rows, models.GradingRow, f"{vpath}.grading", key="combination"
     ):
         changes.assign(
             grading_row,
-            f"{vpath}.grading.{row['__key']}",
-            combination=row["__key"],
+            f"{vpath}.grading.{row['combination']}",
+            combination=row["combination"],
             method_grades=row["grades"],
             overall=row["overall"],
             position=position,
         )
 
 
+def _load_method(method, position: int, m: dict, ksbs: dict, changes: _Changes, mpath: str):
+    changes.assign(
+        method,
+        mpath,
+        code=m["code"],
+        name=m["name"],
+        duration_minutes=m["duration_minutes"],
+        earliest_days_after_gateway=m["earliest_days_after_gateway"],
+        min_notice_days=m["min_notice_days"],
+        position=position,
+        themes=[_theme(t, ksbs) for t in m["themes"]],
+        fact_sources=_fact_sources(m["sources"]),
+    )
+    # A plan calls a criterion's code its `id`.
+    criteria = changes.sync(
+        method.criteria, m["criteria"], Criterion, f"{mpath}.criteria", key="id", field="code"
+    )
+    for criterion, cpos, c in criteria:
+        cpath = f"{mpath}.criteria.{c['id']}"
+        changes.assign(
+            criterion, cpath, code=c["id"], theme=c["theme"], grade=c["grade"], text=c["text"]
+        )
+        changes.assign(criterion, cpath, source=c["source"], source_reference=c["reference"])
+        changes.assign(criterion, cpath, position=cpos)
+        changes.set_ksbs(criterion, [ksbs[k] for k in c["ksbs"]], f"{cpath}.ksbs")
+
+
 def _sourced(item: dict, *keys: str) -> dict:
     """Only the fields the document shows, so a stray key in a fixture is not stored."""
     return {key: item[key] for key in (*keys, "source", "reference")}
+
+
+def _cited(source: dict) -> dict:
+    """A cited source's fields the document shows; an address only where there is one."""
+    return {k: source[k] for k in CITED_FIELDS if source.get(k) is not None}
 
 
 def _fact_sources(sources: dict) -> dict:

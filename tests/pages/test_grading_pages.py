@@ -12,6 +12,7 @@ from epa.auth.models import User
 from epa.extensions import db
 from epa.grading import services
 from epa.grading.models import Outcome, Result
+from epa.grading.schemas import ResultDraft
 from epa.scheduling.models import Assessment
 from tests.api.test_grading import PLAN, all_met, only_pass
 from tests.conftest import csrf_token
@@ -86,7 +87,7 @@ def grade_directly(app, assessment_id, judgements, *, submit=True) -> None:
     """A result recorded through the grading services, as its booked assessor."""
     with app.app_context():
         assessment = db.session.get(Assessment, assessment_id)
-        services.save_draft(assessment, {"criteria": judgements}, assessment.assessor)
+        services.save_draft(assessment, ResultDraft(criteria=judgements), assessment.assessor)
         if submit:
             services.submit_result(assessment, assessment.assessor)
         db.session.commit()

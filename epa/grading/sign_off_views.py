@@ -1,0 +1,95 @@
+"""The quality-assurance sign-off of provisional outcomes: a second person, not one of the
+assessors, confirms each. On the grading blueprint; the services are the API's."""
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from epa.apprentices.models import Apprentice
+from epa.apprentices.services import get_apprentice
+from epa.auth.decorators import roles_required
+from epa.errors import ServiceError
+from epa.extensions import db
+from epa.grading import outcomes
+from epa.grading.blueprint import bp
+from epa.grading.forms import ConfirmOutcomeForm
+from epa.grading.grades import OutcomeStatus, grade_label
+from epa.grading.models import Result
+from epa.grading.queries import attempt_where, signed_off
+from epa.pages.kit import long_date
+from epa.pagination import fetch_page, page_count, page_from_args
+from epa.standards.models import StandardVersion
+
+OFFICE = ("admin", "staff")
+#: apprentices whose outcome may be provisional, looked at 50 at a time
+SIGN_OFF_PER_PAGE = 50
+
+
+def _sign_off_candidates():
+    """Apprentices in EPA with a submitted result and no sign-off standing: a provisional
+    outcome is among these; the grading services say which."""
+    return (
+        select(Apprentice)
+        .where(
+            Apprentice.status == "in_epa",
+            attempt_where(Result.is_submitted.is_(True)),
+            ~signed_off(),
+        )
+        .options(
+            selectinload(Apprentice.version).selectinload(StandardVersion.methods),
+            selectinload(Apprentice.version).selectinload(StandardVersion.grading_rows),
+        )
+        .order_by(Apprentice.id)
+    )
+
+
+def _sign_off_page(form, page: int, status: int = 200):
+    candidates, total = fetch_page(_sign_off_candidates(), page, SIGN_OFF_PER_PAGE)
+    rows = []
+    for apprentice in candidates:
+        outcome = outcomes.outcome_public(apprentice)
+        if outcome["status"] == OutcomeStatus.PROVISIONAL:
+            rows.append((apprentice, outcome))
+    return render_template(
+        "grading/sign_off.html",
+        form=form,
+        rows=rows,
+        total=total,
+        page=page,
+        pages=page_count(total, SIGN_OFF_PER_PAGE),
+    ), status
+
+
+@bp.get("/sign-off")
+@roles_required(*OFFICE)
+def sign_off():
+    """Quality assurance: provisional outcomes waiting for a second person to confirm them."""
+    return _sign_off_page(ConfirmOutcomeForm(), page_from_args(request.args))
+
+
+@bp.post("/sign-off/<id:apprentice_id>/confirm")
+@roles_required(*OFFICE)
+def confirm_outcome(apprentice_id: int):
+    """Confirm one provisional outcome; a pass or better completes the apprentice's EPA."""
+    apprentice = get_apprentice(apprentice_id, current_user)
+    who = f"{apprentice.full_name} (ULN {apprentice.uln})"
+    page = page_from_args(request.form)
+    form = ConfirmOutcomeForm()
+    try:
+        outcome = outcomes.confirm_outcome(apprentice, current_user)
+    except ServiceError as error:
+        db.session.rollback()
+        if error.status in (403, 404):
+            raise
+        form.form_errors.append(f"{who}: {error.message}")
+        return _sign_off_page(form, page, 409 if error.status == 409 else 422)
+    grade = grade_label(outcome.overall_grade) + (" (capped)" if outcome.capped else "")
+    if outcome.achievement_date:
+        achieved = long_date(outcome.achievement_date)
+        message = f"{who}: outcome confirmed, {grade}. Achievement date: {achieved}."
+    else:
+        message = f"{who}: outcome confirmed, {grade}. They stay in EPA to resit or retake."
+    db.session.commit()
+    flash(message)
+    return redirect(url_for("grading.sign_off", page=page if page > 1 else None))
