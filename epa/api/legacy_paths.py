@@ -107,7 +107,6 @@ EMAIL = {"type": "string", "format": "email", "maxLength": 254}
 INT = {"type": "integer"}
 DATE = {"type": "string", "format": "date"}
 NULLABLE_DATE = {"type": ["string", "null"], "format": "date"}
-ROLE = {"type": "string", "enum": ["admin", "staff", "assessor"]}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 SCHEMAS = {
@@ -523,9 +522,6 @@ SCHEMAS = {
             "epa_round": {**INT, "description": "The apprentice's EPA this outcome is of"},
         },
     ),
-    "User": _obj(
-        ["id", "email", "name", "role"], {"id": INT, "email": STR, "name": STR, "role": ROLE}
-    ),
     "AuditEvent": _obj(
         [
             "id",
@@ -646,39 +642,6 @@ PATHS = {
                 {"name": "version", "in": "path", "required": True, "schema": STR},
             ],
             tag="Standards",
-        )
-    },
-    "/api/v1/users": {
-        "get": _op(
-            "List users",
-            ["admin"],
-            {"200": {"description": "A page of users", **_json(_page_of("User"))}, **LIST_ERRORS},
-            params=PAGE_PARAMS,
-            tag="Users",
-        ),
-        "post": _op(
-            "Add a user",
-            ["admin"],
-            {
-                "201": {"description": "Created", **_json(_ref("User"))},
-                **BAD_BODY,
-                "409": _error("The email is taken", ["duplicate_email"]),
-                "422": _error("A field is not valid", ["validation_failed"]),
-            },
-            body=_obj(
-                ["email", "name", "role", "password"],
-                {"email": EMAIL, "name": NAME, "role": ROLE, "password": {**STR, "minLength": 12}},
-            ),
-            tag="Users",
-        ),
-    },
-    "/api/v1/users/{user_id}": {
-        "get": _op(
-            "One user",
-            ["admin"],
-            {"200": {"description": "The user", **_json(_ref("User"))}, **NOT_FOUND},
-            params=[_id_param("user_id")],
-            tag="Users",
         )
     },
     "/api/v1/apprentices": {
