@@ -1,11 +1,13 @@
-"""schemathesis over the whole OpenAPI document, in-process, as an administrator.
+"""schemathesis over the whole OpenAPI document, in-process, as an administrator (and, for the
+operations only an assessor may call, as the assessor the booking is with).
 
 Every operation the document lists is called with requests made from its own schemas: the
 boundary cases schemathesis derives from each schema (its coverage phase) and examples drawn at
 random, both ones the schema allows and ones it forbids. The database holds the standard, two
 employers, a provider, an apprentice past gateway with a booked assessment, and assessors with a
-conflict of interest and a period away, and path ids are drawn from those records as often as
-not, so operations are exercised beyond "not found". The clock stands at Thursday 26 November
+conflict of interest and a period away; ids in paths, queries and bodies (and the standard and
+version) are those of these records as often as not, so operations are exercised beyond "not
+found". The clock stands at Thursday 26 November
 2026, 09:00 in London (`booking_world`), so the rules that depend on the day judge alike on
 every run.
 
@@ -38,7 +40,7 @@ from schemathesis.specs.openapi.checks import (
 EXAMPLES_PER_OPERATION = 20
 #: What was sent, by operation ("GET /api/v1/users"): read by the last test of this module.
 SENT: dict[str, int] = {}
-#: The ids of the records the current test made (`world`), for the hook that draws path ids.
+#: The ids of the records the current test made (`world`), by the names requests give them.
 KNOWN: dict = {}
 
 
@@ -81,6 +83,7 @@ CHECKS = [
 @pytest.fixture
 def world(app, booking_world, make_token, client):
     """The records operations act on, made through the API; returns the path ids to use."""
+    assessor = booking_world["assessor"]
     token = make_token("admin")
     headers = {"Authorization": f"Bearer {token}"}
 
@@ -89,7 +92,6 @@ def world(app, booking_world, make_token, client):
         assert response.status_code == 201, (path, response.get_json())
         return response.get_json()["id"]
 
-    assessor = booking_world["assessor"]
     other_employer = post("/employers", {"name": "Brightwater Insurance plc"})
     assessment = post(
         "/assessments",
@@ -110,16 +112,19 @@ def world(app, booking_world, make_token, client):
         "apprentice_id": booking_world["apprentice"],
         "assessment_id": assessment,
         "user_id": assessor,
+        "assessor_id": assessor,
         "employer_id": booking_world["employer"],
         "provider_id": booking_world["provider"],
         "conflict_id": conflict,
         "period_id": period,
         "reference": "ST0825",
         "version": "1.0",
+        "standard": "ST0825",
     }
     KNOWN.clear()
     KNOWN.update(ids)
-    return {"token": token, "ids": ids}
+    tokens = {"admin": token, "assessor": make_token(user_id=assessor)}
+    return {"tokens": tokens, "ids": ids}
 
 
 def _document() -> dict:
@@ -136,13 +141,27 @@ schema = schemathesis.openapi.from_dict(
 )
 
 
+def _as_often_as_not_known(values):
+    """The values as drawn, or with every one that names a record swapped for a real one."""
+    named = set(values) & set(KNOWN) if isinstance(values, dict) else set()
+    if not named:
+        return st.just(values)
+    return st.sampled_from([values, {**values, **{name: KNOWN[name] for name in named}}])
+
+
 @schema.hook
 def flatmap_path_parameters(context, path_parameters):
-    # As often as not, the ids of records that exist, so the operation gets past 404.
-    if not path_parameters or not set(path_parameters) <= set(KNOWN):
-        return st.just(path_parameters)
-    existing = {name: KNOWN[name] for name in path_parameters}
-    return st.sampled_from([path_parameters, existing])
+    return _as_often_as_not_known(path_parameters)
+
+
+@schema.hook
+def flatmap_query(context, query):
+    return _as_often_as_not_known(query)
+
+
+@schema.hook
+def flatmap_body(context, body):
+    return _as_often_as_not_known(body)
 
 
 @schema.parametrize()
@@ -160,7 +179,11 @@ def test_the_api_answers_as_its_document_says(case, app, world):
     # Counted under the operation, also when schemathesis tries it with a method it lacks.
     label = f"{case.operation.method.upper()} {case.operation.path}"
     SENT[label] = SENT.get(label, 0) + 1
-    headers = {"Authorization": f"Bearer {world['token']}"}
+    # "Roles: admin, staff." begins each operation's description (the document itself has none).
+    description = case.operation.definition.raw.get("description", "Roles: admin.")
+    roles = description.removeprefix("Roles: ").partition(".")[0].split(", ")
+    role = "admin" if "admin" in roles else "assessor"
+    headers = {"Authorization": f"Bearer {world['tokens'][role]}"}
     case.call_and_validate(app=app, headers=headers, checks=CHECKS)
 
 
