@@ -13,6 +13,10 @@ graceful_timeout = 30
 accesslog = None
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info")
+# gunicorn's largest request line (method, target, protocol): the app refuses targets over
+# 4,096 characters itself (epa.MAX_TARGET_LENGTH) with a 414 in the service's own form (JSON
+# under /api/), so the server's own (HTML) 414 is only for lines over 8,190 bytes.
+limit_request_line = 8190
 # Behind a proxy that sets X-Forwarded-*; the app trusts it only as TRUSTED_PROXIES says.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 

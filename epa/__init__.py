@@ -2,12 +2,18 @@
 
 import os
 
-from flask import Flask
+from flask import Flask, request
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from werkzeug.exceptions import RequestURITooLarge
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from epa import config
+
+#: The longest request target (path and query string) the service reads, in characters; a
+#: longer one is refused with 414 (`uri_too_long` under /api/). gunicorn.conf.py lets request
+#: lines of up to 8,190 bytes through, so that up to there the app, not the server, answers.
+MAX_TARGET_LENGTH = 4096
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -32,19 +38,45 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_commands(app)
     register_proxy(app)
     register_logging(app)
+    register_target_limit(app)  # after the request id and timer are set, so 414s are logged
     return app
 
 
 class IdConverter(IntegerConverter):
-    """A record id in a path: an id no database column can hold is simply not found.
+    """A record id in a path: ASCII digits, and an id no database column can hold is simply
+    not found.
 
     Out-of-range ids become 0 (no row has it) instead of failing the match, because a
     failed match on one of several rules for a path makes the router answer 405.
     """
 
+    #: Not `\d`, which would also take other scripts' digits (`/users/١` as user 1).
+    regex = "[0-9]+"
+
     def to_python(self, value: str) -> int:
-        number = int(value)
+        # More than ten digits is out of range anyway (and Python refuses to read thousands).
+        number = int(value) if len(value) <= 10 else 0
         return number if 0 < number < 2**31 else 0
+
+
+def register_target_limit(app: Flask) -> None:
+    """Refuse an over-long request target before anything else reads it."""
+
+    @app.before_request
+    def refuse_long_targets():
+        if _target_length(request.environ) > MAX_TARGET_LENGTH:
+            raise RequestURITooLarge(
+                f"The address is longer than the {MAX_TARGET_LENGTH:,} characters this service "
+                "reads; send fewer or shorter query parameters."
+            )
+
+
+def _target_length(environ: dict) -> int:
+    # gunicorn gives the target as sent (RAW_URI, query included); others may give the path
+    # alone, or nothing, so the query string is added when it is not there.
+    raw = environ.get("RAW_URI") or environ.get("REQUEST_URI") or environ.get("PATH_INFO", "")
+    query = environ.get("QUERY_STRING", "")
+    return len(raw) + (len(query) + 1 if query and "?" not in raw else 0)
 
 
 def register_templates(app: Flask) -> None:

@@ -10,6 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from epa.auth import services as auth_services
 from epa.auth.models import ROLES
+from epa.auth.schemas import UserNew
 from epa.errors import ServiceError
 from epa.extensions import db
 from epa.rules.standard_fixture import FixtureError
@@ -76,7 +77,8 @@ def create_user_command(email: str, name: str, role: str, password: str | None):
     if password is None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
-        user = auth_services.create_user(email, name, role, password)
+        new = UserNew.read({"email": email, "name": name, "role": role, "password": password})
+        user = auth_services.create_user(new)
     except ServiceError as error:
         _fail(error.message)
     db.session.commit()

@@ -9,6 +9,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from epa.auth.models import User
+from epa.auth.schemas import UserNew
 from epa.auth.services import create_user
 from epa.config import PROJECT_ROOT
 from epa.demo_apprentices import seed_apprentices
@@ -54,7 +55,8 @@ def seed_demo() -> list[tuple[str, str, str]]:
     for role, email, name in USERS:
         # Random per database: a demonstration copied to a server must not share passwords.
         password = secrets.token_urlsafe(12)
-        users.append(create_user(email, name, role, password))
+        new = {"email": email, "name": name, "role": role, "password": password}
+        users.append(create_user(UserNew.read(new)))
         accounts.append((role, email, password))
     seed_apprentices(employer_ids, provider_ids, users)
     _keep_sign_ins(accounts)

@@ -29,7 +29,8 @@ def init_guards(app: Flask) -> None:
         ):
             pairs += list(request.form.items(multi=True))
         for key, value in pairs:
-            if unstorable(key) or unstorable(value):
+            # A multipart part may come without a name (key None): there is no text to refuse.
+            if unstorable(key or "") or unstorable(value or ""):
                 raise BadRequest(
                     "The request contains characters that cannot be stored "
                     "(a null character or broken Unicode); remove them and try again."

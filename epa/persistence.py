@@ -1,6 +1,8 @@
 """Writing rows where the database itself guards uniqueness, and the locks that order writes."""
 
-from sqlalchemy import event, text
+from dataclasses import dataclass
+
+from sqlalchemy import event, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
@@ -16,6 +18,40 @@ def flush_or_conflict(conflict: ServiceError) -> None:
     except IntegrityError:
         db.session.rollback()
         raise conflict from None
+
+
+@dataclass(frozen=True)
+class Unique:
+    """A column no two records share, and the 409 a duplicate gets: `code`, a `message` in
+    which `{row.x}` stands for the new record's x, and an `explanation` for the request field
+    at fault (`field`, when it is not the column's own name)."""
+
+    code: str
+    column: str
+    message: str
+    explanation: str
+    field: str | None = None
+
+
+def add_unique(row, unique: Unique):
+    """Add `row` unless a record already holds its value of the unique column.
+
+    The check before the insert gives the 409; a simultaneous request that wins the race to
+    insert is caught by the database's own unique constraint and gets the same 409.
+    """
+    column = getattr(type(row), unique.column)
+    conflict = ServiceError(
+        unique.code,
+        unique.message.format(row=row),
+        status=409,
+        fields={unique.field or unique.column: unique.explanation},
+    )
+    taken = select(column).where(column == getattr(row, unique.column)).limit(1)
+    if db.session.scalar(taken) is not None:
+        raise conflict
+    db.session.add(row)
+    flush_or_conflict(conflict)
+    return row
 
 
 def lock_diaries(apprentice_id: int, assessor_ids: list[int]) -> None:

@@ -147,16 +147,21 @@ def standard(app):
 @pytest.fixture
 def make_user(app):
     """make_user(role="staff", email=None, name=None, password=PASSWORD) -> user id."""
+    from epa.auth.schemas import UserNew
     from epa.auth.services import create_user
 
     counter = iter(range(1, 10_000))
 
     def make(role="staff", email=None, name=None, password=PASSWORD):
         n = next(counter)
+        new = {
+            "email": email or f"{role}{n}@epao.example",
+            "name": name or f"{role.title()} {n}",
+            "role": role,
+            "password": password,
+        }
         with app.app_context():
-            user = create_user(
-                email or f"{role}{n}@epao.example", name or f"{role.title()} {n}", role, password
-            )
+            user = create_user(UserNew.read(new))
             db.session.commit()
             return user.id
 

@@ -7,7 +7,21 @@ from epa.api.errors import api_error_response
 from epa.errors import ServiceError
 from epa.extensions import db
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+class ApiBlueprint(Blueprint):
+    """The API's routes answer only the methods the document lists for them (HEAD with GET).
+
+    Flask would answer OPTIONS on every route with an empty 200 of its own; the API offers no
+    OPTIONS (there is no cross-origin use to prepare for), so OPTIONS gets the same JSON 405
+    as any other method a route does not take, with `Allow` naming the methods it does.
+    """
+
+    def add_url_rule(self, rule, endpoint=None, view_func=None, **options):
+        options["provide_automatic_options"] = False
+        super().add_url_rule(rule, endpoint, view_func, **options)
+
+
+bp = ApiBlueprint("api", __name__, url_prefix="/api/v1")
 
 # The OpenAPI document is public so tools can read it before they hold a token.
 PUBLIC_VIEWS = {"api.openapi"}

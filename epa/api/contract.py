@@ -15,11 +15,12 @@ from flask import Response, jsonify, request
 from epa.api import bp
 from epa.api.auth import require_role
 from epa.api.requests import json_body, paginate
+from epa.auth.models import Role
 from epa.shapes import Command, Shape
 
-ALL = ("admin", "staff", "assessor")
-OFFICE = ("admin", "staff")
-ADMIN = ("admin",)
+ALL = tuple(Role)
+OFFICE = (Role.ADMIN, Role.STAFF)
+ADMIN = (Role.ADMIN,)
 
 
 @dataclass

@@ -95,7 +95,6 @@ EMAIL = {"type": "string", "format": "email", "maxLength": 254}
 INT = {"type": "integer"}
 DATE = {"type": "string", "format": "date"}
 NULLABLE_DATE = {"type": ["string", "null"], "format": "date"}
-ROLE = {"type": "string", "enum": ["admin", "staff", "assessor"]}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 SCHEMAS = {
@@ -218,9 +217,6 @@ SCHEMAS = {
             "recorded_at": {"type": "string", "format": "date-time"},
         },
     ),
-    "User": _obj(
-        ["id", "email", "name", "role"], {"id": INT, "email": STR, "name": STR, "role": ROLE}
-    ),
 }
 
 ALL = ["admin", "staff", "assessor"]
@@ -251,39 +247,6 @@ APPRENTICE_BODY = _obj(
 )
 
 PATHS = {
-    "/api/v1/users": {
-        "get": _op(
-            "List users",
-            ["admin"],
-            {"200": {"description": "A page of users", **_json(_page_of("User"))}, **LIST_ERRORS},
-            params=PAGE_PARAMS,
-            tag="Users",
-        ),
-        "post": _op(
-            "Add a user",
-            ["admin"],
-            {
-                "201": {"description": "Created", **_json(_ref("User"))},
-                **BAD_BODY,
-                "409": _error("The email is taken", ["duplicate_email"]),
-                "422": _error("A field is not valid", ["validation_failed"]),
-            },
-            body=_obj(
-                ["email", "name", "role", "password"],
-                {"email": EMAIL, "name": NAME, "role": ROLE, "password": {**STR, "minLength": 12}},
-            ),
-            tag="Users",
-        ),
-    },
-    "/api/v1/users/{user_id}": {
-        "get": _op(
-            "One user",
-            ["admin"],
-            {"200": {"description": "The user", **_json(_ref("User"))}, **NOT_FOUND},
-            params=[_id_param("user_id")],
-            tag="Users",
-        )
-    },
     "/api/v1/apprentices": {
         "get": _op(
             "Search apprentices by exact ULN or name; filter by status",

@@ -1,41 +1,45 @@
 """Users (administrators manage them)."""
 
-from flask import jsonify
 from sqlalchemy import select
 
-from epa.api import bp
-from epa.api.auth import roles
-from epa.api.requests import json_body, paginate
+from epa.api.contract import ADMIN, operation
 from epa.auth import services
 from epa.auth.models import User
+from epa.auth.schemas import User as UserOut
+from epa.auth.schemas import UserNew
 from epa.errors import NotFound
 from epa.extensions import db
 
+TAG = "Users"
 
-@bp.post("/users")
-@roles("admin")
-def create_user():
-    """Add a user with a role and a password."""
-    body = json_body()
-    user = services.create_user(
-        body.get("email"), body.get("name"), body.get("role"), body.get("password")
-    )
+
+@operation(
+    "post",
+    "/users",
+    roles=ADMIN,
+    tag=TAG,
+    body=UserNew,
+    response=UserOut,
+    status=201,
+    errors={409: ["duplicate_email"]},
+)
+def create_user(body: UserNew):
+    """Add a user"""
+    user = services.create_user(body)
     db.session.commit()
-    return jsonify(user.public()), 201
+    return user
 
 
-@bp.get("/users")
-@roles("admin")
+@operation("get", "/users", roles=ADMIN, tag=TAG, response=UserOut, page=True)
 def list_users():
-    """Users by name."""
-    return jsonify(paginate(select(User).order_by(User.name, User.id), User.public))
+    """List users"""
+    return select(User).order_by(User.name, User.id)
 
 
-@bp.get("/users/<id:user_id>")
-@roles("admin")
+@operation("get", "/users/<id:user_id>", roles=ADMIN, tag=TAG, response=UserOut)
 def get_user(user_id: int):
-    """One user."""
+    """One user"""
     user = db.session.get(User, user_id)
     if user is None:
         raise NotFound("user")
-    return jsonify(user.public())
+    return user

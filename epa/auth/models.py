@@ -1,5 +1,6 @@
 """Users and their API tokens."""
 
+import enum
 import secrets
 from datetime import datetime
 
@@ -11,7 +12,17 @@ from epa import clock
 from epa.extensions import db
 from epa.types import UTCDateTime
 
-ROLES = ("admin", "staff", "assessor")
+
+class Role(enum.StrEnum):
+    """What a user may do; each is also the word stored and shown in the API."""
+
+    ADMIN = "admin"
+    STAFF = "staff"
+    ASSESSOR = "assessor"
+
+
+#: The roles as plain words, in the order the service lists them.
+ROLES = tuple(role.value for role in Role)
 
 
 def new_session_token() -> str:
@@ -20,7 +31,9 @@ def new_session_token() -> str:
 
 class User(UserMixin, db.Model):
     __tablename__ = "users"
-    __table_args__ = (CheckConstraint("role IN ('admin', 'staff', 'assessor')", name="role_known"),)
+    __table_args__ = (
+        CheckConstraint(f"role IN ({', '.join(repr(r) for r in ROLES)})", name="role_known"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: stored lower-case, so sign-in and uniqueness ignore case
@@ -47,9 +60,6 @@ class User(UserMixin, db.Model):
 
     def has_role(self, *roles: str) -> bool:
         return self.role in roles
-
-    def public(self) -> dict:
-        return {"id": self.id, "email": self.email, "name": self.name, "role": self.role}
 
 
 class SignInFailure(db.Model):

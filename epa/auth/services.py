@@ -8,15 +8,21 @@ from flask import current_app
 from sqlalchemy import delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from epa import clock, validation
+from epa import clock
 from epa.audit.services import record
-from epa.auth.models import ROLES, ApiToken, SignInFailure, User, new_session_token
+from epa.auth import schemas
+from epa.auth.models import ApiToken, SignInFailure, User, new_session_token
+from epa.auth.schemas import UserNew
 from epa.errors import ServiceError
 from epa.extensions import db
-from epa.guards import unstorable
-from epa.persistence import flush_or_conflict
+from epa.persistence import Unique, add_unique
 
-MIN_PASSWORD_LENGTH = 12
+DUPLICATE_EMAIL = Unique(
+    "duplicate_email",
+    "email",
+    "A user with the email {row.email} already exists.",
+    "A user with this email already exists",
+)
 #: Five wrong passwords for one email within 15 minutes pause sign-in for that email.
 MAX_FAILURES = 5
 FAILURE_WINDOW = timedelta(minutes=15)
@@ -24,32 +30,16 @@ FAILURE_WINDOW = timedelta(minutes=15)
 _DUMMY_HASHES: dict[str, str] = {}
 
 
-def create_user(email, name, role, password) -> User:
-    """Add a user with a hashed password, refusing bad input field by field."""
-    problems = validation.Problems()
-    data = {"email": email, "name": name}
-    email = validation.email(data, "email", problems, required=True)
-    name = validation.text(data, "name", "person's name", problems, max_length=200)
-    if role not in ROLES:
-        problems.add("role", "Role must be one of admin, staff or assessor")
-    if not isinstance(password, str) or len(password) < MIN_PASSWORD_LENGTH:
-        problems.add("password", f"Password must be at least {MIN_PASSWORD_LENGTH} characters")
-    elif unstorable(password):
-        problems.add("password", "Password must not contain a null character")
-    problems.raise_if_any()
-    email = email.lower()
-    conflict = ServiceError(
-        "duplicate_email",
-        f"A user with the email {email} already exists.",
-        status=409,
-        fields={"email": "A user with this email already exists"},
+def create_user(new: UserNew) -> User:
+    """Add a user with a hashed password; one email (in any case) belongs to one user only."""
+    user = User(
+        email=new.email.lower(),
+        name=new.name,
+        role=new.role,
+        password_hash=hash_password(new.password),
     )
-    if db.session.scalar(select(User.id).where(User.email == email)):
-        raise conflict
-    user = User(email=email, name=name, role=role, password_hash=hash_password(password))
-    db.session.add(user)
-    flush_or_conflict(conflict)
-    record("user", user.id, "create", after=user.public())
+    add_unique(user, DUPLICATE_EMAIL)
+    record("user", user.id, "create", after=schemas.User.of(user))
     return user
 
 

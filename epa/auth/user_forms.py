@@ -6,18 +6,19 @@ from wtforms import PasswordField, RadioField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
-from epa.auth.services import MIN_PASSWORD_LENGTH
+from epa.auth.models import Role
+from epa.auth.schemas import MIN_PASSWORD_LENGTH
 from epa.pages.widgets import GovRadioWithHints
 
 ROLE_CHOICES = [
-    SelectChoice("staff", "Operations staff"),
-    SelectChoice("assessor", "Assessor"),
-    SelectChoice("admin", "Administrator"),
+    SelectChoice(Role.STAFF, "Operations staff"),
+    SelectChoice(Role.ASSESSOR, "Assessor"),
+    SelectChoice(Role.ADMIN, "Administrator"),
 ]
 ROLE_HINTS = {
-    "staff": "Registers apprentices, checks gateway evidence and books assessments",
-    "assessor": "Sees only the assessments booked with them, and records their results",
-    "admin": "Signs outcomes off, manages users and exports returns",
+    Role.STAFF: "Registers apprentices, checks gateway evidence and books assessments",
+    Role.ASSESSOR: "Sees only the assessments booked with them, and records their results",
+    Role.ADMIN: "Signs outcomes off, manages users and exports returns",
 }
 
 

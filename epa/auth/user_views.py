@@ -5,7 +5,8 @@ from sqlalchemy import select
 
 from epa.auth import services
 from epa.auth.decorators import roles_required
-from epa.auth.models import User
+from epa.auth.models import Role, User
+from epa.auth.schemas import UserNew
 from epa.auth.user_forms import NewUserForm
 from epa.errors import ServiceError
 from epa.extensions import db
@@ -17,7 +18,7 @@ PER_PAGE = 50
 
 
 @bp.get("/")
-@roles_required("admin")
+@roles_required(Role.ADMIN)
 def index():
     """Every user, by name, a page at a time."""
     page = page_from_args(request.args)
@@ -30,15 +31,14 @@ def index():
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@roles_required("admin")
+@roles_required(Role.ADMIN)
 def new():
     """Add a user with a role and a first password."""
     form = NewUserForm()
     if form.validate_on_submit():
         try:
-            user = services.create_user(
-                form.email.data, form.name.data, form.role.data, form.password.data
-            )
+            # The form's other fields (the submit button, the CSRF token) are not the command's.
+            user = services.create_user(UserNew.read(form.data))
         except ServiceError as error:
             show_service_error(form, error)
         else:

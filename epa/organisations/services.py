@@ -1,49 +1,39 @@
 """Registering employers and training providers."""
 
-from sqlalchemy import select
-
 from epa.audit.services import record
-from epa.errors import NotFound, ServiceError
+from epa.errors import NotFound
 from epa.extensions import db
 from epa.organisations import schemas
 from epa.organisations.models import Employer, Provider, employer_name_key
 from epa.organisations.schemas import EmployerNew, ProviderNew
-from epa.persistence import flush_or_conflict
+from epa.persistence import Unique, add_unique
+
+DUPLICATE_EMPLOYER = Unique(
+    "duplicate_employer",
+    "name_key",
+    "An employer called {row.name} already exists.",
+    "An employer with this name already exists",
+    field="name",
+)
+DUPLICATE_UKPRN = Unique(
+    "duplicate_ukprn",
+    "ukprn",
+    "A provider with UKPRN {row.ukprn} is already registered.",
+    "A provider with this UKPRN is already registered",
+)
 
 
 def create_employer(command: EmployerNew) -> Employer:
     """Add an employer; the same name (ignoring case) may not be added twice."""
-    name = command.name
-    conflict = ServiceError(
-        "duplicate_employer",
-        f"An employer called {name} already exists.",
-        status=409,
-        fields={"name": "An employer with this name already exists"},
-    )
-    key = employer_name_key(name)
-    if db.session.scalar(select(Employer.id).where(Employer.name_key == key)):
-        raise conflict
-    employer = Employer(name=name, name_key=key)
-    db.session.add(employer)
-    flush_or_conflict(conflict)
+    employer = Employer(name=command.name, name_key=employer_name_key(command.name))
+    add_unique(employer, DUPLICATE_EMPLOYER)
     record("employer", employer.id, "create", after=schemas.Employer.of(employer))
     return employer
 
 
 def create_provider(command: ProviderNew) -> Provider:
     """Add a training provider with a valid, unused UKPRN."""
-    name, ukprn = command.name, command.ukprn
-    conflict = ServiceError(
-        "duplicate_ukprn",
-        f"A provider with UKPRN {ukprn} is already registered.",
-        status=409,
-        fields={"ukprn": "A provider with this UKPRN is already registered"},
-    )
-    if db.session.scalar(select(Provider.id).where(Provider.ukprn == ukprn)):
-        raise conflict
-    provider = Provider(name=name, ukprn=ukprn)
-    db.session.add(provider)
-    flush_or_conflict(conflict)
+    provider = add_unique(Provider(name=command.name, ukprn=command.ukprn), DUPLICATE_UKPRN)
     record("provider", provider.id, "create", after=schemas.Provider.of(provider))
     return provider
 

@@ -51,7 +51,7 @@ def init_errorhandlers(app: Flask) -> None:
             if error.code == 413:
                 limit = current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
                 message = f"The request is larger than the {limit} MB this service accepts."
-            elif error.code == 400 and isinstance(error.description, str):
+            elif error.code in (400, 414) and isinstance(error.description, str):
                 message = error.description
             response = api_error_response(error.code or 500, message=message)
             if error.code == 405:

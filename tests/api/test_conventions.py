@@ -265,3 +265,60 @@ def db_count(model):
 def test_an_id_too_large_for_any_row_is_404_on_every_route(api, suffix):
     path = f"/api/v1/apprentices/2111555303921{suffix}"
     assert_error(api("staff").get(path), 404, "not_found")
+
+
+def test_options_is_a_json_405_naming_the_methods(client):
+    response = client.options("/api/v1/employers")
+    assert_error(response, 405, "method_not_allowed")
+    assert set(response.headers["Allow"].replace(" ", "").split(",")) == {"GET", "HEAD", "POST"}
+
+
+def test_options_on_an_unknown_api_path_is_a_json_404(client):
+    assert_error(client.options("/api/v1/nothing-here"), 404, "not_found")
+
+
+def test_an_over_long_address_is_a_json_414(api):
+    from epa import MAX_TARGET_LENGTH
+
+    client = api("staff")
+    path = "/api/v1/employers?per_page=5&name="
+    longest = path + "x" * (MAX_TARGET_LENGTH - len(path))
+    assert client.get(longest).status_code == 200
+    error = assert_error(client.get(longest + "x"), 414, "uri_too_long")
+    assert f"{MAX_TARGET_LENGTH:,} characters" in error["message"]
+
+
+def test_gunicorn_lets_the_app_answer_over_long_addresses():
+    import ast
+
+    from epa import MAX_TARGET_LENGTH
+    from tests.conftest import ROOT
+
+    # Read, not run: running the settings file would set the metrics folder for the whole run.
+    tree = ast.parse((ROOT / "gunicorn.conf.py").read_text())
+    settings = {
+        node.targets[0].id: node.value.value
+        for node in tree.body
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)
+    }
+    # The longest target the app answers for, with room for a method, spaces and the protocol.
+    assert settings["limit_request_line"] >= MAX_TARGET_LENGTH + len("OPTIONS  HTTP/1.1") + 1
+
+
+@pytest.mark.parametrize("record_id", ["١", "１", "9" * 4000])
+def test_an_id_is_ascii_digits_and_a_huge_one_is_not_found(api, record_id):
+    assert_error(api("admin").get(f"/api/v1/users/{record_id}"), 404, "not_found")
+
+
+def test_a_form_part_without_a_name_is_no_server_error(api):
+    boundary = "b0undary"
+    body = (
+        f"--{boundary}\r\nContent-Disposition: form-data\r\n\r\nfalse\r\n--{boundary}--\r\n"
+    ).encode()
+    response = api("staff").post(
+        "/api/v1/imports/apprentices",
+        data=body,
+        content_type=f"multipart/form-data; boundary={boundary}",
+    )
+    assert 400 <= response.status_code < 500, response.data
+    assert response.is_json

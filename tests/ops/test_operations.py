@@ -120,10 +120,12 @@ def test_the_feed_token_never_reaches_the_log(client, json_lines):
 
 def _token(app):
     from epa.auth.models import User
+    from epa.auth.schemas import UserNew
     from epa.auth.services import create_token, create_user
 
     with app.app_context():
-        user = create_user("ops@epao.example", "Ops", "staff", "x" * 12)
+        new = {"email": "ops@epao.example", "name": "Ops", "role": "staff", "password": "x" * 12}
+        user = create_user(UserNew.read(new))
         token = create_token(db.session.get(User, user.id))
         db.session.commit()
         return token

@@ -82,9 +82,11 @@ def book_directly(app, world, apprentice_id=None, backdated=False, **changes) ->
     with app.app_context():
         admin = db.session.scalar(select(User).where(User.role == "admin"))
         if admin is None:
+            from epa.auth.schemas import UserNew
             from epa.auth.services import create_user
 
-            admin = create_user("boss@epao.example", "Ada Admin", "admin", PASSWORD)
+            new = {"email": "boss@epao.example", "name": "Ada Admin", "role": "admin"}
+            admin = create_user(UserNew.read({**new, "password": PASSWORD}))
         assessment = services.book_assessment(body, admin)
         db.session.commit()
         return assessment.id
