@@ -3,7 +3,9 @@
 from datetime import timedelta
 
 from epa import clock
+from epa.apprentices.schemas import ApprenticeNew, ApprenticeWithdrawal
 from epa.apprentices.services import register_apprentice, withdraw_apprentice
+from epa.gateway.schemas import GatewayAttemptNew
 from epa.gateway.services import record_gateway
 from epa.rules.dates import add_months
 from epa.rules.scheduling import is_working_day
@@ -57,18 +59,18 @@ def seed_apprentices(employer_ids: list[int], provider_ids: list[int], users: li
         start = add_months(today, -months)
         born = add_months(start, -(12 * age + 1 + n % 11))
         apprentice = register_apprentice(
-            {
-                "uln": "9999999999" if story == "temporary_uln" else uln_for(n),
-                "given_names": given,
-                "family_name": family,
-                "date_of_birth": born,
-                "email": f"{given.lower()}.{family.lower()}@example.com",
-                "employer_id": employer_ids[n % len(employer_ids)],
-                "provider_id": provider_ids[n % len(provider_ids)],
-                "standard": "ST0825",
-                "start_date": start,
-                "ehc_plan": ehc,
-            }
+            ApprenticeNew(
+                uln="9999999999" if story == "temporary_uln" else uln_for(n),
+                given_names=given,
+                family_name=family,
+                date_of_birth=born,
+                email=f"{given.lower()}.{family.lower()}@example.com",
+                employer_id=employer_ids[n % len(employer_ids)],
+                provider_id=provider_ids[n % len(provider_ids)],
+                standard="ST0825",
+                start_date=start,
+                ehc_plan=ehc,
+            )
         )
         _walk(apprentice, story, start, today)
         if story in ("completed", "awaiting_sign_off"):
@@ -118,30 +120,33 @@ def _book(apprentice, method: str, today, days_ahead: int, assessor, admin) -> N
     book_assessment(Booking.read(booking), admin)
 
 
+def _gateway(apprentice, **evidence) -> None:
+    record_gateway(apprentice, GatewayAttemptNew(**{**READY, **evidence}))
+
+
 def _walk(apprentice, story: str, start, today) -> None:
     recent = today - timedelta(days=21)
     if story == "failed_english":
-        record_gateway(apprentice, {**READY, "gateway_date": recent, "english": "level1"})
+        _gateway(apprentice, gateway_date=recent, english="level1")
     elif story == "failed_too_early":
         # Too soon, and the provider would not yet confirm the training was done.
-        record_gateway(apprentice, {**READY, "gateway_date": recent, "provider_confirmed": False})
+        _gateway(apprentice, gateway_date=recent, provider_confirmed=False)
     elif story == "failed_then_passed":
         # The first try came before the employer signed and the project summary was written.
-        record_gateway(
+        _gateway(
             apprentice,
-            {
-                **READY,
-                "gateway_date": recent - timedelta(days=14),
-                "employer_confirmed": False,
-                "project_summary_submitted": False,
-                "maths": "entry3",
-            },
+            gateway_date=recent - timedelta(days=14),
+            employer_confirmed=False,
+            project_summary_submitted=False,
+            maths="entry3",
         )
-        record_gateway(apprentice, {**READY, "gateway_date": recent, "maths": "entry3"})
+        _gateway(apprentice, gateway_date=recent, maths="entry3")
     elif story in ("passed", "passed_late"):
-        record_gateway(apprentice, {**READY, "gateway_date": recent})
+        _gateway(apprentice, gateway_date=recent)
     elif story == "withdrawn":
         withdraw_apprentice(
             apprentice,
-            {"reason": "Left the employer; the provider confirmed the apprentice will not return."},
+            ApprenticeWithdrawal(
+                reason="Left the employer; the provider confirmed the apprentice will not return."
+            ),
         )

@@ -4,6 +4,7 @@ awaiting sign-off with the EPA grade capped after a resit, and one whose EPA was
 from datetime import timedelta
 
 from epa.demo_apprentices import READY
+from epa.gateway.schemas import GatewayAttemptNew
 from epa.gateway.services import record_gateway
 from epa.grading.restart import restart_epa
 from epa.grading.schemas import EpaRestart, ResultDraft
@@ -50,7 +51,7 @@ def assess(
 ) -> None:
     """Gateway five months ago, both methods held and graded since, signed off if asked."""
     gateway = today - timedelta(days=150)
-    record_gateway(apprentice, {**READY, "gateway_date": gateway})
+    record_gateway(apprentice, GatewayAttemptNew(**READY, gateway_date=gateway))
     grade = {m: "distinction" if m in distinction else "pass" for m in ("discussion", "project")}
     _sit(
         apprentice,
@@ -70,7 +71,7 @@ def resit_capped(apprentice, today, assessors, admin) -> None:
     outcome awaits sign-off as a Pass, capped (Merit without the cap). Grace assesses all three
     at 11:00, clear of the other stories' sittings on nearby days."""
     gateway = today - timedelta(days=150)
-    record_gateway(apprentice, {**READY, "gateway_date": gateway})
+    record_gateway(apprentice, GatewayAttemptNew(**READY, gateway_date=gateway))
     grace = assessors[0]
     _sit(
         apprentice,
@@ -88,7 +89,7 @@ def restarted(apprentice, today, assessors, admin) -> None:
     """Gateway eight months ago; the discussion passed, the project failed, and the retake could
     not be held in time: an administrator restarted the EPA today, and nothing is booked yet."""
     gateway = today - timedelta(days=240)
-    record_gateway(apprentice, {**READY, "gateway_date": gateway})
+    record_gateway(apprentice, GatewayAttemptNew(**READY, gateway_date=gateway))
     _sit(
         apprentice,
         admin,

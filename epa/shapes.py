@@ -12,8 +12,10 @@ document is refused only for reasons the document gives.
 
 import re
 from collections.abc import Callable, Mapping
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 from typing import Annotated, Any, ClassVar
 
 from email_validator import EmailNotValidError, validate_email
@@ -23,8 +25,10 @@ from pydantic import (
     Field,
     PlainSerializer,
     PlainValidator,
+    TypeAdapter,
     ValidationError,
     WithJsonSchema,
+    create_model,
 )
 from pydantic_core import PydanticCustomError
 
@@ -243,6 +247,19 @@ def Choice(label: str, options, *, message: str | None = None):  # noqa: N802
     return checked(str, check, {"type": "string", "enum": list(options)}, Missing(missing))
 
 
+def Reference(is_valid: Callable[[str], bool], refusal: str, code: str, schema: dict):  # noqa: N802
+    """A reference number (a ULN, a UKPRN): trimmed, then `is_valid` or refused in the words of
+    `refusal` with `code`, whether it is wrong or missing."""
+
+    def check(value):
+        value = value.strip() if isinstance(value, str) else value
+        if not is_valid(value):
+            raise problem(refusal, code)
+        return value
+
+    return checked(str, check, {"type": "string", **schema}, Missing(refusal, code))
+
+
 def clean_email(value) -> str:
     value = clean_text(value, "email address", max_length=254)
     try:
@@ -280,6 +297,16 @@ def Instant(description: str = "ISO 8601 date and time with its offset"):  # noq
         PlainSerializer(london_iso, return_type=str),
         WithJsonSchema({"type": "string", "format": "date-time", "description": description}),
     ]
+
+
+def LeftOut():  # noqa: N802
+    """The default of a field that may be left out, and then has no value (None): the document
+    names no default, since a null is not of the field's type."""
+    return Field(None, json_schema_extra=_without_default)
+
+
+def _without_default(schema: dict) -> None:
+    schema.pop("default", None)
 
 
 class Command(BaseModel):
@@ -330,6 +357,40 @@ class Command(BaseModel):
     def given(self) -> dict:
         """The fields the request actually sent, with their read values."""
         return {name: getattr(self, name) for name in self.model_fields_set}
+
+    @classmethod
+    def read_checked(cls, data: Mapping[str, Any], check: Callable[[dict, Problems], object]):
+        """The command, or one refusal naming every problem at once: the shape's, and those
+        `check` (the service's own: records that must exist, dates that must agree) finds among
+        the fields that did read. A command that reads whole is the service's to check, so
+        `check` runs here only when the shape refuses something."""
+        problems = Problems()
+        command = cls.read(data, problems)
+        if command is None:
+            readable = {}
+            for name in (field for field in cls.model_fields if field in data):
+                with suppress(ValidationError):  # already among the problems
+                    readable[name] = _field_reader(cls, name).validate_python(data[name])
+            check(readable, problems)
+            problems.raise_if_any()
+        return command
+
+    @classmethod
+    def partial(cls, name: str, doc: str) -> type["Command"]:
+        """The same fields, each of them optional: a change that sends only what changes
+        (`given()`); a field that is sent is read as the whole command reads it."""
+        fields: Any = {
+            field: (info.rebuild_annotation(), LeftOut())
+            for field, info in cls.model_fields.items()
+        }
+        return create_model(
+            name, __base__=Command, __doc__=doc, __module__=cls.__module__, **fields
+        )
+
+
+@cache
+def _field_reader(model: type[Command], name: str) -> TypeAdapter:
+    return TypeAdapter(model.model_fields[name].rebuild_annotation())
 
 
 # pydantic's own checks (a list that is not a list, a nested object that is not an object).

@@ -300,11 +300,12 @@ def apprentice_data(organisations, standard):
 @pytest.fixture
 def make_apprentice(app, apprentice_data):
     """make_apprentice(**overrides) -> the id of an apprentice registered through the service."""
+    from epa.apprentices.schemas import ApprenticeNew
     from epa.apprentices.services import register_apprentice
 
     def make(**overrides):
         with app.app_context():
-            apprentice = register_apprentice(apprentice_data(**overrides))
+            apprentice = register_apprentice(ApprenticeNew.read(apprentice_data(**overrides)))
             db.session.commit()
             return apprentice.id
 
@@ -361,6 +362,7 @@ def make_gateway_passed(app, make_apprentice):
     registered as make_apprentice(**overrides) does, whose gateway on that date passed with every
     requirement met (recorded through the service; the clock must be past that date)."""
     from epa.apprentices.models import Apprentice
+    from epa.gateway.schemas import GatewayAttemptNew
     from epa.gateway.services import record_gateway
 
     def make(gateway_date="2026-11-02", **overrides):
@@ -368,7 +370,7 @@ def make_gateway_passed(app, make_apprentice):
         with app.app_context():
             attempt = record_gateway(
                 db.session.get(Apprentice, apprentice_id),
-                {**EVERY_REQUIREMENT_MET, "gateway_date": gateway_date},
+                GatewayAttemptNew(**EVERY_REQUIREMENT_MET, gateway_date=gateway_date),
             )
             # A setup that did not pass would fail later in some puzzling way; say so here.
             assert attempt.passed, attempt.reasons

@@ -1,85 +1,160 @@
-"""Apprentices and their gateway attempts."""
+"""Apprentices and their gateway attempts.
 
-from flask import g, jsonify, request
+The changes read their bodies here (`read_body=False`) through the services' readers: a refusal
+for the apprentice's state comes before the body is read, and the body's problems come together
+with those only the records show (an unknown employer, a start date no version takes).
+"""
 
-from epa.api import bp
-from epa.api.auth import roles
-from epa.api.requests import json_body, paginate
+from flask import g
+
+from epa.api.contract import ADMIN, ALL, OFFICE, operation
+from epa.api.requests import json_body
 from epa.apprentices import services, version_change
+from epa.apprentices.schemas import Apprentice as ApprenticeOut
+from epa.apprentices.schemas import (
+    ApprenticeChange,
+    ApprenticeNew,
+    ApprenticeSearch,
+    ApprenticeWithdrawal,
+    VersionChange,
+)
 from epa.extensions import db
 from epa.gateway import services as gateway
+from epa.gateway.schemas import GatewayAttempt as GatewayAttemptOut
+from epa.gateway.schemas import GatewayAttemptNew
 
-OFFICE = ("admin", "staff")
-ALL = ("admin", "staff", "assessor")
+TAG = "Apprentices"
+#: what registering and changing refuse besides validation_failed
+DETAILS_REFUSED = ["invalid_uln", "invalid_date", "no_version_for_start_date"]
 
 
-@bp.post("/apprentices")
-@roles(*OFFICE)
+def _act_on(apprentice_id: int, read, act):
+    """Read what was sent for the apprentice with `read` (which checks their state first), do
+    it with `act` and commit; what `act` returns is the response."""
+    apprentice = services.get_apprentice(apprentice_id, g.actor)
+    result = act(apprentice, read(apprentice, json_body()))
+    db.session.commit()
+    return result
+
+
+@operation(
+    "post",
+    "/apprentices",
+    roles=OFFICE,
+    tag=TAG,
+    body=ApprenticeNew,
+    read_body=False,
+    response=ApprenticeOut,
+    status=201,
+    errors={409: ["duplicate_apprentice"], 422: [*DETAILS_REFUSED, "unknown_standard"]},
+)
 def create_apprentice():
-    """Register an apprentice; the version follows from the start date."""
-    apprentice = services.register_apprentice(json_body())
+    """Register an apprentice; the version follows from the start date"""
+    apprentice = services.register_apprentice(services.read_registration(json_body()))
     db.session.commit()
-    return jsonify(services.public(apprentice)), 201
+    return apprentice
 
 
-@bp.get("/apprentices")
-@roles(*ALL)
-def list_apprentices():
-    """Search by exact ULN or by name, filter by status; assessors see only their own."""
-    query = services.search(g.actor, request.args.get("q"), request.args.get("status"))
-    return jsonify(paginate(query, services.public))
+@operation(
+    "get",
+    "/apprentices",
+    roles=ALL,
+    tag=TAG,
+    query=ApprenticeSearch,
+    response=ApprenticeOut,
+    page=True,
+)
+def list_apprentices(query: ApprenticeSearch):
+    """Search apprentices by exact ULN or name; filter by status (assessors: their own)"""
+    return services.search(g.actor, query)
 
 
-@bp.get("/apprentices/<id:apprentice_id>")
-@roles(*ALL)
+@operation("get", "/apprentices/<id:apprentice_id>", roles=ALL, tag=TAG, response=ApprenticeOut)
 def get_apprentice(apprentice_id: int):
-    """One apprentice."""
-    return jsonify(services.public(services.get_apprentice(apprentice_id, g.actor)))
+    """One apprentice"""
+    return services.get_apprentice(apprentice_id, g.actor)
 
 
-@bp.patch("/apprentices/<id:apprentice_id>")
-@roles(*OFFICE)
+@operation(
+    "patch",
+    "/apprentices/<id:apprentice_id>",
+    roles=OFFICE,
+    tag=TAG,
+    body=ApprenticeChange,
+    read_body=False,
+    response=ApprenticeOut,
+    summary="Change an apprentice's details; a new start date re-chooses the version from the "
+    "start date (undoing any change of version made since)",
+    errors={
+        409: ["epa_started", "gateway_already_passed", "duplicate_apprentice"],
+        422: DETAILS_REFUSED,
+    },
+)
 def update_apprentice(apprentice_id: int):
-    """Change an apprentice's details; a new start date re-chooses the version."""
-    apprentice = services.get_apprentice(apprentice_id, g.actor)
-    services.update_apprentice(apprentice, json_body())
-    db.session.commit()
-    return jsonify(services.public(apprentice))
+    """Change the details sent; the rest stay as they are."""
+    return _act_on(apprentice_id, services.read_changes, services.update_apprentice)
 
 
-@bp.post("/apprentices/<id:apprentice_id>/withdraw")
-@roles(*OFFICE)
+@operation(
+    "post",
+    "/apprentices/<id:apprentice_id>/withdraw",
+    roles=OFFICE,
+    tag=TAG,
+    body=ApprenticeWithdrawal,
+    read_body=False,
+    response=ApprenticeOut,
+    errors={409: ["apprentice_completed", "already_withdrawn"]},
+)
 def withdraw_apprentice(apprentice_id: int):
-    """Withdraw an apprentice from end-point assessment, with a reason."""
-    apprentice = services.get_apprentice(apprentice_id, g.actor)
-    services.withdraw_apprentice(apprentice, json_body())
-    db.session.commit()
-    return jsonify(services.public(apprentice))
+    """Withdraw an apprentice from end-point assessment, with a reason"""
+    return _act_on(apprentice_id, services.read_withdrawal, services.withdraw_apprentice)
 
 
-@bp.post("/apprentices/<id:apprentice_id>/version")
-@roles("admin")
+@operation(
+    "post",
+    "/apprentices/<id:apprentice_id>/version",
+    roles=ADMIN,
+    tag=TAG,
+    body=VersionChange,
+    read_body=False,
+    response=ApprenticeOut,
+    summary="Move an apprentice to a later version of their standard, with a reason, while no "
+    "assessment is booked (cancelled ones do not count); later gateway attempts use the new "
+    "version's plan. A later change of start_date chooses the version from the start date again",
+    errors={
+        409: ["assessments_exist", "apprentice_completed", "already_withdrawn"],
+        422: ["invalid_version"],
+    },
+)
 def change_version(apprentice_id: int):
-    """Move an apprentice to a later version of their standard, with a reason."""
-    apprentice = services.get_apprentice(apprentice_id, g.actor)
-    version_change.change_version(apprentice, json_body())
-    db.session.commit()
-    return jsonify(services.public(apprentice))
+    """Move an apprentice to a later version of their standard (administrators)."""
+    return _act_on(apprentice_id, version_change.read_version_change, version_change.change_version)
 
 
-@bp.post("/apprentices/<id:apprentice_id>/gateway")
-@roles(*OFFICE)
+@operation(
+    "post",
+    "/apprentices/<id:apprentice_id>/gateway",
+    roles=OFFICE,
+    tag="Gateway",
+    body=GatewayAttemptNew,
+    read_body=False,
+    response=GatewayAttemptOut,
+    status=201,
+    errors={409: ["gateway_already_passed"], 422: ["invalid_date", "apprentice_withdrawn"]},
+)
 def record_gateway(apprentice_id: int):
-    """Record a gateway attempt; the rules decide whether it passes."""
-    apprentice = services.get_apprentice(apprentice_id, g.actor)
-    attempt = gateway.record_gateway(apprentice, json_body())
-    db.session.commit()
-    return jsonify(gateway.public(attempt)), 201
+    """Record a gateway attempt; the rules decide whether it passes"""
+    return _act_on(apprentice_id, gateway.read_attempt, gateway.record_gateway)
 
 
-@bp.get("/apprentices/<id:apprentice_id>/gateway")
-@roles(*ALL)
+@operation(
+    "get",
+    "/apprentices/<id:apprentice_id>/gateway",
+    roles=ALL,
+    tag="Gateway",
+    response=GatewayAttemptOut,
+    page=True,
+)
 def list_gateway_attempts(apprentice_id: int):
-    """Every gateway attempt, newest first."""
-    apprentice = services.get_apprentice(apprentice_id, g.actor)
-    return jsonify(paginate(gateway.attempts_query(apprentice), gateway.public))
+    """Every gateway attempt, newest first"""
+    return gateway.attempts_query(services.get_apprentice(apprentice_id, g.actor))

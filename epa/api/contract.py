@@ -41,6 +41,11 @@ class Operation:
     description: str = ""
     #: an error body other than the plain one, by status (an import's row errors)
     error_shapes: dict[int, type[Shape]] = field(default_factory=dict)
+    #: False where the view reads the body itself (to refuse for the record's state first, or
+    #: to name the shape's problems with the service's own); `body` still documents it
+    read_body: bool = True
+    #: how the body comes: an upload is multipart/form-data
+    body_media: str = "application/json"
 
 
 OPERATIONS: list[Operation] = []
@@ -70,7 +75,7 @@ def operation(
         @wraps(view)
         def handler(**path_args):
             require_role(roles)
-            if op.body is not None:
+            if op.body is not None and op.read_body:
                 path_args["body"] = op.body.read(json_body())
             if op.query is not None:
                 path_args["query"] = op.query.read(request.args)

@@ -1,35 +1,69 @@
 """Registering apprentices in bulk from the contract's spreadsheet template."""
 
-from flask import jsonify, request
+from typing import Annotated
 
-from epa.api import bp
-from epa.api.auth import roles
+from flask import request
+from pydantic import ConfigDict, Field
+
+from epa.api.contract import OFFICE, operation
+from epa.api.errors import ErrorDetail
 from epa.errors import ServiceError
 from epa.exports.services import send_xlsx
 from epa.extensions import db
 from epa.imports import services
 from epa.imports.reading import MAX_FILE_BYTES
+from epa.imports.schemas import NO_FILE, XLSX, ImportProblem, ImportResult, ImportUpload
+from epa.shapes import Shape
+
+TAG = "Imports"
 
 
-@bp.get("/imports/apprentices/template.xlsx")
-@roles("admin", "staff")
+class ImportErrorDetail(ErrorDetail):
+    # Only an import_rejected refusal lists rows: the document must not promise them always.
+    model_config = ConfigDict(json_schema_serialization_defaults_required=False)
+
+    rows: Annotated[
+        list[ImportProblem], Field(description="import_rejected only: every problem in the file")
+    ] = []
+
+
+class ImportError(Shape):  # the contract's name for this body; Python's own is not used here
+    """A refused import: nothing was registered; `rows` names every problem in the file."""
+
+    error: ImportErrorDetail
+
+
+@operation("get", "/imports/apprentices/template.xlsx", roles=OFFICE, tag=TAG, content=XLSX)
 def apprentices_import_template():
-    """The spreadsheet to fill in: one sheet holding the header row."""
+    """The apprentices import template: one sheet holding only the header row"""
     return send_xlsx(*services.template_file())
 
 
-@bp.post("/imports/apprentices")
-@roles("admin", "staff")
+@operation(
+    "post",
+    "/imports/apprentices",
+    roles=OFFICE,
+    tag=TAG,
+    body=ImportUpload,
+    read_body=False,
+    body_media="multipart/form-data",
+    response=ImportResult,
+    status=201,
+    errors={
+        422: ["import_rejected", "unreadable_file", "wrong_columns", "no_rows", "too_many_rows"]
+    },
+    error_shapes={422: ImportError},
+)
 def import_apprentices():
-    """Register every apprentice in the uploaded file, or none of them."""
+    """Register every apprentice in a filled-in template, or none of them"""
     upload = request.files.get("file")
     if upload is None:
         raise ServiceError(
             "validation_failed",
             "Send the filled-in template as the multipart/form-data field 'file'.",
-            fields={"file": "Attach the filled-in template (an .xlsx file)"},
+            fields={"file": NO_FILE},
         )
     # One byte more than allowed is enough to know the file is too large.
     created = services.import_apprentices(upload.read(MAX_FILE_BYTES + 1), upload.filename)
     db.session.commit()
-    return jsonify({"created": created}), 201
+    return {"created": created}

@@ -7,7 +7,7 @@ shapes; the errors every operation can give are added here once.
 from flask import jsonify
 from pydantic.json_schema import models_json_schema
 
-from epa.api import bp, legacy_paths
+from epa.api import bp
 from epa.api.contract import OPERATIONS, Operation
 from epa.api.errors import Error
 from epa.api.requests import MAX_PAGE, MAX_PER_PAGE
@@ -162,7 +162,10 @@ def _operation(op: Operation, components: dict) -> dict:
     if params:
         described["parameters"] = params
     if op.body is not None:
-        described["requestBody"] = {"required": True, **_json(_ref(op.body))}
+        described["requestBody"] = {
+            "required": True,
+            "content": {op.body_media: {"schema": _ref(op.body)}},
+        }
     return described
 
 
@@ -177,8 +180,8 @@ def _components() -> dict:
 
 
 def document() -> dict:
-    components = {**legacy_paths.SCHEMAS, **_components()}
-    paths: dict = {path: dict(ops) for path, ops in legacy_paths.PATHS.items()}
+    components = _components()
+    paths: dict = {}
     for op in OPERATIONS:
         paths.setdefault(op.path, {})[op.method] = _operation(op, components)
     paths["/api/v1/openapi.json"] = {"get": THIS_DOCUMENT}

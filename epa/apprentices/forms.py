@@ -19,33 +19,23 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 
 from epa.apprentices.models import STATUS_LABELS, STATUSES
+from epa.apprentices.schemas import ApprenticeNew, ApprenticeSearch, VersionChange
 from epa.extensions import db
 from epa.organisations.models import Employer, Provider
-from epa.pages.forms import DayMonthYearField, GovCheckboxWithHint, ReasonData, as_record_id
+from epa.pages.forms import CommandData, DayMonthYearField, GovCheckboxWithHint, reason_form
 from epa.pages.widgets import GovRadioWithHints
 from epa.rules.identifiers import TEMPORARY_ULN
 from epa.standards.models import Standard
-
-PERSON_FIELDS = (
-    "uln",
-    "given_names",
-    "family_name",
-    "date_of_birth",
-    "email",
-    "employer_id",
-    "provider_id",
-    "standard",
-    "start_date",
-    "ehc_plan",
-)
 
 
 def _placeholder(text: str) -> list[SelectChoice]:
     return [SelectChoice("", text)]
 
 
-class ApprenticeForm(FlaskForm):
+class ApprenticeForm(CommandData, FlaskForm):
     """Register an apprentice; every rule is the service's, this form only reads the boxes."""
+
+    command = ApprenticeNew
 
     uln = StringField(
         "ULN (unique learner number)",
@@ -101,13 +91,6 @@ class ApprenticeForm(FlaskForm):
                 for s in standards
             ]
 
-    def service_data(self) -> dict:
-        """The body the service takes, exactly as the API would send it."""
-        data = {name: self[name].data for name in PERSON_FIELDS if name in self}
-        data["employer_id"] = as_record_id(data["employer_id"])
-        data["provider_id"] = as_record_id(data["provider_id"])
-        return data
-
 
 class EditApprenticeForm(ApprenticeForm):
     """Change an apprentice's details; the standard stays (withdraw and register again)."""
@@ -121,8 +104,10 @@ STATUS_CHOICES = _placeholder("All statuses") + [
 ]
 
 
-class SearchForm(FlaskForm):
+class SearchForm(CommandData, FlaskForm):
     """The list's search box and status filter, read from the query string."""
+
+    command = ApprenticeSearch
 
     class Meta:
         csrf = False
@@ -133,20 +118,18 @@ class SearchForm(FlaskForm):
     )
 
 
-class WithdrawForm(ReasonData, FlaskForm):
-    """Withdraw an apprentice from end-point assessment, saying why."""
-
-    reason = TextAreaField(
-        "Why is the apprentice being withdrawn?",
-        widget=GovTextArea(),
-        description="For example, they have left their employer. The reason is kept on "
-        "their record",
-    )
-    submit = SubmitField("Withdraw apprentice", widget=GovSubmitInput())
+WithdrawForm = reason_form(
+    "WithdrawForm",
+    "Why is the apprentice being withdrawn?",
+    "For example, they have left their employer. The reason is kept on their record",
+    "Withdraw apprentice",
+)
 
 
-class ChangeVersionForm(FlaskForm):
+class ChangeVersionForm(CommandData, FlaskForm):
     """Move an apprentice to a later version of their standard, saying why."""
+
+    command = VersionChange
 
     version = RadioField(
         "Which version should the apprentice follow?",
@@ -166,6 +149,3 @@ class ChangeVersionForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.version.choices = [SelectChoice(value, label) for value, label, _ in choices]
         self.version.widget = GovRadioWithHints({value: hint for value, _, hint in choices})
-
-    def service_data(self) -> dict:
-        return {"version": self.version.data, "reason": self.reason.data}

@@ -1,5 +1,6 @@
 """The apprentice record."""
 
+import enum
 from datetime import date, datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
@@ -11,13 +12,25 @@ from epa.organisations.models import Employer, Provider
 from epa.standards.models import Standard, StandardVersion
 from epa.types import UTCDateTime
 
-STATUSES = ("registered", "gateway_passed", "in_epa", "completed", "withdrawn")
+
+class ApprenticeStatus(enum.StrEnum):
+    """Where an apprentice is: registered, then through gateway into EPA (on the first booking)
+    to completed (outcome confirmed); withdrawn from any but completed."""
+
+    REGISTERED = "registered"
+    GATEWAY_PASSED = "gateway_passed"
+    IN_EPA = "in_epa"
+    COMPLETED = "completed"
+    WITHDRAWN = "withdrawn"
+
+
+STATUSES = tuple(ApprenticeStatus)
 STATUS_LABELS = {
-    "registered": "Registered",
-    "gateway_passed": "Gateway passed",
-    "in_epa": "In EPA",
-    "completed": "Completed",
-    "withdrawn": "Withdrawn",
+    ApprenticeStatus.REGISTERED: "Registered",
+    ApprenticeStatus.GATEWAY_PASSED: "Gateway passed",
+    ApprenticeStatus.IN_EPA: "In EPA",
+    ApprenticeStatus.COMPLETED: "Completed",
+    ApprenticeStatus.WITHDRAWN: "Withdrawn",
 }
 
 
@@ -25,7 +38,7 @@ class Apprentice(db.Model):
     __tablename__ = "apprentices"
     __table_args__ = (
         CheckConstraint(
-            "status IN ('registered', 'gateway_passed', 'in_epa', 'completed', 'withdrawn')",
+            f"status IN ({', '.join(repr(str(status)) for status in ApprenticeStatus)})",
             name="status_known",
         ),
         CheckConstraint("length(uln) = 10", name="uln_ten_digits"),
@@ -63,7 +76,7 @@ class Apprentice(db.Model):
     start_date: Mapped[date]
     #: an education, health and care plan, legacy statement or equivalent assessment
     ehc_plan: Mapped[bool] = mapped_column(default=False)
-    status: Mapped[str] = mapped_column(String(20), default="registered")
+    status: Mapped[str] = mapped_column(String(20), default=ApprenticeStatus.REGISTERED)
     #: set by the passed gateway attempt
     gateway_date: Mapped[date | None]
     epa_deadline: Mapped[date | None]

@@ -1,11 +1,25 @@
-"""Registering, finding, changing and withdrawing apprentices."""
+"""Registering, finding, changing and withdrawing apprentices.
+
+Each change comes as a typed command (epa/apprentices/schemas.py). The `read_*` functions turn
+what a person sent into that command the way every caller needs it: refusals for the record's
+state first, then every problem with the fields at once, the shape's and the records' together.
+"""
+
+from functools import partial
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
-from epa import clock, validation
+from epa import clock
 from epa.apprentices import signals
-from epa.apprentices.models import STATUSES, Apprentice
+from epa.apprentices.models import Apprentice, ApprenticeStatus
+from epa.apprentices.schemas import Apprentice as ApprenticeView
+from epa.apprentices.schemas import (
+    ApprenticeChange,
+    ApprenticeNew,
+    ApprenticeSearch,
+    ApprenticeWithdrawal,
+)
 from epa.audit.services import changes, record
 from epa.auth.models import User
 from epa.errors import NotFound, ServiceError
@@ -13,26 +27,18 @@ from epa.extensions import db
 from epa.organisations.models import Employer, Provider
 from epa.persistence import flush_or_conflict, lock_diaries
 from epa.rules.dates import add_months, age_on
-from epa.rules.identifiers import TEMPORARY_ULN, is_valid_uln
+from epa.rules.identifiers import TEMPORARY_ULN
 from epa.rules.versions import NoVersionForStartDate, VersionWindow, version_for_start_date
+from epa.shapes import Problems
 from epa.standards.models import Standard, StandardVersion
 
 MIN_AGE_AT_START = 16
-EDITABLE = (
-    "uln",
-    "given_names",
-    "family_name",
-    "date_of_birth",
-    "email",
-    "employer_id",
-    "provider_id",
-    "start_date",
-    "ehc_plan",
-)
 #: Once an assessment is booked the start date (and so the version) is settled.
-EPA_STARTED = ("in_epa", "completed")
+EPA_STARTED = (ApprenticeStatus.IN_EPA, ApprenticeStatus.COMPLETED)
 #: What a gateway decision rests on.
 GATEWAY_FACTS = ("start_date", "date_of_birth", "ehc_plan")
+#: The organisations an apprentice belongs to, by the field naming each.
+ORGANISATIONS = {"employer_id": (Employer, "employer"), "provider_id": (Provider, "provider")}
 
 
 def search_name(given_names: str, family_name: str) -> str:
@@ -40,82 +46,20 @@ def search_name(given_names: str, family_name: str) -> str:
     return f"{given_names} {family_name}".casefold()
 
 
-def public(apprentice: Apprentice) -> dict:
-    """The record as the API returns it."""
-    return {
-        "id": apprentice.id,
-        "uln": apprentice.uln,
-        "given_names": apprentice.given_names,
-        "family_name": apprentice.family_name,
-        "date_of_birth": apprentice.date_of_birth.isoformat(),
-        "email": apprentice.email,
-        "employer_id": apprentice.employer_id,
-        "provider_id": apprentice.provider_id,
-        "standard": apprentice.standard.reference,
-        "version": apprentice.version.version,
-        "start_date": apprentice.start_date.isoformat(),
-        "ehc_plan": apprentice.ehc_plan,
-        "status": apprentice.status,
-        "gateway_date": _iso(apprentice.gateway_date),
-        "epa_deadline": _iso(apprentice.epa_deadline),
-        "epa_round": apprentice.epa_round,
-        "epa_started_on": _iso(apprentice.epa_started_on),
-        "withdrawn_reason": apprentice.withdrawn_reason,
-    }
-
-
-def _iso(value):
-    return value.isoformat() if value else None
-
-
 def _audit_view(apprentice: Apprentice) -> dict:
-    view = public(apprentice)
+    view = ApprenticeView.of(apprentice)
     view.pop("id")
     return view
 
 
-def _read_uln(data: dict, problems: validation.Problems) -> str | None:
-    value = data.get("uln")
-    if isinstance(value, str):
-        value = value.strip()
-    if not is_valid_uln(value):
-        problems.add(
-            "uln",
-            "Enter a ULN of 10 digits, not starting with 0, whose last digit is the check "
-            f"digit (or the temporary ULN {TEMPORARY_ULN})",
-            "invalid_uln",
-        )
-        return None
-    return value
+def _check_organisations(values: dict, problems: Problems) -> None:
+    for field, (model, label) in ORGANISATIONS.items():
+        record_id = values.get(field)
+        if record_id is not None and db.session.get(model, record_id) is None:
+            problems.add(field, f"No {label} has the id {record_id}")
 
 
-def _read_person(data: dict, problems: validation.Problems, only_present=False) -> dict:
-    """The fields both registering and changing read, checked the same way."""
-    readers = {
-        "uln": lambda: _read_uln(data, problems),
-        "given_names": lambda: validation.text(data, "given_names", "given names", problems),
-        "family_name": lambda: validation.text(data, "family_name", "family name", problems),
-        "date_of_birth": lambda: validation.a_date(
-            data, "date_of_birth", "date of birth", problems
-        ),
-        "email": lambda: validation.email(data, "email", problems),
-        "employer_id": lambda: _existing(Employer, data, "employer_id", "employer", problems),
-        "provider_id": lambda: _existing(Provider, data, "provider_id", "provider", problems),
-        "start_date": lambda: validation.a_date(data, "start_date", "start date", problems),
-        "ehc_plan": lambda: validation.boolean(data, "ehc_plan", "EHC plan", problems),
-    }
-    return {field: read() for field, read in readers.items() if not only_present or field in data}
-
-
-def _existing(model, data, field, label, problems):
-    record_id = validation.record_id(data, field, label, problems)
-    if record_id is not None and db.session.get(model, record_id) is None:
-        problems.add(field, f"No {label} has the id {record_id}")
-        return None
-    return record_id
-
-
-def _check_dates(values: dict, problems: validation.Problems) -> None:
+def _check_dates(values: dict, problems: Problems) -> None:
     born, start = values.get("date_of_birth"), values.get("start_date")
     today = clock.today()
     if born and born > today:
@@ -140,8 +84,7 @@ def _check_dates(values: dict, problems: validation.Problems) -> None:
             )
 
 
-def _standard(data: dict, problems: validation.Problems) -> Standard | None:
-    reference = validation.text(data, "standard", "standard reference", problems, max_length=20)
+def _standard(reference: str | None, problems: Problems) -> Standard | None:
     if reference is None:
         return None
     standard = db.session.scalar(select(Standard).where(Standard.reference == reference.upper()))
@@ -185,71 +128,60 @@ def _duplicate(uln: str) -> ServiceError:
     )
 
 
-def register_apprentice(data: dict) -> Apprentice:
-    """Register an apprentice on the version their start date chooses."""
-    problems = validation.Problems()
-    values = _read_person(data, problems)
-    standard = _standard(data, problems)
+def _check_registration(values: dict, problems: Problems):
+    """The records a registration names, and its dates: (standard, version), None where refused."""
+    _check_organisations(values, problems)
+    standard = _standard(values.get("standard"), problems)
     _check_dates(values, problems)
+    start = values.get("start_date")
     version = None
-    if standard is not None and values["start_date"] and "start_date" not in problems.fields:
-        version = _version(standard, values["start_date"], problems)
+    if standard is not None and start and "start_date" not in problems.fields:
+        version = _version(standard, start, problems)
+    return standard, version
+
+
+def read_registration(data) -> ApprenticeNew:
+    """The registration sent, or every problem with it at once."""
+    return ApprenticeNew.read_checked(data, _check_registration)
+
+
+def register_apprentice(command: ApprenticeNew) -> Apprentice:
+    """Register an apprentice on the version their start date chooses."""
+    details = dict(command)  # the values read, dates as dates
+    problems = Problems()
+    standard, version = _check_registration(details, problems)
     problems.raise_if_any()
-    _refuse_duplicate(standard.id, values["uln"])
+    _refuse_duplicate(standard.id, command.uln)
+    del details["standard"]  # a reference, where the record holds the standard itself
     apprentice = Apprentice(
-        **values,
+        **details,
         standard=standard,
         version=version,
-        status="registered",
-        search_name=search_name(values["given_names"], values["family_name"]),
+        status=ApprenticeStatus.REGISTERED,
+        search_name=search_name(command.given_names, command.family_name),
     )
     db.session.add(apprentice)
-    flush_or_conflict(_duplicate(values["uln"]))
+    flush_or_conflict(_duplicate(command.uln))
     record("apprentice", apprentice.id, "create", after=_audit_view(apprentice))
     return apprentice
 
 
-def _stored_uln_sent_back(apprentice: Apprentice, data: dict) -> bool:
-    """Whether the ULN sent is the one stored, as every edit form sends it back. A ULN that
-    an earlier rule accepted (one starting with 0) then stays, rather than block every other
-    change; a new ULN must pass today's rule."""
-    sent = data.get("uln")
-    return "uln" in data and isinstance(sent, str) and sent.strip() == apprentice.uln
-
-
-def update_apprentice(apprentice: Apprentice, data: dict) -> Apprentice:
-    """Change the fields given; a new start date re-chooses the version."""
-    problems = validation.Problems()
-    standard = data.get("standard")
-    if "standard" in data and (
-        not isinstance(standard, str) or standard.strip().upper() != apprentice.standard.reference
-    ):
+def _check_changes(apprentice: Apprentice, values: dict, problems: Problems) -> StandardVersion:
+    """The version the changes lead to; a change the record's state forbids is a 409 at once."""
+    reference = values.get("standard")
+    if reference is not None and reference.upper() != apprentice.standard.reference:
         problems.add(
             "standard",
             "The standard cannot be changed; withdraw this registration and register again",
         )
-    unchanged_uln = _stored_uln_sent_back(apprentice, data)
-    values = _read_person(
-        {k: v for k, v in data.items() if not (k == "uln" and unchanged_uln)},
+    _check_organisations(values, problems)
+    _check_dates(
+        {
+            "date_of_birth": values.get("date_of_birth", apprentice.date_of_birth),
+            "start_date": values.get("start_date", apprentice.start_date),
+        },
         problems,
-        only_present=True,
     )
-    for required in (
-        "uln",
-        "given_names",
-        "family_name",
-        "date_of_birth",
-        "employer_id",
-        "provider_id",
-        "start_date",
-    ):
-        if required in values and values[required] is None:
-            values.pop(required)  # already reported
-    merged = {
-        "date_of_birth": values.get("date_of_birth", apprentice.date_of_birth),
-        "start_date": values.get("start_date", apprentice.start_date),
-    }
-    _check_dates(merged, problems)
     new_start = values.get("start_date")
     version = apprentice.version
     if new_start and new_start != apprentice.start_date and "start_date" not in problems.fields:
@@ -262,19 +194,7 @@ def update_apprentice(apprentice: Apprentice, data: dict) -> Apprentice:
             )
         version = _version(apprentice.standard, new_start, problems)
     _refuse_changes_to_gateway_facts(apprentice, values, problems)
-    problems.raise_if_any()
-    if "uln" in values and values["uln"] != apprentice.uln:
-        _refuse_duplicate(apprentice.standard_id, values["uln"], exclude_id=apprentice.id)
-    before = _audit_view(apprentice)
-    for field, value in values.items():
-        setattr(apprentice, field, value)
-    apprentice.version = version
-    apprentice.search_name = search_name(apprentice.given_names, apprentice.family_name)
-    flush_or_conflict(_duplicate(apprentice.uln))
-    old, new = changes(before, _audit_view(apprentice))
-    if new:
-        record("apprentice", apprentice.id, "update", before=old, after=new)
-    return apprentice
+    return version
 
 
 def _refuse_changes_to_gateway_facts(apprentice, values: dict, problems) -> None:
@@ -300,28 +220,76 @@ def _refuse_changes_to_gateway_facts(apprentice, values: dict, problems) -> None
         )
 
 
-def withdraw_apprentice(apprentice: Apprentice, data: dict) -> Apprentice:
+def read_changes(apprentice: Apprentice, data) -> ApprenticeChange:
+    """The changes sent, or every problem with them at once.
+
+    Every edit form sends the ULN back: the one on record, sent back as it is, stays without a
+    check, so that a ULN an earlier rule accepted (one starting with 0) does not block every
+    other change; a new ULN must pass today's rule.
+    """
+    sent = data.get("uln")
+    if isinstance(sent, str) and sent.strip() == apprentice.uln:
+        data = {field: value for field, value in data.items() if field != "uln"}
+    return ApprenticeChange.read_checked(data, partial(_check_changes, apprentice))
+
+
+def update_apprentice(apprentice: Apprentice, change: ApprenticeChange) -> Apprentice:
+    """Change the fields given; a new start date re-chooses the version."""
+    values = change.given()
+    problems = Problems()
+    version = _check_changes(apprentice, values, problems)
+    problems.raise_if_any()
+    values.pop("standard", None)
+    if values.get("uln", apprentice.uln) != apprentice.uln:
+        _refuse_duplicate(apprentice.standard_id, values["uln"], exclude_id=apprentice.id)
+    before = _audit_view(apprentice)
+    for field, value in values.items():
+        setattr(apprentice, field, value)
+    apprentice.version = version
+    apprentice.search_name = search_name(apprentice.given_names, apprentice.family_name)
+    flush_or_conflict(_duplicate(apprentice.uln))
+    old, new = changes(before, _audit_view(apprentice))
+    if new:
+        record("apprentice", apprentice.id, "update", before=old, after=new)
+    return apprentice
+
+
+def finished_refusal(apprentice: Apprentice, *, completed: str, withdrawn: str):
+    """The 409 for a completed or withdrawn apprentice, whose record stays as it is, or None."""
+    if apprentice.status == ApprenticeStatus.COMPLETED:
+        return ServiceError("apprentice_completed", completed, status=409)
+    if apprentice.status == ApprenticeStatus.WITHDRAWN:
+        return ServiceError("already_withdrawn", withdrawn, status=409)
+    return None
+
+
+def _refuse_withdrawal(apprentice: Apprentice) -> None:
+    refusal = finished_refusal(
+        apprentice,
+        completed="This apprentice has completed end-point assessment and cannot be withdrawn.",
+        withdrawn="This apprentice has already been withdrawn.",
+    )
+    if refusal is not None:
+        raise refusal
+
+
+def read_withdrawal(apprentice: Apprentice, data) -> ApprenticeWithdrawal:
+    """The withdrawal sent; an apprentice who cannot be withdrawn is refused before the reason
+    is read."""
+    _refuse_withdrawal(apprentice)
+    return ApprenticeWithdrawal.read(data)
+
+
+def withdraw_apprentice(apprentice: Apprentice, command: ApprenticeWithdrawal) -> Apprentice:
     """Withdraw from end-point assessment, with a reason; a completed EPA cannot be withdrawn."""
     # Serialise with bookings for this apprentice, then decide on what is committed now.
     lock_diaries(apprentice.id, [])
     db.session.refresh(apprentice)
-    if apprentice.status == "completed":
-        raise ServiceError(
-            "apprentice_completed",
-            "This apprentice has completed end-point assessment and cannot be withdrawn.",
-            status=409,
-        )
-    if apprentice.status == "withdrawn":
-        raise ServiceError(
-            "already_withdrawn", "This apprentice has already been withdrawn.", status=409
-        )
-    problems = validation.Problems()
-    reason = validation.reason(data, problems, what="withdrawing")
-    problems.raise_if_any()
+    _refuse_withdrawal(apprentice)
     before_status = apprentice.status
-    signals.withdrawn.send(apprentice, reason=reason)
-    apprentice.status = "withdrawn"
-    apprentice.withdrawn_reason = reason
+    signals.withdrawn.send(apprentice, reason=command.reason)
+    apprentice.status = ApprenticeStatus.WITHDRAWN
+    apprentice.withdrawn_reason = command.reason
     apprentice.withdrawn_at = clock.now()
     db.session.flush()
     record(
@@ -329,8 +297,8 @@ def withdraw_apprentice(apprentice: Apprentice, data: dict) -> Apprentice:
         apprentice.id,
         "withdraw",
         before={"status": before_status},
-        after={"status": "withdrawn"},
-        reason=reason,
+        after={"status": ApprenticeStatus.WITHDRAWN},
+        reason=command.reason,
     )
     return apprentice
 
@@ -339,9 +307,9 @@ def mark_gateway_passed(apprentice: Apprentice, gateway_date, epa_deadline) -> b
     """Move a registered apprentice to gateway_passed; False when another request got there."""
     result = db.session.execute(
         update(Apprentice)
-        .where(Apprentice.id == apprentice.id, Apprentice.status == "registered")
+        .where(Apprentice.id == apprentice.id, Apprentice.status == ApprenticeStatus.REGISTERED)
         .values(
-            status="gateway_passed",
+            status=ApprenticeStatus.GATEWAY_PASSED,
             gateway_date=gateway_date,
             epa_deadline=epa_deadline,
             updated_at=clock.now(),
@@ -384,26 +352,19 @@ def get_apprentice(apprentice_id: int, user: User) -> Apprentice:
     return apprentice
 
 
-def search(user: User, q: str | None = None, status: str | None = None):
+def search(user: User, query: ApprenticeSearch):
     """A query of the apprentices the user may see: `q` is an exact ULN or words of the name."""
-    query = select(Apprentice)
-    q = " ".join((q or "").split())
-    if q:
-        if q.isascii() and q.isdigit():
-            query = query.where(Apprentice.uln == q)
+    found = select(Apprentice)
+    if query.q:
+        if query.q.isascii() and query.q.isdigit():
+            found = found.where(Apprentice.uln == query.q)
         else:
-            for word in q.casefold().split():
-                query = query.where(Apprentice.search_name.contains(word, autoescape=True))
-    if status:
-        if status not in STATUSES:
-            raise ServiceError(
-                "validation_failed",
-                f"The status must be one of: {', '.join(STATUSES)}.",
-                fields={"status": f"Must be one of: {', '.join(STATUSES)}"},
-            )
-        query = query.where(Apprentice.status == status)
+            for word in query.q.casefold().split():
+                found = found.where(Apprentice.search_name.contains(word, autoescape=True))
+    if query.status:
+        found = found.where(Apprentice.status == query.status)
     return (
-        visible_to(query, user)
+        visible_to(found, user)
         .options(selectinload(Apprentice.standard), selectinload(Apprentice.version))
         .order_by(Apprentice.family_name, Apprentice.given_names, Apprentice.id)
     )

@@ -7,16 +7,20 @@ rule. A later change of start date chooses the
 version from the start date again (`update_apprentice`), which undoes a change made here.
 """
 
+from functools import partial
+
 from sqlalchemy import select
 
-from epa import validation
 from epa.apprentices.models import Apprentice
+from epa.apprentices.schemas import VersionChange
+from epa.apprentices.services import finished_refusal
 from epa.audit.services import record
 from epa.errors import ServiceError
 from epa.extensions import db
 from epa.persistence import lock_diaries
 from epa.rules.dates import epa_deadline
 from epa.rules.versions import later_versions
+from epa.shapes import Problems
 from epa.standards.models import StandardVersion
 
 
@@ -30,18 +34,14 @@ def version_change_refusal(apprentice: Apprentice) -> ServiceError | None:
     """Why the apprentice's version cannot change now, or None when it can."""
     from epa.scheduling.models import Assessment, in_current_epa  # builds on apprentices
 
-    if apprentice.status == "completed":
-        return ServiceError(
-            "apprentice_completed",
-            "This apprentice has completed end-point assessment, so their version cannot change.",
-            status=409,
-        )
-    if apprentice.status == "withdrawn":
-        return ServiceError(
-            "already_withdrawn",
-            "This apprentice has been withdrawn, so their version cannot change.",
-            status=409,
-        )
+    refusal = finished_refusal(
+        apprentice,
+        completed="This apprentice has completed end-point assessment, so their version cannot "
+        "change.",
+        withdrawn="This apprentice has been withdrawn, so their version cannot change.",
+    )
+    if refusal is not None:
+        return refusal
     booked = db.session.scalar(
         select(Assessment.id)
         .where(
@@ -62,13 +62,10 @@ def version_change_refusal(apprentice: Apprentice) -> ServiceError | None:
     return None
 
 
-def _read_version(apprentice: Apprentice, data: dict, problems) -> StandardVersion | None:
-    value = data.get("version")
-    if value is None or (isinstance(value, str) and not value.strip()):
-        problems.add("version", "Select the version to move to")
-        return None
-    if not isinstance(value, str):
-        problems.add("version", 'The version must be text, such as "1.1"')
+def _check_version(apprentice: Apprentice, values: dict, problems) -> StandardVersion | None:
+    """The version asked for, when it is a later version of the apprentice's standard."""
+    wanted = values.get("version")
+    if wanted is None:
         return None
     later = later_versions_of(apprentice)
     current = apprentice.version.version
@@ -77,7 +74,6 @@ def _read_version(apprentice: Apprentice, data: dict, problems) -> StandardVersi
         if later
         else f"{apprentice.standard.reference} has no later version"
     )
-    wanted = value.strip()
     chosen = next((v for v in apprentice.standard.versions if v.version == wanted), None)
     if chosen is None:
         message = f"{apprentice.standard.reference} has no version {wanted[:20]}: {choices}"
@@ -93,17 +89,27 @@ def _read_version(apprentice: Apprentice, data: dict, problems) -> StandardVersi
     return None
 
 
-def change_version(apprentice: Apprentice, data: dict) -> Apprentice:
+def _refuse_now(apprentice: Apprentice) -> None:
+    refusal = version_change_refusal(apprentice)
+    if refusal is not None:
+        raise refusal
+
+
+def read_version_change(apprentice: Apprentice, data) -> VersionChange:
+    """The change sent, or every problem with it at once; an apprentice whose version cannot
+    change now is refused before anything sent is read."""
+    _refuse_now(apprentice)
+    return VersionChange.read_checked(data, partial(_check_version, apprentice))
+
+
+def change_version(apprentice: Apprentice, command: VersionChange) -> Apprentice:
     """Move the apprentice to a later version of their standard; the reason is audited."""
     # Serialise with bookings for this apprentice, then decide on what is committed now.
     lock_diaries(apprentice.id, [])
     db.session.refresh(apprentice)
-    refusal = version_change_refusal(apprentice)
-    if refusal is not None:
-        raise refusal
-    problems = validation.Problems()
-    version = _read_version(apprentice, data, problems)
-    reason = validation.reason(data, problems, what="changing the version")
+    _refuse_now(apprentice)
+    problems = Problems()
+    version = _check_version(apprentice, {"version": command.version}, problems)
     problems.raise_if_any()
     before = {"version": apprentice.version.version}
     after = {"version": version.version}
@@ -114,5 +120,12 @@ def change_version(apprentice: Apprentice, data: dict) -> Apprentice:
         apprentice.epa_deadline = epa_deadline(apprentice.epa_started_on, version.epa_period_months)
         after["epa_deadline"] = apprentice.epa_deadline
     db.session.flush()
-    record("apprentice", apprentice.id, "change_version", before=before, after=after, reason=reason)
+    record(
+        "apprentice",
+        apprentice.id,
+        "change_version",
+        before=before,
+        after=after,
+        reason=command.reason,
+    )
     return apprentice

@@ -13,7 +13,8 @@ from epa.apprentices.forms import (
     SearchForm,
     WithdrawForm,
 )
-from epa.apprentices.models import STATUS_LABELS, Apprentice
+from epa.apprentices.models import STATUS_LABELS, Apprentice, ApprenticeStatus
+from epa.apprentices.schemas import ApprenticeSearch
 from epa.auth.decorators import roles_required
 from epa.errors import ServiceError
 from epa.extensions import db
@@ -31,11 +32,11 @@ bp = Blueprint("apprentices", __name__, url_prefix="/apprentices")
 PER_PAGE = 50
 OFFICE = ("admin", "staff")
 STATUS_TAG_CLASSES = {
-    "registered": "govuk-tag--blue",
-    "gateway_passed": "govuk-tag--turquoise",
-    "in_epa": "govuk-tag--purple",
-    "completed": "govuk-tag--green",
-    "withdrawn": "govuk-tag--grey",
+    ApprenticeStatus.REGISTERED: "govuk-tag--blue",
+    ApprenticeStatus.GATEWAY_PASSED: "govuk-tag--turquoise",
+    ApprenticeStatus.IN_EPA: "govuk-tag--purple",
+    ApprenticeStatus.COMPLETED: "govuk-tag--green",
+    ApprenticeStatus.WITHDRAWN: "govuk-tag--grey",
 }
 
 
@@ -61,7 +62,7 @@ def index():
     form = SearchForm(request.args)
     page = page_from_args(request.args)
     try:
-        query = services.search(current_user, form.q.data, form.status.data)
+        query = services.search(current_user, ApprenticeSearch.read(form.service_data()))
     except ServiceError as error:
         show_service_error(form, error)
         return render_template(
@@ -87,7 +88,9 @@ def new():
     form = ApprenticeForm()
     status = 200
     if form.is_submitted():
-        apprentice, status = submit(form, services.register_apprentice)
+        apprentice, status = submit(
+            form, lambda data: services.register_apprentice(services.read_registration(data))
+        )
         if apprentice is not None:
             message = (
                 f"{apprentice.full_name} is registered on {apprentice.standard.reference} "
@@ -162,7 +165,12 @@ def edit(apprentice_id: int):
     form = EditApprenticeForm(obj=apprentice)
     status = 200
     if form.is_submitted():
-        changed, status = submit(form, lambda data: services.update_apprentice(apprentice, data))
+        changed, status = submit(
+            form,
+            lambda data: services.update_apprentice(
+                apprentice, services.read_changes(apprentice, data)
+            ),
+        )
         if changed is not None:
             message = f"{changed.full_name}’s details are saved."
             db.session.commit()
@@ -176,12 +184,17 @@ def edit(apprentice_id: int):
 def withdraw(apprentice_id: int):
     """Withdraw an apprentice from end-point assessment, with a reason."""
     apprentice = services.get_apprentice(apprentice_id, current_user)
-    if request.method == "GET" and apprentice.status in ("withdrawn", "completed"):
+    if request.method == "GET" and apprentice.status in (
+        ApprenticeStatus.WITHDRAWN,
+        ApprenticeStatus.COMPLETED,
+    ):
         flash(f"{apprentice.full_name} is {apprentice.status}, so cannot be withdrawn.", "info")
         return redirect(url_for("apprentices.detail", apprentice_id=apprentice_id))
     return action_page(
         WithdrawForm(),
-        lambda data: services.withdraw_apprentice(apprentice, data),
+        lambda data: services.withdraw_apprentice(
+            apprentice, services.read_withdrawal(apprentice, data)
+        ),
         done=lambda done: f"{done.full_name} is withdrawn from end-point assessment.",
         back=url_for("apprentices.detail", apprentice_id=apprentice_id),
         template="apprentices/withdraw.html",
@@ -207,7 +220,9 @@ def change_version(apprentice_id: int):
         return redirect(url_for("apprentices.detail", apprentice_id=apprentice_id))
     return action_page(
         ChangeVersionForm(choices=[(v.version, version_window(v), v.change) for v in later]),
-        lambda data: version_change.change_version(apprentice, data),
+        lambda data: version_change.change_version(
+            apprentice, version_change.read_version_change(apprentice, data)
+        ),
         done=lambda changed: (
             f"{changed.full_name} now follows {changed.standard.reference} "
             f"version {changed.version.version}."

@@ -5,7 +5,8 @@ from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
 from wtforms import BooleanField, RadioField, SubmitField
 from wtforms.fields.choices import SelectChoice
 
-from epa.pages.forms import DayMonthYearField, GovCheckboxWithHint
+from epa.gateway.schemas import GatewayAttemptNew
+from epa.pages.forms import CommandData, DayMonthYearField, GovCheckboxWithHint
 from epa.pages.widgets import GovRadioWithHints
 from epa.rules.gateway import LEVELS
 
@@ -21,20 +22,12 @@ LEVEL_HINTS = {
     "assessment",
     "level2": "For example, functional skills level 2, or GCSE grade 4 (C) or above",
 }
-GATEWAY_FIELDS = (
-    "gateway_date",
-    "english",
-    "bsl",
-    "maths",
-    "employer_confirmed",
-    "provider_confirmed",
-    "project_summary_submitted",
-    "portfolio_submitted",
-)
 
 
-class GatewayForm(FlaskForm):
+class GatewayForm(CommandData, FlaskForm):
     """One gateway attempt; the service decides whether it passes."""
+
+    command = GatewayAttemptNew
 
     gateway_date = DayMonthYearField(
         "Gateway date",
@@ -86,7 +79,3 @@ class GatewayForm(FlaskForm):
         description="Recorded for information only: a portfolio is not needed for gateway",
     )
     submit = SubmitField("Record gateway attempt", widget=GovSubmitInput())
-
-    def service_data(self) -> dict:
-        """The body the service takes, exactly as the API would send it."""
-        return {name: self[name].data for name in GATEWAY_FIELDS}

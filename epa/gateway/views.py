@@ -6,13 +6,13 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from epa import clock
-from epa.apprentices.models import Apprentice
+from epa.apprentices.models import Apprentice, ApprenticeStatus
 from epa.apprentices.services import get_apprentice
 from epa.auth.decorators import roles_required
 from epa.extensions import db
 from epa.gateway.forms import GatewayForm
 from epa.gateway.models import GatewayAttempt
-from epa.gateway.services import record_gateway
+from epa.gateway.services import read_attempt, record_gateway
 from epa.pages.kit import long_date, submit
 from epa.rules.dates import add_months, age_on
 from epa.rules.gateway import (
@@ -79,14 +79,17 @@ def _outcome_message(attempt: GatewayAttempt) -> str:
 def record(apprentice_id: int):
     """Record a gateway attempt; the rules decide whether it passes, and every attempt is kept."""
     apprentice = get_apprentice(apprentice_id, current_user)
-    if request.method == "GET" and apprentice.status != "registered":
-        reason = "has been withdrawn" if apprentice.status == "withdrawn" else "has passed gateway"
+    if request.method == "GET" and apprentice.status != ApprenticeStatus.REGISTERED:
+        withdrawn = apprentice.status == ApprenticeStatus.WITHDRAWN
+        reason = "has been withdrawn" if withdrawn else "has passed gateway"
         flash(f"{apprentice.full_name} {reason}, so no gateway attempt can be recorded.", "info")
         return redirect(url_for("apprentices.detail", apprentice_id=apprentice_id))
     form = GatewayForm()
     status = 200
     if form.is_submitted():
-        attempt, status = submit(form, lambda data: record_gateway(apprentice, data))
+        attempt, status = submit(
+            form, lambda data: record_gateway(apprentice, read_attempt(apprentice, data))
+        )
         if attempt is not None:
             message = _outcome_message(attempt)
             db.session.commit()

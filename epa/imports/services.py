@@ -9,7 +9,7 @@ import logging
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import selectinload
 
-from epa.apprentices.services import register_apprentice
+from epa.apprentices.services import read_registration, register_apprentice
 from epa.errors import ServiceError
 from epa.exports.spreadsheets import generate_xlsx
 from epa.extensions import db
@@ -40,6 +40,8 @@ COLUMNS = {
     "start_date": "Start date",
     "ehc_plan": "EHC plan",
 }
+#: how a column's cell is read where its text will not do
+CELL_READERS = {"Date of birth": cell_date, "Start date": cell_date, "EHC plan": cell_yes_no}
 _ORDER = {header: index for index, header in enumerate(reading.HEADERS)}
 
 
@@ -115,20 +117,15 @@ class _Importer:
         """Register one row's apprentice; its problems as {row, column, message}."""
         found: dict[str, str] = {}  # column -> message; the first found for a column stays
         body = {
-            "uln": cell_text(cells["ULN"]),
-            "given_names": cell_text(cells["Given names"]),
-            "family_name": cell_text(cells["Family name"]),
-            "date_of_birth": _cell(cell_date, cells, "Date of birth", found),
-            "email": cell_text(cells["Email"]),
-            "employer_id": self._employer(cells["Employer"], found),
-            "provider_id": self._provider(cells["Provider UKPRN"], found),
-            "standard": cell_text(cells["Standard"]),
-            "start_date": _cell(cell_date, cells, "Start date", found),
-            "ehc_plan": _cell(cell_yes_no, cells, "EHC plan", found) or False,
+            field: _cell(CELL_READERS.get(column, cell_text), cells, column, found)
+            for field, column in COLUMNS.items()
         }
+        body["employer_id"] = self._employer(cells["Employer"], found)
+        body["provider_id"] = self._provider(cells["Provider UKPRN"], found)
+        body["ehc_plan"] = body["ehc_plan"] or False  # a refused cell is reported already
         self._check_repeat(number, body, found)
         try:
-            register_apprentice(body)
+            register_apprentice(read_registration(body))
         except ServiceError as error:
             for field, message in (error.fields or {"": error.message}).items():
                 found.setdefault(COLUMNS.get(field, ""), message)

@@ -12,6 +12,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import DateField, SubmitField, TextAreaField
 
 from epa.errors import ServiceError
+from epa.shapes import Command
 
 
 def show_service_error(form, error: ServiceError) -> None:
@@ -31,6 +32,16 @@ class ReasonData:
 
     def service_data(self) -> dict:
         return {"reason": self.reason.data}
+
+
+class CommandData:
+    """For forms whose fields are named as the API names them: the form's values for the
+    fields of `command`, which the service reads as it reads an API request."""
+
+    command: type[Command]
+
+    def service_data(self) -> dict:
+        return {name: self[name].data for name in self.command.model_fields if name in self}
 
 
 class DayMonthYearField(DateField):

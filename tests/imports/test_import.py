@@ -582,11 +582,11 @@ def test_a_row_lost_to_a_simultaneous_request_is_its_only_problem(
 
     register = services.register_apprentice
 
-    def losing_a_race(body):
-        if body["uln"] == uln(2):
+    def losing_a_race(command):
+        if command.uln == uln(2):
             db.session.rollback()  # what flush_or_conflict does when the unique index refuses
-            raise _duplicate(body["uln"])
-        return register(body)
+            raise _duplicate(command.uln)
+        return register(command)
 
     monkeypatch.setattr(services, "register_apprentice", losing_a_race)
     staff = api("staff")

@@ -376,10 +376,11 @@ def test_unknown_apprentice_is_a_404_page(client, office):
 
 
 def make_many(app, apprentice_data, rows):
+    from epa.apprentices.schemas import ApprenticeNew
     from epa.apprentices.services import register_apprentice
 
     with app.app_context():
-        ids = [register_apprentice(apprentice_data(**row)).id for row in rows]
+        ids = [register_apprentice(ApprenticeNew.read(apprentice_data(**row))).id for row in rows]
         db.session.commit()
     return ids
 

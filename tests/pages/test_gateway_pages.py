@@ -294,11 +294,14 @@ def test_a_second_gateway_after_a_pass_is_a_conflict(app, client, office, make_a
 
 
 def test_a_withdrawn_apprentice_cannot_pass_gateway(app, client, office, make_apprentice):
+    from epa.apprentices.schemas import ApprenticeWithdrawal
     from epa.apprentices.services import withdraw_apprentice
 
     apprentice_id = make_apprentice()
     with app.app_context():
-        withdraw_apprentice(db.session.get(Apprentice, apprentice_id), {"reason": "Left."})
+        withdraw_apprentice(
+            db.session.get(Apprentice, apprentice_id), ApprenticeWithdrawal(reason="Left.")
+        )
         db.session.commit()
     response = record(client, apprentice_id)
     assert response.status_code == 422

@@ -112,11 +112,14 @@ def test_a_booking_made_meanwhile_is_a_conflict(app, client, admin, make_apprent
 
 
 def test_a_withdrawn_apprentice_is_sent_back(app, client, admin, make_apprentice):
+    from epa.apprentices.schemas import ApprenticeWithdrawal
     from epa.apprentices.services import withdraw_apprentice
 
     apprentice_id = make_apprentice(**ON_1_0)
     with app.app_context():
-        withdraw_apprentice(db.session.get(Apprentice, apprentice_id), {"reason": "Left."})
+        withdraw_apprentice(
+            db.session.get(Apprentice, apprentice_id), ApprenticeWithdrawal(reason="Left.")
+        )
         db.session.commit()
     assert "Change version" not in client.get(f"/apprentices/{apprentice_id}").get_data(
         as_text=True
