@@ -24,6 +24,9 @@ from epa.gateway.schemas import GatewayAttempt as GatewayAttemptOut
 from epa.gateway.schemas import GatewayAttemptNew
 
 TAG = "Apprentices"
+#: What every change to apprentices declares alike: the view reads the body through the
+#: services' readers, and the apprentice comes back.
+CHANGE = {"tag": TAG, "read_body": False, "response": ApprenticeOut}
 #: what registering and changing refuse besides validation_failed
 DETAILS_REFUSED = ["invalid_uln", "invalid_date", "no_version_for_start_date"]
 
@@ -41,10 +44,8 @@ def _act_on(apprentice_id: int, read, act):
     "post",
     "/apprentices",
     roles=OFFICE,
-    tag=TAG,
     body=ApprenticeNew,
-    read_body=False,
-    response=ApprenticeOut,
+    **CHANGE,
     status=201,
     errors={409: ["duplicate_apprentice"], 422: [*DETAILS_REFUSED, "unknown_standard"]},
 )
@@ -79,10 +80,8 @@ def get_apprentice(apprentice_id: int):
     "patch",
     "/apprentices/<id:apprentice_id>",
     roles=OFFICE,
-    tag=TAG,
     body=ApprenticeChange,
-    read_body=False,
-    response=ApprenticeOut,
+    **CHANGE,
     summary="Change an apprentice's details; a new start date re-chooses the version from the "
     "start date (undoing any change of version made since)",
     errors={
@@ -99,10 +98,8 @@ def update_apprentice(apprentice_id: int):
     "post",
     "/apprentices/<id:apprentice_id>/withdraw",
     roles=OFFICE,
-    tag=TAG,
     body=ApprenticeWithdrawal,
-    read_body=False,
-    response=ApprenticeOut,
+    **CHANGE,
     errors={409: ["apprentice_completed", "already_withdrawn"]},
 )
 def withdraw_apprentice(apprentice_id: int):
@@ -114,10 +111,8 @@ def withdraw_apprentice(apprentice_id: int):
     "post",
     "/apprentices/<id:apprentice_id>/version",
     roles=ADMIN,
-    tag=TAG,
     body=VersionChange,
-    read_body=False,
-    response=ApprenticeOut,
+    **CHANGE,
     summary="Move an apprentice to a later version of their standard, with a reason, while no "
     "assessment is booked (cancelled ones do not count); later gateway attempts use the new "
     "version's plan. A later change of start_date chooses the version from the start date again",
