@@ -9,9 +9,10 @@ from epa import clock
 from epa.apprentices.models import Apprentice
 from epa.auth.models import User
 from epa.extensions import db
+from epa.rules.gateway import LEVELS
 from epa.types import UTCDateTime
 
-_LEVEL_CHECK = "IN ('none', 'entry3', 'level1', 'level2')"
+_LEVEL_CHECK = f"IN ({', '.join(repr(level) for level in LEVELS)})"
 
 
 class GatewayAttempt(db.Model):
