@@ -91,6 +91,10 @@ def _status(value) -> ApprenticeStatus | None:
     return ApprenticeStatus(value)
 
 
+#: Both filters may be left out, so neither is ever missing.
+_NEVER_MISSING = Missing("")
+
+
 class ApprenticeSearch(Command):
     q: checked(
         str | None,
@@ -100,7 +104,7 @@ class ApprenticeSearch(Command):
             "pattern": "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f]*$",
             "description": "A ULN (exact) or words of the name (any case); blank: everyone",
         },
-        Missing(""),
+        _NEVER_MISSING,
     ) = LeftOut()
     status: checked(
         ApprenticeStatus | None,
@@ -110,7 +114,7 @@ class ApprenticeSearch(Command):
             "enum": [status.value for status in ApprenticeStatus],
             "description": "Only apprentices in this status",
         },
-        Missing(""),
+        _NEVER_MISSING,
     ) = LeftOut()
 
 
