@@ -1,12 +1,12 @@
 """What the API takes and gives for gateway attempts."""
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated
 
-from pydantic import Field, PlainSerializer, WithJsonSchema
+from pydantic import Field, WithJsonSchema
 
 from epa.rules.gateway import LEVELS, REASON_CODES, WARNING_CODES
-from epa.rules.local_time import london_iso
+from epa.scheduling.instants import LondonInstant
 from epa.shapes import Choice, Command, Day, Flag, Shape
 
 LEVEL_SCHEMA = {
@@ -65,14 +65,4 @@ class GatewayAttempt(Shape):
         "version's max_months_before_gateway after the start date",
     )
     epa_deadline: date | None
-    recorded_at: Annotated[
-        datetime,
-        PlainSerializer(london_iso, return_type=str),
-        WithJsonSchema(
-            {
-                "type": "string",
-                "format": "date-time",
-                "description": "ISO 8601 with the Europe/London offset",
-            }
-        ),
-    ]
+    recorded_at: LondonInstant
