@@ -299,16 +299,6 @@ def Instant(description: str = "ISO 8601 date and time with its offset"):  # noq
     ]
 
 
-def LeftOut():  # noqa: N802
-    """The default of a field that may be left out, and then has no value (None): the document
-    names no default, since a null is not of the field's type."""
-    return Field(None, json_schema_extra=_without_default)
-
-
-def _without_default(schema: dict) -> None:
-    schema.pop("default", None)
-
-
 class Command(BaseModel):
     """What a request asks for, read and checked; fields the model does not name are ignored."""
 
@@ -380,7 +370,7 @@ class Command(BaseModel):
         """The same fields, each of them optional: a change that sends only what changes
         (`given()`); a field that is sent is read as the whole command reads it."""
         fields: Any = {
-            field: (info.rebuild_annotation(), LeftOut())
+            field: (Annotated[info.rebuild_annotation(), LEFT_OUT], None)
             for field, info in cls.model_fields.items()
         }
         return create_model(

@@ -11,11 +11,12 @@ from pydantic import AliasPath, Field, WithJsonSchema
 from epa.apprentices.models import STATUSES, ApprenticeStatus
 from epa.rules.identifiers import TEMPORARY_ULN, is_valid_uln
 from epa.shapes import (
+    BLANK_SCHEMA,
     CONTROL,
+    LEFT_OUT,
     Command,
     Day,
     Flag,
-    LeftOut,
     Missing,
     OptionalEmail,
     Reason,
@@ -96,26 +97,34 @@ _NEVER_MISSING = Missing("")
 
 
 class ApprenticeSearch(Command):
-    q: checked(
-        str | None,
-        _search,
-        {
-            "type": "string",
-            "pattern": "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f]*$",
-            "description": "A ULN (exact) or words of the name (any case); blank: everyone",
-        },
-        _NEVER_MISSING,
-    ) = LeftOut()
-    status: checked(
-        ApprenticeStatus | None,
-        _status,
-        {
-            "type": "string",
-            "enum": [status.value for status in ApprenticeStatus],
-            "description": "Only apprentices in this status",
-        },
-        _NEVER_MISSING,
-    ) = LeftOut()
+    q: Annotated[
+        checked(
+            str | None,
+            _search,
+            {
+                "type": "string",
+                "pattern": "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f]*$",
+                "description": "A ULN (exact) or words of the name (any case); blank: everyone",
+            },
+            _NEVER_MISSING,
+        ),
+        LEFT_OUT,
+    ] = None
+    status: Annotated[
+        checked(
+            ApprenticeStatus | None,
+            _status,
+            {
+                "anyOf": [
+                    {"type": "string", "enum": [status.value for status in ApprenticeStatus]},
+                    BLANK_SCHEMA,
+                ],
+                "description": "Only apprentices in this status; blank: every status",
+            },
+            _NEVER_MISSING,
+        ),
+        LEFT_OUT,
+    ] = None
 
 
 def _version(value) -> str:

@@ -6,8 +6,7 @@ from typing import Annotated
 from pydantic import Field, WithJsonSchema
 
 from epa.rules.gateway import LEVELS, REASON_CODES, WARNING_CODES
-from epa.scheduling.instants import LondonInstant
-from epa.shapes import Choice, Command, Day, Flag, Shape
+from epa.shapes import Choice, Command, Day, Flag, Instant, Shape
 
 LEVEL_SCHEMA = {
     "type": "string",
@@ -65,4 +64,4 @@ class GatewayAttempt(Shape):
         "version's max_months_before_gateway after the start date",
     )
     epa_deadline: date | None
-    recorded_at: LondonInstant
+    recorded_at: Instant("ISO 8601 with the Europe/London offset")
