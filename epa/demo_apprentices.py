@@ -5,19 +5,9 @@ from datetime import timedelta
 from epa import clock
 from epa.apprentices.schemas import ApprenticeNew, ApprenticeWithdrawal
 from epa.apprentices.services import register_apprentice, withdraw_apprentice
-from epa.gateway.schemas import GatewayAttemptNew
-from epa.gateway.services import record_gateway
+from epa.demo_outcomes import STORIES, assess, record_attempt
 from epa.rules.dates import add_months
 from epa.rules.scheduling import is_working_day
-
-#: Evidence that meets every gateway requirement; each story spoils it in its own way.
-READY = {
-    "english": "level2",
-    "maths": "level2",
-    "employer_confirmed": True,
-    "provider_confirmed": True,
-    "project_summary_submitted": True,
-}
 
 # (given names, family name, age in whole years at the start, months since the start,
 #  EHC plan, story); dates follow today, so the stories stay true whenever the demo is made.
@@ -74,8 +64,6 @@ def seed_apprentices(employer_ids: list[int], provider_ids: list[int], users: li
         )
         _walk(apprentice, story, start, today)
         if story in ("completed", "awaiting_sign_off"):
-            from epa.demo_outcomes import assess
-
             assess(
                 apprentice,
                 today,
@@ -86,8 +74,6 @@ def seed_apprentices(employer_ids: list[int], provider_ids: list[int], users: li
                 hour=10 if story == "completed" else 14,
             )
         if story in ("resit_capped", "restarted"):
-            from epa.demo_outcomes import STORIES
-
             STORIES[story](apprentice, today, assessors, admin)
         if given in BOOKINGS:
             for method, days_ahead, assessor_index in BOOKINGS[given]:
@@ -120,29 +106,25 @@ def _book(apprentice, method: str, today, days_ahead: int, assessor, admin) -> N
     book_assessment(Booking.read(booking), admin)
 
 
-def _gateway(apprentice, **evidence) -> None:
-    record_gateway(apprentice, GatewayAttemptNew(**{**READY, **evidence}))
-
-
 def _walk(apprentice, story: str, start, today) -> None:
     recent = today - timedelta(days=21)
     if story == "failed_english":
-        _gateway(apprentice, gateway_date=recent, english="level1")
+        record_attempt(apprentice, gateway_date=recent, english="level1")
     elif story == "failed_too_early":
         # Too soon, and the provider would not yet confirm the training was done.
-        _gateway(apprentice, gateway_date=recent, provider_confirmed=False)
+        record_attempt(apprentice, gateway_date=recent, provider_confirmed=False)
     elif story == "failed_then_passed":
         # The first try came before the employer signed and the project summary was written.
-        _gateway(
+        record_attempt(
             apprentice,
             gateway_date=recent - timedelta(days=14),
             employer_confirmed=False,
             project_summary_submitted=False,
             maths="entry3",
         )
-        _gateway(apprentice, gateway_date=recent, maths="entry3")
+        record_attempt(apprentice, gateway_date=recent, maths="entry3")
     elif story in ("passed", "passed_late"):
-        _gateway(apprentice, gateway_date=recent)
+        record_attempt(apprentice, gateway_date=recent)
     elif story == "withdrawn":
         withdraw_apprentice(
             apprentice,

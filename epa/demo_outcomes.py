@@ -1,9 +1,9 @@
 """Demonstration apprentices who have been assessed: one signed off, one awaiting sign-off, one
-awaiting sign-off with the EPA grade capped after a resit, and one whose EPA was restarted."""
+awaiting sign-off with the EPA grade capped after a resit, and one whose EPA was restarted; and
+the gateway evidence every demonstration story starts from."""
 
 from datetime import timedelta
 
-from epa.demo_apprentices import READY
 from epa.gateway.schemas import GatewayAttemptNew
 from epa.gateway.services import record_gateway
 from epa.grading.restart import restart_epa
@@ -12,6 +12,20 @@ from epa.grading.services import confirm_outcome, save_draft, submit_result
 from epa.rules.scheduling import is_working_day
 from epa.scheduling.schemas import Booking
 from epa.scheduling.services import book_assessment
+
+#: Evidence that meets every gateway requirement; each story spoils it in its own way.
+READY = {
+    "english": "level2",
+    "maths": "level2",
+    "employer_confirmed": True,
+    "provider_confirmed": True,
+    "project_summary_submitted": True,
+}
+
+
+def record_attempt(apprentice, **evidence) -> None:
+    """A gateway attempt with the evidence READY holds, but for what the story changes."""
+    record_gateway(apprentice, GatewayAttemptNew(**{**READY, **evidence}))
 
 
 def _working_day_from(day):
@@ -51,7 +65,7 @@ def assess(
 ) -> None:
     """Gateway five months ago, both methods held and graded since, signed off if asked."""
     gateway = today - timedelta(days=150)
-    record_gateway(apprentice, GatewayAttemptNew(**READY, gateway_date=gateway))
+    record_attempt(apprentice, gateway_date=gateway)
     grade = {m: "distinction" if m in distinction else "pass" for m in ("discussion", "project")}
     _sit(
         apprentice,
@@ -71,7 +85,7 @@ def resit_capped(apprentice, today, assessors, admin) -> None:
     outcome awaits sign-off as a Pass, capped (Merit without the cap). Grace assesses all three
     at 11:00, clear of the other stories' sittings on nearby days."""
     gateway = today - timedelta(days=150)
-    record_gateway(apprentice, GatewayAttemptNew(**READY, gateway_date=gateway))
+    record_attempt(apprentice, gateway_date=gateway)
     grace = assessors[0]
     _sit(
         apprentice,
@@ -89,7 +103,7 @@ def restarted(apprentice, today, assessors, admin) -> None:
     """Gateway eight months ago; the discussion passed, the project failed, and the retake could
     not be held in time: an administrator restarted the EPA today, and nothing is booked yet."""
     gateway = today - timedelta(days=240)
-    record_gateway(apprentice, GatewayAttemptNew(**READY, gateway_date=gateway))
+    record_attempt(apprentice, gateway_date=gateway)
     _sit(
         apprentice,
         admin,
