@@ -3,6 +3,7 @@
 from flask import g
 
 from epa.api.contract import ADMIN, ALL, OFFICE, operation
+from epa.api.requests import json_body
 from epa.apprentices.services import get_apprentice
 from epa.extensions import db
 from epa.grading import outcomes, restart, services
@@ -21,9 +22,13 @@ RESTART = (
 )
 
 
-def _result(assessment_id: int, change, *args) -> Result:
-    """Make one change to the assessment's result, commit it, and give the result as it is."""
+def _result(assessment_id: int, change, command=None) -> Result:
+    """Make one change to the assessment's result, commit it, and give the result as it is.
+
+    The body is read once the caller may see the assessment, so an assessor who is not the
+    booked one is told that (403) rather than what is wrong with what they sent."""
     assessment = get_assessment(assessment_id, g.actor)
+    args = () if command is None else (command.read(json_body()),)
     change(assessment, *args, g.actor)
     db.session.commit()
     return services.result_of(assessment)
@@ -41,12 +46,13 @@ def get_result(assessment_id: int):
     roles=("assessor",),
     tag=TAG,
     body=ResultDraft,
+    read_body=False,
     response=Result,
     errors={**LOCKED, 422: ["unknown_criterion", *NOT_NOW]},
 )
-def save_result(assessment_id: int, body: ResultDraft):
+def save_result(assessment_id: int):
     """Save a draft result: judgements merged, null clears one (the booked assessor)"""
-    return _result(assessment_id, services.save_draft, body)
+    return _result(assessment_id, services.save_draft, ResultDraft)
 
 
 @operation(
@@ -68,12 +74,13 @@ def submit_result(assessment_id: int):
     roles=ADMIN,
     tag=TAG,
     body=ResultReopen,
+    read_body=False,
     response=Result,
     errors={409: ["result_not_submitted", "later_attempt_exists"]},
 )
-def reopen_result(assessment_id: int, body: ResultReopen):
+def reopen_result(assessment_id: int):
     """Reopen a submitted result, with a reason; the outcome is un-confirmed"""
-    return _result(assessment_id, services.reopen_result, body)
+    return _result(assessment_id, services.reopen_result, ResultReopen)
 
 
 @operation("get", "/apprentices/<id:apprentice_id>/outcome", roles=ALL, tag=TAG, response=Outcome)

@@ -85,6 +85,13 @@ def test_only_the_booked_assessor_grades_and_only_once_it_has_started(world):
         assert_error(response, 403, "forbidden")
 
 
+def test_an_assessor_not_booked_is_refused_before_anything_is_said_of_the_body(world):
+    world["at"](AFTER_DISCUSSION)
+    assessment_id = world["discussion"]
+    assert_error(put(world["dan"], assessment_id, "not a map"), 403, "forbidden")
+    assert_error(put(world["grace"], assessment_id, "not a map"), 422, "validation_failed")
+
+
 def test_drafts_merge_and_the_grade_follows_once_every_criterion_is_judged(world):
     world["at"](AFTER_DISCUSSION)
     assessment_id = world["discussion"]
