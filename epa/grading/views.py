@@ -1,7 +1,6 @@
 """Pages to record an assessment's result criterion by criterion, submit and reopen it, and the
 quality-assurance sign-off of provisional outcomes. They call the services the API calls."""
 
-from datetime import date
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -71,12 +70,6 @@ def result_link(assessment: Assessment, result: Result | None) -> dict | None:
     if result is not None:
         return {"href": href, "text": "View result"}
     return None
-
-
-@bp.app_template_filter("long_iso_date")
-def long_iso_date(text: str | None) -> str:
-    """A date the services give as ISO text, as people write it: 1 February 2027."""
-    return long_date(date.fromisoformat(text)) if text else ""
 
 
 @bp.app_template_global()

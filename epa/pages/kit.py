@@ -16,6 +16,11 @@ def long_date(day: date | None) -> str:
     return f"{day.day} {day:%B %Y}" if day else ""
 
 
+def long_iso_date(text: str | None) -> str:
+    """A date the services give as ISO text, as people write it: 1 February 2027."""
+    return long_date(date.fromisoformat(text)) if text else ""
+
+
 def days_left(deadline: date, today: date) -> str:
     """How long is left until a last day that itself counts."""
     days = (deadline - today).days

@@ -8,11 +8,13 @@ from epa.auth.models import User
 from epa.dashboard.views import assessor_dashboard, staff_dashboard
 from epa.extensions import db
 from epa.organisations.models import Employer, Provider
-from epa.pages.kit import long_date
+from epa.pages.kit import long_date, long_iso_date
 from epa.standards.services import list_standards
 
 bp = Blueprint("pages", __name__)
+# The page kit's filters, for every blueprint's templates.
 bp.add_app_template_filter(long_date, "long_date")
+bp.add_app_template_filter(long_iso_date, "long_iso_date")
 
 
 @bp.route("/")
