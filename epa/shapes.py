@@ -16,7 +16,7 @@ from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any
 
 from email_validator import EmailNotValidError, validate_email
 from pydantic import (
@@ -400,9 +400,6 @@ class Shape(BaseModel):
         from_attributes=True,
         json_schema_serialization_defaults_required=True,
     )
-    #: The record type a shape is usually built from (documentation only).
-    source: ClassVar[str] = ""
-
     @classmethod
     def of(cls, record) -> dict:
         """The record as JSON-ready data."""

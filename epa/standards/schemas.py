@@ -15,13 +15,9 @@ from epa.shapes import LEFT_OUT, Shape
 class Sourced(Shape):
     """Where a text or a figure comes from."""
 
-    # Named apart from `Shape.source` (what a shape is built from); it reads and gives `source`.
-    model_config = ConfigDict(serialize_by_alias=True)
-
-    source_: Annotated[
+    source: Annotated[
         Literal[SOURCES],
         Field(
-            alias="source",
             description="published: a published source's words or figure; epao: the EPAO's own "
             "wording or reading, where nothing is published",
         ),
