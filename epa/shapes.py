@@ -400,6 +400,7 @@ class Shape(BaseModel):
         from_attributes=True,
         json_schema_serialization_defaults_required=True,
     )
+
     @classmethod
     def of(cls, record) -> dict:
         """The record as JSON-ready data."""

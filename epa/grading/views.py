@@ -1,7 +1,6 @@
 """Pages to record an assessment's result criterion by criterion, submit and reopen it, and the
 quality-assurance sign-off of provisional outcomes. They call the services the API calls."""
 
-
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
