@@ -1,7 +1,5 @@
 """Bearer-token authentication and role checks for the API."""
 
-from functools import wraps
-
 from flask import g, request
 
 from epa.auth.services import user_for_token
@@ -31,19 +29,3 @@ def require_role(allowed) -> None:
             f"Your role ({g.actor.role}) may not do this; it needs " + " or ".join(allowed) + ".",
             status=403,
         )
-
-
-def roles(*allowed: str):
-    """Only users with one of these roles may call the view; others get 403."""
-
-    def decorate(view):
-        view.allowed_roles = allowed
-
-        @wraps(view)
-        def wrapped(*args, **kwargs):
-            require_role(allowed)
-            return view(*args, **kwargs)
-
-        return wrapped
-
-    return decorate

@@ -38,7 +38,6 @@ class Operation:
     errors: dict[int, Sequence[str]] = field(default_factory=dict)
     #: a media type for responses that are files rather than JSON
     content: str | None = None
-    description: str = ""
     #: an error body other than the plain one, by status (an import's row errors)
     error_shapes: dict[int, type[Shape]] = field(default_factory=dict)
     #: False where the view reads the body itself (to refuse for the record's state first, or

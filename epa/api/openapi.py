@@ -91,10 +91,8 @@ def _errors(op: Operation) -> dict[int, list[str]]:
     if op.body or op.query or op.page:
         errors[422] = ["validation_failed"]
     for status, codes in op.errors.items():
-        errors[status] = [
-            *errors.get(status, []),
-            *(c for c in codes if c not in errors.get(status, [])),
-        ]
+        listed = errors.setdefault(status, [])
+        listed += [code for code in codes if code not in listed]
     return dict(sorted(errors.items()))
 
 
@@ -146,8 +144,7 @@ def _success(op: Operation) -> dict:
 def _operation(op: Operation, components: dict) -> dict:
     described = {
         "summary": op.summary,
-        "description": f"Roles: {', '.join(op.roles)}."
-        + (f" {op.description}" if op.description else ""),
+        "description": f"Roles: {', '.join(op.roles)}.",
         "tags": [op.tag],
         "security": [{"bearer": []}],
         "responses": {
