@@ -7,7 +7,8 @@ from epa.gateway.models import GatewayAttempt
 from epa.grading.models import Outcome, Result
 from epa.mail.models import OutboxMessage
 from epa.organisations.models import Employer, Provider
-from epa.scheduling.models import Assessment, AssessorConflict, Unavailability
+from epa.planning.models import Plan, PlanItem, PlanUnplaced
+from epa.scheduling.models import Assessment, AssessorConflict, AssessorPattern, Unavailability
 from epa.standards.models import (
     AssessmentMethod,
     Criterion,
@@ -22,6 +23,7 @@ __all__ = [
     "ApiToken",
     "Assessment",
     "AssessorConflict",
+    "AssessorPattern",
     "Apprentice",
     "AssessmentMethod",
     "AuditEvent",
@@ -33,6 +35,9 @@ __all__ = [
     "Ksb",
     "Outcome",
     "OutboxMessage",
+    "Plan",
+    "PlanItem",
+    "PlanUnplaced",
     "Provider",
     "Result",
     "SignInFailure",

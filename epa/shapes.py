@@ -231,6 +231,27 @@ def RecordId(label: str):  # noqa: N802
     )
 
 
+def clean_whole(value, label: str, minimum: int, maximum: int) -> int:
+    """A whole number from JSON or a query string (ASCII digits), within its bounds."""
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        value = int(value)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= maximum:
+        raise problem(f"The {label} must be a whole number from {minimum} to {maximum}")
+    return value
+
+
+def Whole(label: str, minimum: int, maximum: int):  # noqa: N802
+    """A whole number within bounds (a query string's digits count)."""
+    return checked(
+        int,
+        lambda value: clean_whole(value, label, minimum, maximum),
+        {"type": "integer", "minimum": minimum, "maximum": maximum},
+        Missing(f"Enter the {label}"),
+    )
+
+
 def Choice(label: str, options, *, message: str | None = None):  # noqa: N802
     """One of a fixed list of words."""
     options = tuple(options)

@@ -11,7 +11,14 @@ from epa.errors import ServiceError
 from epa.extensions import db
 from epa.scheduling import diaries
 from epa.scheduling.feed_views import feed_address
-from epa.scheduling.schemas import Conflict, ConflictNew, FeedAddress, UnavailabilityNew
+from epa.scheduling.schemas import (
+    Conflict,
+    ConflictNew,
+    FeedAddress,
+    Pattern,
+    PatternChange,
+    UnavailabilityNew,
+)
 from epa.scheduling.schemas import Unavailability as UnavailabilityShape
 
 TAG = "Assessors"
@@ -103,3 +110,26 @@ def issue_calendar_token(user_id: int):
             "forbidden", "Only an administrator or the assessor may do this.", status=403
         )
     return _committed({"feed_url": feed_address(diaries.issue_calendar_token(_diary(user_id)))})
+
+
+PATTERN = "/assessors/<id:user_id>/pattern"
+
+
+@operation("get", PATTERN, roles=ALL, tag=TAG, response=Pattern, errors=NOT_AN_ASSESSOR)
+def get_pattern(user_id: int):
+    """When the assessor works (assessors: their own); the default until one is set"""
+    return diaries.pattern_shape(_diary(user_id))
+
+
+@operation(
+    "put",
+    PATTERN,
+    roles=OFFICE,
+    tag=TAG,
+    body=PatternChange,
+    response=Pattern,
+    errors={422: ["not_an_assessor"]},
+)
+def set_pattern(user_id: int, body: PatternChange):
+    """Set the days, hours and most assessments a day the assessor works"""
+    return _committed(diaries.set_pattern(_diary(user_id), body))

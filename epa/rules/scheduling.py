@@ -9,6 +9,7 @@ from functools import lru_cache
 import holidays
 
 from epa.rules.local_time import LONDON, london_date
+from epa.rules.patterns import WorkingPattern, pattern_refusal
 from epa.rules.time_limit import TimeLimitBreach, time_limit_breach
 
 DAY_STARTS = time(8, 0)
@@ -84,6 +85,9 @@ class Diary:
     unavailability: list[Interval] = field(default_factory=list)
     conflict_of_interest: bool = False
     method_already_booked: bool = False
+    pattern: WorkingPattern = WorkingPattern()
+    #: the assessor's other bookings on the London date of the request
+    assessor_day_count: int = 0
 
 
 def epa_window(gateway_date: date, epa_deadline: date, earliest_days: int) -> tuple[date, date]:
@@ -147,6 +151,13 @@ def diary_refusal(request: BookingRequest, diary: Diary) -> str | None:
         return "apprentice_double_booked"
     if clashes(diary.unavailability):
         return "assessor_unavailable"
+    # A record of an assessment already held is not bound by today's pattern.
+    if not request.backdated:
+        code = pattern_refusal(
+            diary.pattern, request.starts_at, request.ends_at, diary.assessor_day_count
+        )
+        if code:
+            return code
     if diary.conflict_of_interest:
         return "assessor_conflict_of_interest"
     if diary.method_already_booked:

@@ -13,6 +13,7 @@ from epa.grading.models import Result
 from epa.persistence import lock_diaries
 from epa.rules.grading import Attempt, RetryTerms, booking_refusal
 from epa.rules.local_time import london_date
+from epa.rules.patterns import WorkingPattern
 from epa.rules.scheduling import (
     BookingRequest,
     Diary,
@@ -21,10 +22,12 @@ from epa.rules.scheduling import (
     time_limit_of,
     time_refusal,
 )
+from epa.scheduling.instants import midnight
 from epa.scheduling.models import (
     Assessment,
     AssessmentStatus,
     AssessorConflict,
+    AssessorPattern,
     Unavailability,
     in_current_epa,
 )
@@ -70,7 +73,18 @@ def _diary(apprentice, assessor, method, starts_at, ends_at, exclude_id=None) ->
             ~and_(Result.is_submitted.is_(True), Result.method_grade == "fail"),
         )
     )
+    day = london_date(starts_at)
     return Diary(
+        pattern=pattern_of(assessor.id),
+        assessor_day_count=db.session.scalar(
+            _booked(others)
+            .where(
+                Assessment.assessor_id == assessor.id,
+                Assessment.starts_at >= midnight(day),
+                Assessment.starts_at < midnight(day + timedelta(days=1)),
+            )
+            .with_only_columns(func.count())
+        ),
         assessor_bookings=_intervals(
             around(_booked(others).where(Assessment.assessor_id == assessor.id), Assessment)
         ),
@@ -87,6 +101,12 @@ def _diary(apprentice, assessor, method, starts_at, ends_at, exclude_id=None) ->
         method_already_booked=db.session.scalar(same_method.with_only_columns(Assessment.id))
         is not None,
     )
+
+
+def pattern_of(assessor_id: int) -> WorkingPattern:
+    """The assessor's working pattern, or the default when none was set."""
+    row = db.session.get(AssessorPattern, assessor_id)
+    return WorkingPattern() if row is None else row.pattern
 
 
 def _latest_attempt(apprentice, method, exclude_id=None):
@@ -190,13 +210,14 @@ def booking_request(
     )
 
 
-def _refused(code: str, request: BookingRequest, method, apprentice) -> ServiceError:
+def _refused(code: str, request: BookingRequest, method, apprentice, diary=None) -> ServiceError:
     return refusal(
         code,
         method=method,
         apprentice=apprentice,
         day=london_date(request.starts_at),
         limit=time_limit_of(request),
+        pattern=diary.pattern if diary else None,
     )
 
 
@@ -256,13 +277,15 @@ def check_booking(
     diary = _diary(apprentice, assessor, method, starts_at, request.ends_at, exclude_id)
     code = diary_refusal(request, diary)
     if code:
-        raise _refused(code, request, method, apprentice)
+        raise _refused(code, request, method, apprentice, diary)
     return request.ends_at
 
 
 ASSESSOR_REFUSALS = (
     "assessor_double_booked",
     "assessor_unavailable",
+    "assessor_not_working",
+    "assessor_day_full",
     "assessor_conflict_of_interest",
 )
 

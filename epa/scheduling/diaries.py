@@ -12,8 +12,10 @@ from epa.errors import NotFound, ServiceError
 from epa.extensions import db
 from epa.organisations.models import Employer, Provider
 from epa.persistence import flush_or_conflict
-from epa.scheduling.models import AssessorConflict, Unavailability
-from epa.scheduling.schemas import Conflict, ConflictNew, UnavailabilityNew
+from epa.rules.patterns import WorkingPattern, describe, pattern_problems
+from epa.scheduling.checks import pattern_of
+from epa.scheduling.models import AssessorConflict, AssessorPattern, Unavailability
+from epa.scheduling.schemas import Conflict, ConflictNew, Pattern, PatternChange, UnavailabilityNew
 from epa.scheduling.schemas import Unavailability as UnavailabilityShape
 from epa.shapes import Problems
 
@@ -100,6 +102,47 @@ def add_unavailability(assessor: User, period: UnavailabilityNew) -> Unavailabil
     db.session.flush()
     record("unavailability", row.id, "create", after=UnavailabilityShape.of(row))
     return row
+
+
+def pattern_shape(assessor: User) -> dict:
+    """The assessor's working pattern as the API gives it."""
+    pattern = pattern_of(assessor.id)
+    return Pattern(
+        assessor_id=assessor.id,
+        weekdays=sorted(pattern.weekdays),
+        starts=pattern.starts,
+        ends=pattern.ends,
+        max_per_day=pattern.max_per_day,
+        description=describe(pattern),
+    ).model_dump(mode="json")
+
+
+def set_pattern(assessor: User, change: PatternChange) -> dict:
+    """Keep when the assessor works; bookings already made stay as they are."""
+    problems = Problems()
+    for field, message in pattern_problems(
+        change.weekdays, change.starts, change.ends, change.max_per_day
+    ).items():
+        problems.add(field, message)
+    problems.raise_if_any()
+    before = pattern_shape(assessor)
+    row = db.session.get(AssessorPattern, assessor.id)
+    if row is None:
+        row = AssessorPattern(assessor_id=assessor.id)
+        db.session.add(row)
+    row.keep(
+        WorkingPattern(
+            weekdays=frozenset(change.weekdays),
+            starts=change.starts,
+            ends=change.ends,
+            max_per_day=change.max_per_day,
+        )
+    )
+    db.session.flush()
+    after = pattern_shape(assessor)
+    if after != before:
+        record("assessor_pattern", assessor.id, "update", before=before, after=after)
+    return after
 
 
 def remove_conflict(assessor: User, conflict_id: int) -> None:

@@ -13,7 +13,8 @@ from sqlalchemy.orm import selectinload
 from epa.apprentices.models import Apprentice
 from epa.auth.models import User
 from epa.extensions import db
-from epa.scheduling.checks import assessor_refusal
+from epa.rules.patterns import describe
+from epa.scheduling.checks import assessor_refusal, pattern_of
 from epa.scheduling.models import AssessorConflict, Unavailability
 from epa.standards.models import AssessmentMethod
 
@@ -101,4 +102,8 @@ def _reason(code, assessor, conflicts, method, starts_at) -> str | None:
             .order_by(Unavailability.starts_at)
         )
         return f"Unavailable: {why}" if why else "Unavailable at that time"
+    if code == "assessor_not_working":
+        return f"Does not work then: {describe(pattern_of(assessor.id))}"
+    if code == "assessor_day_full":
+        return f"Has their most assessments that day ({pattern_of(assessor.id).max_per_day})"
     return DOUBLE_BOOKED

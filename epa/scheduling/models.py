@@ -1,6 +1,6 @@
 """Booked assessments, assessors' declared conflicts of interest, and their unavailability."""
 
-from datetime import datetime
+from datetime import datetime, time
 from enum import StrEnum
 
 from sqlalchemy import (
@@ -19,6 +19,7 @@ from epa.apprentices.models import Apprentice
 from epa.auth.models import User
 from epa.extensions import db
 from epa.organisations.models import Employer, Provider
+from epa.rules.patterns import WorkingPattern
 from epa.standards.models import AssessmentMethod
 from epa.types import UTCDateTime
 
@@ -142,3 +143,42 @@ class Unavailability(db.Model):
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     reason: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+
+class AssessorPattern(db.Model):
+    """When an assessor works and how many assessments they take a day; an assessor without
+    one works the default (`rules.patterns.WorkingPattern`)."""
+
+    __tablename__ = "assessor_patterns"
+    __table_args__ = (
+        CheckConstraint("weekday_mask BETWEEN 1 AND 127", name="some_weekday"),
+        CheckConstraint(
+            "starts_minute >= 480 AND ends_minute <= 1080 AND starts_minute < ends_minute",
+            name="within_the_service_day",
+        ),
+        CheckConstraint("max_per_day BETWEEN 1 AND 10", name="max_per_day_range"),
+    )
+
+    assessor_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    #: bit n set when the assessor works weekday n (Monday = 0)
+    weekday_mask: Mapped[int]
+    #: minutes after London midnight
+    starts_minute: Mapped[int]
+    ends_minute: Mapped[int]
+    max_per_day: Mapped[int]
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, onupdate=clock.now)
+
+    @property
+    def pattern(self) -> WorkingPattern:
+        return WorkingPattern(
+            weekdays=frozenset(day for day in range(7) if self.weekday_mask >> day & 1),
+            starts=time(*divmod(self.starts_minute, 60)),
+            ends=time(*divmod(self.ends_minute, 60)),
+            max_per_day=self.max_per_day,
+        )
+
+    def keep(self, pattern: WorkingPattern) -> None:
+        self.weekday_mask = sum(1 << day for day in pattern.weekdays)
+        self.starts_minute = pattern.starts.hour * 60 + pattern.starts.minute
+        self.ends_minute = pattern.ends.hour * 60 + pattern.ends.minute
+        self.max_per_day = pattern.max_per_day

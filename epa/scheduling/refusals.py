@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 
 from epa.errors import ServiceError
+from epa.rules.patterns import WorkingPattern, describe
 from epa.rules.scheduling import bank_holiday_name
 from epa.rules.time_limit import TimeLimitBreach
 
@@ -23,6 +24,8 @@ CONFLICTS = (
     "assessor_double_booked",
     "apprentice_double_booked",
     "assessor_unavailable",
+    "assessor_not_working",
+    "assessor_day_full",
     "assessor_conflict_of_interest",
     "method_already_booked",
 )
@@ -39,6 +42,7 @@ def refusal(
     apprentice=None,
     day: date | None = None,
     limit: TimeLimitBreach | None = None,
+    pattern: WorkingPattern | None = None,
 ) -> ServiceError:
     """The ServiceError for a rule's refusal code, worded for the booking at hand."""
     messages = {
@@ -67,6 +71,16 @@ def refusal(
             "The apprentice has another assessment at that time",
         ),
         "assessor_unavailable": ("assessor_id", "The assessor is unavailable at that time"),
+        "assessor_not_working": (
+            "assessor_id",
+            "The assessor does not work then"
+            + (f" (they work {describe(pattern)})" if pattern else ""),
+        ),
+        "assessor_day_full": (
+            "assessor_id",
+            "The assessor already has as many assessments that day as they take"
+            + (f" ({pattern.max_per_day})" if pattern else ""),
+        ),
         "assessor_conflict_of_interest": (
             "assessor_id",
             "The assessor has a declared conflict of interest with the apprentice's employer "

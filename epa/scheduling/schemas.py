@@ -1,10 +1,12 @@
 """What the API takes and gives for bookings and assessors' diaries; the pages' forms feed the
 same commands."""
 
-from datetime import date
+import re
+from datetime import date, time
 
 from pydantic import AliasPath, ConfigDict, Field
 
+from epa.rules.patterns import MOST_PER_DAY
 from epa.scheduling.instants import LocalInstant, LondonInstant
 from epa.scheduling.models import AssessmentStatus, RetryKind
 from epa.shapes import (
@@ -17,6 +19,7 @@ from epa.shapes import (
     RecordId,
     Shape,
     Text,
+    Whole,
     checked,
     clean_date,
     clean_id,
@@ -235,3 +238,66 @@ class FeedAddress(Shape):
     """The private address of an assessor's calendar feed; a new one revokes the old."""
 
     feed_url: str = Field(json_schema_extra={"format": "uri"})
+
+
+_CLOCK = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
+
+
+def Clock(label: str):  # noqa: N802
+    """A time of day written HH:MM (24-hour, UK time)."""
+
+    def check(value):
+        if isinstance(value, time):
+            return value
+        if not isinstance(value, str) or not _CLOCK.fullmatch(value):
+            raise problem(f"Enter the {label} as HH:MM, like 09:30")
+        return time(int(value[:2]), int(value[3:]))
+
+    return checked(
+        time,
+        check,
+        {"type": "string", "pattern": f"^{_CLOCK.pattern}$", "examples": ["09:30"]},
+        Missing(f"Enter the {label}"),
+        serialise=lambda value: f"{value:%H:%M}",
+    )
+
+
+def _weekdays(value):
+    if not isinstance(value, list | tuple) or not all(
+        isinstance(day, int) and not isinstance(day, bool) for day in value
+    ):
+        raise problem("Give the days worked as numbers: 0 (Monday) to 6 (Sunday)")
+    return sorted(value)
+
+
+Weekdays = checked(
+    list[int],
+    _weekdays,
+    {
+        "type": "array",
+        "items": {"type": "integer", "minimum": 0, "maximum": 6},
+        "minItems": 1,
+        "maxItems": 7,
+        "uniqueItems": True,
+        "description": "The days the assessor works, Monday = 0",
+    },
+    Missing("Choose at least one day the assessor works"),
+)
+
+
+class PatternChange(Command):
+    """When the assessor works: days, hours within 08:00 to 18:00, and the most a day."""
+
+    weekdays: Weekdays
+    starts: Clock("start time")
+    ends: Clock("end time")
+    max_per_day: Whole("most assessments a day", 1, MOST_PER_DAY)
+
+
+class Pattern(Shape):
+    assessor_id: int
+    weekdays: Weekdays
+    starts: Clock("start time")
+    ends: Clock("end time")
+    max_per_day: int
+    description: str = Field(description="The pattern in words")
