@@ -52,6 +52,7 @@ from epa.api import (  # noqa: E402, F401
     imports,
     openapi,
     organisations,
+    planning,
     standards,
     users,
 )

@@ -120,6 +120,18 @@ class RetryTerms:
     retake_within_months: int
 
 
+def attempt_refusal(latest: Attempt | None, retry: str | None) -> str | None:
+    """What the latest attempt says about booking the method again at any time: without `retry`,
+    none may be booked or passed (method_already_booked) or failed (retry_required); a retry
+    follows a submitted fail (retry_not_allowed)."""
+    failed = latest is not None and latest.submitted_grade == "fail"
+    if retry is None:
+        if failed:
+            return "retry_required"
+        return None if latest is None else "method_already_booked"
+    return None if failed else "retry_not_allowed"
+
+
 def booking_refusal(
     latest: Attempt | None, retry: str | None, starts_on: date, starts_at, terms: RetryTerms
 ) -> str | None:
@@ -130,15 +142,9 @@ def booking_refusal(
     ended, and the new sitting must fall inside the resit or retake window, counted from the
     day the fail was submitted.
     """
-    failed = latest is not None and latest.submitted_grade == "fail"
-    if retry is None:
-        if failed:
-            return "retry_required"
-        if latest is not None:
-            return "method_already_booked"
-        return None
-    if not failed:
-        return "retry_not_allowed"
+    code = attempt_refusal(latest, retry)
+    if code or retry is None:
+        return code
     if latest.ends_at is not None and starts_at < latest.ends_at:
         return "retry_not_allowed"
     months = terms.resit_within_months if retry == "resit" else terms.retake_within_months

@@ -109,7 +109,7 @@ def pattern_of(assessor_id: int) -> WorkingPattern:
     return WorkingPattern() if row is None else row.pattern
 
 
-def _latest_attempt(apprentice, method, exclude_id=None):
+def latest_attempt(apprentice, method, exclude_id=None):
     """The latest sitting of a method in the current EPA that was not cancelled, with its
     submitted result."""
     query = select(Assessment, Result).outerjoin(Result, Result.assessment_id == Assessment.id)
@@ -141,7 +141,7 @@ def refuse_by_earlier_attempts(apprentice, method, retry, starts_at, exclude_id=
     """Retries follow a submitted fail, inside their window; a failed method needs one."""
     version = apprentice.version
     code = booking_refusal(
-        _latest_attempt(apprentice, method, exclude_id),
+        latest_attempt(apprentice, method, exclude_id),
         retry,
         london_date(starts_at),
         starts_at,

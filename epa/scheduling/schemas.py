@@ -2,12 +2,18 @@
 same commands."""
 
 import re
-from datetime import date, time
+from datetime import date, datetime, time
 
 from pydantic import AliasPath, ConfigDict, Field
 
 from epa.rules.patterns import MOST_PER_DAY
-from epa.scheduling.instants import LocalInstant, LondonInstant
+from epa.scheduling.instants import (
+    LOCAL_INSTANT_SCHEMA,
+    LocalInstant,
+    LondonInstant,
+    clean_local_instant,
+    midnight,
+)
 from epa.scheduling.models import AssessmentStatus, RetryKind
 from epa.shapes import (
     DATE_SCHEMA,
@@ -301,3 +307,48 @@ class Pattern(Shape):
     ends: Clock("end time")
     max_per_day: int
     description: str = Field(description="The pattern in words")
+
+
+def _from(value):
+    """A London date (its midnight) or a date and time; blank is no bound."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str) and len(value.strip()) == 10:
+        return midnight(clean_date(value.strip(), "from date"))
+    return clean_local_instant(value, "from time")
+
+
+class SlotQuery(Command):
+    """Which method's slots, from when (a date or a date and time) to which date, how many."""
+
+    method: Text("assessment method", max_length=40)
+    from_: checked(
+        datetime | None,
+        _from,
+        {"anyOf": [DATE_SCHEMA, LOCAL_INSTANT_SCHEMA, _BLANK_QUERY]},
+        Missing("Enter the from date", "invalid_date"),
+    ) = _no_filter(alias="from", description="Default: the earliest the rules allow")
+    to: OptionalDay("to date") = _no_filter(description="The last London date to look at")
+    limit: Whole("number of slots", 1, 50) = 10
+    retry: checked(
+        RetryKind | None,
+        lambda value: None if value == "" else _retry(value),
+        {"anyOf": [{"type": "string", "enum": list(RetryKind)}, _BLANK_QUERY]},
+        Missing("A retry is either resit or retake"),
+    ) = _no_filter(description="For a second sitting after a submitted fail")
+    assessor_id: OptionalId("assessor") = _no_filter(description="Only this assessor's slots")
+
+
+class SlotAssessor(Shape):
+    id: int
+    name: str
+
+
+class Slot(Shape):
+    starts_at: LondonInstant
+    ends_at: LondonInstant
+    assessor: SlotAssessor
+
+
+class SlotList(Shape):
+    items: list[Slot]

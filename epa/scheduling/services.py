@@ -29,7 +29,7 @@ from epa.scheduling.schemas import AssessmentFilter, Booking, BookingCancellatio
 BOOKED, CANCELLED = AssessmentStatus.BOOKED, AssessmentStatus.CANCELLED
 
 
-def _assessor(assessor_id: int) -> User:
+def active_assessor(assessor_id: int) -> User:
     assessor = db.session.get(User, assessor_id)
     if assessor is None or assessor.role != "assessor" or not assessor.is_enabled:
         raise ServiceError(
@@ -40,7 +40,7 @@ def _assessor(assessor_id: int) -> User:
     return assessor
 
 
-def _method(apprentice: Apprentice, code):
+def method_of(apprentice: Apprentice, code):
     for method in apprentice.version.methods:
         if method.code == code:
             return method
@@ -65,8 +65,8 @@ def book_assessment(booking: Booking, actor: User) -> Assessment:
     if booking.backdated:
         _admin_only(actor, "an assessment already held")
     apprentice = get_apprentice(booking.apprentice_id, actor)
-    method = _method(apprentice, booking.method)
-    assessor = _assessor(booking.assessor_id)
+    method = method_of(apprentice, booking.method)
+    assessor = active_assessor(booking.assessor_id)
     retry = booking.retry
     refuse_by_earlier_attempts(apprentice, method, retry, booking.starts_at)
     ends_at = check_booking(
@@ -185,7 +185,7 @@ def reschedule_assessment(assessment: Assessment, change: BookingChange, actor: 
     before = AssessmentShape.of(assessment)
     previous = assessment.assessor
     if starts_at != assessment.starts_at or assessor_id != assessment.assessor_id:
-        _move(assessment, starts_at, _assessor(assessor_id), exceptional=exceptional)
+        _move(assessment, starts_at, active_assessor(assessor_id), exceptional=exceptional)
     assessment.location = asked.get("location", assessment.location)
     assessment.exceptional_circumstances = exceptional
     if changes(before, AssessmentShape.of(assessment))[1]:
