@@ -48,7 +48,7 @@ def find_slots(apprentice_id: int, query: SlotQuery, actor: User) -> list[Slot]:
         raise RETRY_CODES[code](apprentice.version)
     if code:
         raise refusal(code, method=method, apprentice=apprentice)
-    assessors = _assessors(apprentice, query.assessor_id)
+    assessors = free_assessors(apprentice, query.assessor_id)
     now = clock.now()
     after = max(now, query.from_ or now)
     base = booking_request(apprentice, method, after, retry=query.retry is not None)
@@ -62,20 +62,19 @@ def find_slots(apprentice_id: int, query: SlotQuery, actor: User) -> list[Slot]:
         return booking_refusal(latest, query.retry, day, request.starts_at, terms)
 
     found: list[Slot] = []
-    patterns = _patterns([a.id for a in assessors])
     for monday in _weeks(first, last):
         days = days_between(max(first, monday), min(last, monday + timedelta(days=6)))
         requests = [r for day in days for r in requests_on(base, day, after)]
         if not requests:
             continue
-        week, own = _week(monday, assessors, patterns, apprentice.id)
-        found += slots(requests, week, own, retry_refusal if query.retry else None)
+        week, own = read_diaries(monday, monday + timedelta(days=6), assessors, [apprentice.id])
+        found += slots(requests, week, own[apprentice.id], retry_refusal if query.retry else None)
         if len(found) >= query.limit:
             break
     return found[: query.limit]
 
 
-def _assessors(apprentice, assessor_id: int | None) -> list[User]:
+def free_assessors(apprentice, assessor_id: int | None = None) -> list[User]:
     """The active assessors without a declared conflict with the apprentice's organisations."""
     if assessor_id is not None:
         chosen = [active_assessor(assessor_id)]
@@ -128,11 +127,13 @@ def _patterns(assessor_ids: list[int]) -> dict[int, WorkingPattern]:
     return {row.assessor_id: row.pattern for row in rows}
 
 
-def _week(
-    monday: date, assessors: list[User], patterns, apprentice_id: int
-) -> tuple[list[AssessorWeek], tuple[Interval, ...]]:
-    """What the diaries hold in the week from `monday`: three queries, whatever the size."""
-    starts, ends = midnight(monday), midnight(monday + timedelta(days=7))
+def read_diaries(
+    first: date, last: date, assessors: list[User], apprentice_ids: list[int]
+) -> tuple[list[AssessorWeek], dict[int, tuple[Interval, ...]]]:
+    """What the diaries hold from `first` to `last` (London dates): each assessor's bookings,
+    unavailability and pattern (`week_count` counts the bookings in the whole span), and each
+    apprentice's bookings. Four queries, whatever the size."""
+    starts, ends = midnight(first), midnight(last + timedelta(days=1))
     ids = [a.id for a in assessors]
     booked = db.session.execute(
         select(
@@ -144,16 +145,15 @@ def _week(
             Assessment.status == AssessmentStatus.BOOKED,
             Assessment.starts_at >= starts,
             Assessment.starts_at < ends,
-            or_(Assessment.assessor_id.in_(ids), Assessment.apprentice_id == apprentice_id),
+            or_(Assessment.assessor_id.in_(ids), Assessment.apprentice_id.in_(apprentice_ids)),
         )
     ).all()
     by_day: dict[int, dict[date, list[Interval]]] = defaultdict(lambda: defaultdict(list))
-    own = []
+    own: dict[int, list[Interval]] = defaultdict(list)
     for assessor_id, booked_apprentice, starts_at, ends_at in booked:
         interval = Interval(starts_at, ends_at)
         by_day[assessor_id][london_date(starts_at)].append(interval)
-        if booked_apprentice == apprentice_id:
-            own.append(interval)
+        own[booked_apprentice].append(interval)
     away: dict[int, list[Interval]] = defaultdict(list)
     for row in db.session.execute(
         select(Unavailability.assessor_id, Unavailability.starts_at, Unavailability.ends_at).where(
@@ -163,7 +163,8 @@ def _week(
         )
     ):
         away[row.assessor_id].append(Interval(row.starts_at, row.ends_at))
-    weeks = [
+    patterns = _patterns(ids)
+    diaries = [
         AssessorWeek(
             id=a.id,
             name=a.name,
@@ -174,4 +175,4 @@ def _week(
         )
         for a in assessors
     ]
-    return weeks, tuple(own)
+    return diaries, {apprentice_id: tuple(own[apprentice_id]) for apprentice_id in apprentice_ids}
