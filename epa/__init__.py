@@ -128,6 +128,7 @@ def register_blueprints(app: Flask) -> None:
     from epa.imports.views import bp as imports_bp
     from epa.ops.views import bp as ops_bp
     from epa.pages.views import bp as pages_bp
+    from epa.planning.views import bp as planning_bp
     from epa.scheduling.feed_views import bp as feed_bp
     from epa.scheduling.views import bp as scheduling_bp
     from epa.standards.views import bp as standards_bp
@@ -142,6 +143,7 @@ def register_blueprints(app: Flask) -> None:
         apprentices_bp,
         gateway_bp,
         scheduling_bp,
+        planning_bp,
         grading_bp,
         feed_bp,
         exports_bp,

@@ -66,6 +66,8 @@ def settings_from(env: dict[str, str]) -> dict:
         "MAIL_USERNAME": env.get("MAIL_USERNAME") or None,
         "MAIL_PASSWORD": env.get("MAIL_PASSWORD") or None,
         "MAIL_SENDER": env.get("MAIL_SENDER", "").strip() or "epa@localhost",
+        # The cohort planner's solver stops here with the best plan found so far.
+        "PLANNER_SECONDS": _whole_number(env, "PLANNER_SECONDS", 10),
     }
 
 

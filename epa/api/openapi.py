@@ -128,7 +128,8 @@ def _path_names(path: str) -> list[str]:
 
 
 def _path_schema(name: str) -> dict:
-    return ID_SCHEMA if name.endswith("_id") else {"type": "string", "minLength": 1}
+    counted = name.endswith("_id") or name == "index"  # a plan's row is numbered from 1
+    return ID_SCHEMA if counted else {"type": "string", "minLength": 1}
 
 
 def _success(op: Operation) -> dict:

@@ -7,6 +7,7 @@ so the work spreads."""
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 from epa.rules.local_time import london, london_date
 from epa.rules.patterns import SERVICE_ENDS, SERVICE_STARTS, WorkingPattern
@@ -15,16 +16,18 @@ from epa.rules.scheduling import BookingRequest, Diary, Interval, diary_refusal,
 GRID = timedelta(minutes=30)
 
 
-def day_starts(day: date, duration: timedelta) -> list[datetime]:
+@lru_cache(maxsize=4096)
+def day_starts(day: date, duration: timedelta) -> tuple[datetime, ...]:
     """The grid's starts on a London date at which an assessment of that length ends by the end
-    of the service's day. 08:00 to 18:00 never meets a clock change, so each is one instant."""
+    of the service's day, from 08:00. 08:00 to 18:00 never meets a clock change, so each is one
+    instant."""
     first = datetime.combine(day, SERVICE_STARTS)
     last = datetime.combine(day, SERVICE_ENDS) - duration
     starts = []
     while first <= last:
         starts.append(london(first))
         first += GRID
-    return starts
+    return tuple(starts)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,66 @@
+"""The planner's forms: which apprentices, over which dates; and where to hold the bookings."""
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextInput,
+)
+from wtforms import SelectField, SelectMultipleField, StringField, SubmitField
+
+from epa.pages.forms import DayMonthYearField
+
+
+class CohortFilter(FlaskForm):
+    """Who to show for planning: a search and an employer, read from the query string."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField("Search by ULN or name", widget=GovTextInput())
+    employer_id = SelectField("Employer", widget=GovSelect(), validate_choice=False)
+
+
+class PlanForm(FlaskForm):
+    """The apprentices to plan for, and the dates to fill (both optional)."""
+
+    apprentice_ids = SelectMultipleField(
+        "Apprentices to plan for",
+        widget=GovCheckboxesInput(),
+        validate_choice=False,
+        description="Every method each still needs is planned (first attempts)",
+    )
+    starts_on = DayMonthYearField(
+        "Plan from (optional)",
+        what="from date",
+        example="1 2 2027",
+        description="Leave blank to start as soon as the rules allow",
+    )
+    ends_on = DayMonthYearField(
+        "Plan to (optional)",
+        what="to date",
+        example="1 3 2027",
+        description="Leave blank for the latest EPA deadline among them",
+    )
+    submit = SubmitField("Propose a plan", widget=GovSubmitInput())
+
+    def service_data(self) -> dict:
+        return {
+            "apprentice_ids": [int(i) for i in self.apprentice_ids.data or [] if i.isdigit()],
+            "from": self.starts_on.data.isoformat() if self.starts_on.data else None,
+            "to": self.ends_on.data.isoformat() if self.ends_on.data else None,
+        }
+
+
+class BookPlanForm(FlaskForm):
+    location = StringField(
+        "Location for every booking",
+        widget=GovTextInput(),
+        description="An address and room, or how to join online. For example, Online "
+        "(Microsoft Teams). Each booking can be changed afterwards",
+    )
+    submit = SubmitField("Book every row", widget=GovSubmitInput())
+
+    def service_data(self) -> dict:
+        return {"location": self.location.data}
