@@ -7,7 +7,8 @@ discussion (2 units); 12 assessors with daily limits of 1-3, working two to five
 existing bookings (a share `--busy` of their working days hold one or two) and a week away for
 some; about 85 working days ahead. Projects may start from day 30-60 (varying by apprentice),
 discussions from day 14. A quarter of the assessors are conflicted with a third of the
-apprentices each. Starts are every 30 minutes from 08:00, ending by 18:00.
+apprentices each. Starts are every 30 minutes from 08:00, ending by 18:00. `--scarce` makes
+the same cohort contend for assessors: one or two working weekdays each, one booking a day.
 
 The lower bound printed is, per apprentice, the latest of its tasks' earliest usable days,
 summed: no plan that places every task finishes sooner, so a ratio to greedy below

@@ -245,7 +245,7 @@ def solve(
         # rank below the plan it was hinted with.
         if cohort.rank(candidate) <= cohort.rank(found):
             found = candidate
-        model.rehint(solver)
+            model.rehint(solver)
     if len(proved) == len(stages) and all(proved):
         found = replace(found, optimal=True, solver_status="OPTIMAL")
     return found if cohort.rank(found) <= cohort.rank(baseline) else baseline
