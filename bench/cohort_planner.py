@@ -1,10 +1,12 @@
 """The cohort planner on a tight case, against the greedy baseline: `make bench`.
 
-Sixty apprentices from four employers passed gateway over the last three months, so their
-project windows (from 91 days after gateway to the four-month deadline) open at different
-times; each still needs both methods (a 3-hour project and a 1-hour discussion). Twelve
-assessors have mixed working patterns and daily limits, some declared conflicts, some leave,
-and diaries already part full. The plan covers four months.
+Sixty apprentices from four employers passed gateway in two intakes about ten weeks ago, so
+their project windows (from 91 days after gateway to the four-month deadline) open within the
+notice period and close five weeks later; each still needs both methods (a 3-hour project and
+a 1-hour discussion). Twelve assessors have mixed working patterns and daily limits: seven
+take one long assessment a day, five work short afternoons that fit a discussion only. Six
+assessors declared a conflict with the largest employer, one with each other employer; two
+are on leave for a fortnight; diaries are already part full. The plan covers four months.
 
 The greedy baseline is what a person booking one apprentice after another would do: each, in
 turn, takes the earliest free slots. Both read the same candidate starts (every booking rule
@@ -25,8 +27,27 @@ NOW = datetime(2027, 1, 4, 9, 0, tzinfo=UTC)
 APPRENTICES = 60
 ASSESSORS = 12
 SECONDS = float(os.environ.get("BENCH_PLANNER_SECONDS", "10"))
-#: Days before now that each intake passed gateway: three intakes, a month apart.
-INTAKES = [int(d) for d in os.environ.get("BENCH_INTAKES", "95,65,35").split(",")]
+#: Days before now (within a week) that each intake passed gateway: two intakes whose project
+#: windows open within the notice period, so the whole cohort wants the same few weeks.
+INTAKES = [int(d) for d in os.environ.get("BENCH_INTAKES", "74,70").split(",")]
+#: Working patterns (weekdays, from, to, most a day), one per assessor: the full-day assessors
+#: take one long assessment a day; the part-timers' short afternoons fit a discussion only.
+PATTERNS = [
+    ({0, 1, 2, 3, 4}, (8, 0), (18, 0), 1),
+    ({0, 1, 2, 3}, (8, 0), (18, 0), 1),
+    ({1, 2, 3, 4}, (9, 0), (17, 0), 1),
+    ({0, 2, 4}, (8, 0), (16, 0), 1),
+    ({0, 1, 2, 3, 4}, (8, 30), (17, 30), 1),
+    ({1, 3, 4}, (8, 0), (18, 0), 2),
+    ({0, 1, 2, 3, 4}, (9, 0), (18, 0), 1),
+    ({0, 1, 2, 3, 4}, (13, 0), (15, 0), 2),
+    ({0, 2, 4}, (13, 0), (15, 0), 2),
+    ({1, 3}, (14, 0), (16, 0), 2),
+    ({0, 1, 2, 3}, (12, 0), (14, 0), 1),
+    ({2, 3, 4}, (15, 0), (17, 0), 2),
+]
+#: Assessors with a declared conflict of interest with the largest employer.
+CONFLICTED = [int(n) for n in os.environ.get("BENCH_CONFLICTED", "2,3,4,6,8,10").split(",")]
 
 
 def main() -> dict:
@@ -74,14 +95,7 @@ def _seed() -> list:
     provider = create_provider(
         ProviderNew.read({"name": "Midlands Tech Academy", "ukprn": "10012345"})
     )
-    patterns = [
-        ({0, 1, 2, 3, 4}, (8, 0), (18, 0), 2),
-        ({0, 2, 4}, (9, 0), (17, 0), 1),
-        ({1, 3}, (8, 0), (18, 0), 2),
-        ({0, 1}, (9, 0), (13, 0), 1),
-        ({2, 3, 4}, (12, 0), (18, 0), 1),
-        ({4}, (8, 0), (18, 0), 2),
-    ]
+    patterns = PATTERNS
     assessors = []
     for n in range(ASSESSORS):
         user = create_user(
@@ -106,9 +120,13 @@ def _seed() -> list:
         )
         db.session.add(row)
         assessors.append(user)
-    for n in (1, 4, 7):  # conflicts of interest: some assessors may not assess one employer
+    # Independence: the largest employer was the last job of most assessors, so only a few may
+    # assess its apprentices; one more assessor is conflicted with each of the others.
+    for n in CONFLICTED:
+        db.session.add(AssessorConflict(assessor_id=assessors[n].id, employer_id=employers[0].id))
+    for n in (1, 2, 3):
         db.session.add(
-            AssessorConflict(assessor_id=assessors[n].id, employer_id=employers[n % 4].id)
+            AssessorConflict(assessor_id=assessors[ASSESSORS - n].id, employer_id=employers[n].id)
         )
     for n in (2, 9):  # a fortnight's leave each
         first = london(datetime(2027, 2, 1 + 7 * (n % 3), 0, 0))
