@@ -16,6 +16,8 @@ from epa.demo_apprentices import seed_apprentices
 from epa.extensions import db
 from epa.organisations.schemas import EmployerNew, ProviderNew
 from epa.organisations.services import create_employer, create_provider
+from epa.scheduling.diaries import set_pattern
+from epa.scheduling.schemas import PatternChange
 from epa.standards.models import Standard
 from epa.standards.services import load_standard
 
@@ -59,6 +61,14 @@ def seed_demo() -> list[tuple[str, str, str]]:
         users.append(create_user(UserNew.read(new)))
         accounts.append((role, email, password))
     seed_apprentices(employer_ids, provider_ids, users)
+    # One part-time assessor, so the slot finder, the week's grid and the planner show a pattern
+    # at work; set after the demonstration's bookings, as patterns bind new bookings only.
+    set_pattern(
+        users[3],
+        PatternChange.read(
+            {"weekdays": [0, 1, 2, 3], "starts": "09:00", "ends": "17:00", "max_per_day": 2}
+        ),
+    )
     _keep_sign_ins(accounts)
     return accounts
 
