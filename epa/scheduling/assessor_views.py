@@ -1,5 +1,5 @@
-"""Each assessor's conflicts of interest and unavailability: staff keep any assessor's, and
-an assessor keeps their own unavailability."""
+"""Each assessor's working pattern, conflicts of interest and unavailability: staff keep any
+assessor's, and an assessor keeps their own unavailability and sees their pattern."""
 
 from datetime import time, timedelta
 
@@ -16,10 +16,10 @@ from epa.pagination import fetch_page, page_count, page_from_args
 from epa.rules.local_time import LONDON
 from epa.scheduling import diaries
 from epa.scheduling.blueprint import EVERYONE, OFFICE, bp, submit_timed
-from epa.scheduling.forms import ConflictForm, UnavailabilityForm
+from epa.scheduling.forms import ConflictForm, PatternForm, UnavailabilityForm
 from epa.scheduling.instants import midnight
 from epa.scheduling.models import AssessorConflict, Unavailability
-from epa.scheduling.schemas import ConflictNew, UnavailabilityNew
+from epa.scheduling.schemas import ConflictNew, PatternChange, UnavailabilityNew
 
 PER_PAGE = 50
 
@@ -61,7 +61,8 @@ def assessors():
 
 
 def _assessor_page(assessor: User, *, own: bool, failed=None, status: int = 200):
-    """The assessor's conflicts and unavailability from today on, with the forms to add more."""
+    """The assessor's working pattern, conflicts and unavailability from today on, with the
+    forms to change them."""
     conflicts = db.session.scalars(
         diaries.conflicts_of(assessor).options(
             selectinload(AssessorConflict.employer), selectinload(AssessorConflict.provider)
@@ -73,15 +74,21 @@ def _assessor_page(assessor: User, *, own: bool, failed=None, status: int = 200)
         page,
         PER_PAGE,
     )
-    forms = {"conflict_form": ConflictForm, "unavailability_form": UnavailabilityForm}
+    pattern = diaries.pattern_shape(assessor)
+    forms = {
+        "conflict_form": (ConflictForm, None),
+        "unavailability_form": (UnavailabilityForm, None),
+        "pattern_form": (PatternForm, PatternForm.data_of(pattern)),
+    }
     made = {
-        name: failed if isinstance(failed, kind) else kind(formdata=None)
-        for name, kind in forms.items()
+        name: failed if isinstance(failed, kind) else kind(formdata=None, data=data)
+        for name, (kind, data) in forms.items()
     }
     return render_template(
         "scheduling/assessor.html",
         assessor=assessor,
         own=own,
+        pattern=pattern,
         conflicts=conflicts,
         periods=periods,
         total=total,
@@ -117,7 +124,8 @@ def _done(person: User, message: str):
 
 def _add(user_id: int, form, command, add, said):
     """Add to the assessor's diary what the form gives (read as `command`), then say what was
-    added (`said(entry)`); or show the diary again with the form and what is wrong."""
+    added (`said(entry)`); or show the diary again with the form and what is wrong. A working
+    pattern is kept the same way, replacing the one before."""
     person = diaries.assessor_for(user_id, current_user)
     entry, status = submit_timed(form, lambda data: add(person, command.read(data)))
     if entry is None:
@@ -129,6 +137,19 @@ def _remove(user_id: int, remove, entry_id: int, message: str):
     person = diaries.assessor_for(user_id, current_user)
     remove(person, entry_id)
     return _done(person, message)
+
+
+@bp.post("/assessors/<id:user_id>/pattern")
+@roles_required(*OFFICE)
+def set_pattern(user_id: int):
+    """Change when the assessor works: the days, the hours and the most assessments a day."""
+    return _add(
+        user_id,
+        PatternForm(),
+        PatternChange,
+        diaries.set_pattern,
+        lambda shape: f"Working pattern saved: {shape['description']}.",
+    )
 
 
 @bp.post("/assessors/<id:user_id>/conflicts")

@@ -9,13 +9,21 @@ from datetime import date, timedelta
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
     GovTextInput,
 )
 from sqlalchemy import select
-from wtforms import RadioField, SelectField, StringField, SubmitField
+from wtforms import (
+    HiddenField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+)
 from wtforms.fields.choices import SelectChoice
 
 from epa import clock
@@ -23,7 +31,10 @@ from epa.extensions import db
 from epa.organisations.models import Employer, Provider
 from epa.pages.forms import DayMonthYearField, as_record_id, reason_form
 from epa.pages.widgets import GovRadioWithHints
+from epa.rules.local_time import LONDON, london_iso
+from epa.rules.patterns import MOST_PER_DAY, SERVICE_ENDS, SERVICE_STARTS, WEEKDAY_NAMES
 from epa.rules.scheduling import epa_window
+from epa.rules.slots import Slot
 
 _HOURS_MINUTES = re.compile(r"([0-9]{1,2}):([0-9]{2})")
 
@@ -134,10 +145,65 @@ class AssessmentForm(FlaskForm):
         return {"starts_at"}
 
 
+_SLOT_VALUE = re.compile(r"([0-9]{1,9})@(\S+)")
+
+
+def slot_value(slot: Slot) -> str:
+    """A slot as its radio's value: the assessor's id and the start with its UK offset."""
+    return f"{slot.assessor_id}@{london_iso(slot.starts_at)}"
+
+
+def slot_words(slot: Slot) -> str:
+    """A slot in UK time, as its radio says it: "Thursday 10 December 2026, 08:00 to 09:00 —
+    Grace Okafor"."""
+    start, end = slot.starts_at.astimezone(LONDON), slot.ends_at.astimezone(LONDON)
+    return (
+        f"{start:%A} {start.day} {start:%B %Y}, {start:%H:%M} to {end:%H:%M} — {slot.assessor_name}"
+    )
+
+
+#: The booking page's fields in the order the page shows them, so the error summary follows it.
+_BOOKING_PAGE_ORDER = (
+    "csrf_token",
+    "method",
+    "location",
+    "find",
+    "slot",
+    "book_slot",
+    "later",
+    "slots_for",
+    "slots_from",
+    "slots_next",
+    "starts_on",
+    "start_time",
+    "check",
+    "assessor_id",
+    "submit",
+)
+
+
 class BookingForm(AssessmentForm):
-    """Book one method of the apprentice's plan with an assessor."""
+    """Book one method of the apprentice's plan with an assessor: a slot the finder offers, or
+    a date and time typed in.
+
+    The slots' place in the list travels in hidden fields, so the page needs no script:
+    `slots_for` is the method they were found for, `slots_from` where the slots shown begin
+    and `slots_next` where the later ones do (see `views.offer_slots`)."""
 
     submit = SubmitField("Book assessment", widget=GovSubmitInput())
+    find = SubmitField("Find the next available slots", widget=GovSubmitInput())
+    slot = RadioField(
+        "Available slots",
+        widget=GovRadioInput(),
+        validate_choice=False,
+        description="UK time, earliest first. Where assessors are free at the same time, the "
+        "one with fewest bookings that week comes first.",
+    )
+    book_slot = SubmitField("Book this slot", widget=GovSubmitInput())
+    later = SubmitField("Show later slots", widget=GovSubmitInput())
+    slots_for = HiddenField()
+    slots_from = HiddenField()
+    slots_next = HiddenField()
 
     def __init__(self, apprentice, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -146,6 +212,18 @@ class BookingForm(AssessmentForm):
         self.method.choices = [SelectChoice(m.code, m.name) for m in methods]
         hints = {m.code: method_hint(apprentice, m) for m in methods}
         self.method.widget = GovRadioWithHints(hints)
+        self._fields = {name: self._fields[name] for name in _BOOKING_PAGE_ORDER}
+
+    def show_slots(self, found: list[Slot]) -> None:
+        """The slots to offer as radios; a choice no longer among them is dropped."""
+        self.slot.choices = [SelectChoice(slot_value(s), slot_words(s)) for s in found]
+        if self.slot.data not in {choice.value for choice in self.slot.choices}:
+            self.slot.data = None
+
+    def chosen_slot(self) -> tuple[int, str] | None:
+        """The assessor's id and the start of the slot chosen, as the radio's value gives them."""
+        match = _SLOT_VALUE.fullmatch(self.slot.data or "")
+        return (int(match[1]), match[2]) if match else None
 
     def chosen_method(self):
         """The plan's method the radios name, if any."""
@@ -286,3 +364,58 @@ def _mark_missing(*boxes) -> None:
     for field, message in boxes:
         if field.data is None and not field.errors:
             field.errors = [*field.errors, message]
+
+
+#: The half hours of the service's day, from its start to its end.
+HALF_HOURS = tuple(
+    f"{hour:02d}:{minute:02d}"
+    for hour in range(SERVICE_STARTS.hour, SERVICE_ENDS.hour + 1)
+    for minute in (0, 30)
+)[:-1]
+
+
+class PatternForm(FlaskForm):
+    """When the assessor works: the days, the hours within the service's day, and the most
+    assessments a day. The service judges every value, so a changed page is refused in words."""
+
+    weekdays = SelectMultipleField(
+        "Days worked",
+        widget=GovCheckboxesInput(),
+        description="Select all that apply.",
+        validate_choice=False,
+        choices=[SelectChoice(str(number), name) for number, name in enumerate(WEEKDAY_NAMES)],
+    )
+    starts = SelectField(
+        "Start time",
+        widget=GovSelect(),
+        validate_choice=False,
+        choices=HALF_HOURS[:-1],
+        description="UK time",
+    )
+    ends = SelectField(
+        "End time", widget=GovSelect(), validate_choice=False, choices=HALF_HOURS[1:]
+    )
+    max_per_day = StringField(
+        "Most assessments a day",
+        widget=GovTextInput(),
+        description=f"A number from 1 to {MOST_PER_DAY}",
+    )
+    #: not `submit`: the assessor's page has other forms' buttons of that name
+    save = SubmitField("Save working pattern", widget=GovSubmitInput())
+
+    @staticmethod
+    def data_of(shape: dict) -> dict:
+        """The form's values for a pattern as the service gives it (`diaries.pattern_shape`)."""
+        return {
+            "weekdays": [str(day) for day in shape["weekdays"]],
+            "starts": shape["starts"],
+            "ends": shape["ends"],
+            "max_per_day": str(shape["max_per_day"]),
+        }
+
+    def service_data(self) -> dict:
+        """As the API takes it; a box left empty is left out, so the service asks for it."""
+        days = [as_record_id(day) for day in self.weekdays.data or []]
+        data = {"weekdays": days, "starts": self.starts.data, "ends": self.ends.data}
+        most = (self.max_per_day.data or "").strip()
+        return data | ({"max_per_day": most} if most else {})

@@ -2,6 +2,8 @@
 the calendar file. The assessors' and diaries' pages (`assessor_views`, `diary_views`) are on the
 same blueprint (`blueprint`)."""
 
+from datetime import datetime
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -9,15 +11,22 @@ from epa.apprentices.services import get_apprentice
 from epa.auth.decorators import roles_required
 from epa.errors import ServiceError
 from epa.extensions import db
-from epa.pages.kit import action_page
-from epa.rules.local_time import LONDON
+from epa.pages.kit import action_page, long_date
+from epa.rules.local_time import LONDON, london_iso
 from epa.scheduling import assessor_views, checks, diary_views, services
 from epa.scheduling.blueprint import EVERYONE, OFFICE, bp, show_refusal, submit_timed
 from epa.scheduling.eligibility import assessor_choices
 from epa.scheduling.forms import BookingForm, ReasonForm, RescheduleForm, duration_words
 from epa.scheduling.invites import invite_response
 from epa.scheduling.models import Assessment, AssessmentStatus
-from epa.scheduling.schemas import Booking, BookingCancellation, BookingChange, StartTime
+from epa.scheduling.schemas import (
+    Booking,
+    BookingCancellation,
+    BookingChange,
+    SlotQuery,
+    StartTime,
+)
+from epa.scheduling.slots import find_slots
 
 #: the app registers `bp` from here; these modules' pages are on it too
 DIARY_PAGES = (assessor_views, diary_views)
@@ -92,6 +101,91 @@ def offer_assessors(form, apprentice, method, *, exclude_id=None) -> None:
         )
 
 
+#: Slots shown at a time on the booking page.
+SLOTS_SHOWN = 10
+
+
+def _cursor(text: str | None) -> tuple[datetime | None, set[int]]:
+    """Where a page of slots begins, as its hidden field gives it: the start, and the
+    assessors already shown at that start. Anything else is the first page."""
+    start, *seen = (text or "").split() or [""]
+    try:
+        begins = datetime.fromisoformat(start)
+    except ValueError:
+        return None, set()
+    if begins.tzinfo is None or not all(id_.isascii() and id_.isdigit() for id_ in seen):
+        return None, set()
+    return begins, {int(id_) for id_ in seen}
+
+
+def _next_cursor(found) -> str:
+    """Later slots begin at the last start shown, without the assessors shown at it: going on
+    from the next start instead would lose the others free at the same time."""
+    last = found[-1].starts_at
+    seen = [str(slot.assessor_id) for slot in found if slot.starts_at == last]
+    return " ".join([london_iso(last), *seen])
+
+
+def offer_slots(form, apprentice, *, asked: bool) -> int | None:
+    """Show the page of slots the hidden fields describe, if slots were asked for now or
+    before: for the method chosen now (from the earliest, if it changed since), by the finder,
+    which checks each slot by the booking's own rules. The finder's refusal for the apprentice
+    is shown instead, and its status given."""
+    method = form.method.data
+    if not (asked or form.slots_for.data):
+        return None
+    if form.slots_for.data != method:
+        form.slots_for.data, form.slots_from.data = method, ""
+    start, seen = _cursor(form.slots_from.data)
+    try:
+        query = SlotQuery.read(
+            {"method": method, "from": london_iso(start) or "", "limit": SLOTS_SHOWN + len(seen)}
+        )
+        found = find_slots(apprentice.id, query, current_user)
+    except ServiceError as error:
+        form.slots_for.data = ""
+        show_refusal(form, error)
+        return 409 if error.status == 409 else 422
+    found = [s for s in found if s.starts_at != start or s.assessor_id not in seen]
+    found = found[:SLOTS_SHOWN]
+    form.show_slots(found)
+    form.slots_next.data = _next_cursor(found) if len(found) == SLOTS_SHOWN else ""
+    return None
+
+
+def book_slot(form, apprentice):
+    """Book the slot chosen, exactly: its assessor and start, the method it was found for and
+    the location on the form, through the booking's own rules. A refusal about the slot (taken
+    since it was shown) goes beside the slots, which are then offered again."""
+    chosen = form.chosen_slot()
+    if form.slots_for.data != form.method.data:
+        form.slot.errors = ["The slots shown were for another method: choose a slot again"]
+        return None, 422
+    if chosen is None:
+        form.slot.errors = ["Choose a slot"]
+        return None, 422
+    assessor_id, starts_at = chosen
+    data = {
+        "apprentice_id": apprentice.id,
+        "method": form.slots_for.data,
+        "assessor_id": assessor_id,
+        "starts_at": starts_at,
+        "location": form.location.data,
+    }
+    try:
+        return services.book_assessment(Booking.read(data), current_user), 200
+    except ServiceError as error:
+        db.session.rollback()
+        status = 409 if error.status == 409 else 422
+        if error.fields.keys() & {"assessor_id", "starts_at"}:
+            form.slot.errors = [
+                f"That slot can no longer be booked. {error.message} Choose another slot"
+            ]
+        else:
+            show_refusal(form, error)
+        return None, status
+
+
 def _bookable(apprentice) -> bool:
     return apprentice.gateway_date is not None and apprentice.status in (
         "gateway_passed",
@@ -114,27 +208,48 @@ def _saved(apprentice_id: int, message: str):
 @bp.route("/apprentices/<id:apprentice_id>/assessments/new", methods=["GET", "POST"])
 @roles_required(*OFFICE)
 def book(apprentice_id: int):
-    """Book a method of the apprentice's plan with an assessor who is free and independent."""
+    """Book a method of the apprentice's plan with an assessor who is free and independent: a
+    slot the finder offers, or a date and time typed in."""
     apprentice = get_apprentice(apprentice_id, current_user)
     if request.method == "GET" and not _bookable(apprentice):
         why = f"{apprentice.full_name} cannot be booked: {_why_not(apprentice)}."
         return _back_to(apprentice_id, why, "info")
     form = BookingForm(apprentice)
-    status = 200
-    if form.is_submitted() and form.check.data:
-        status = check_time(form, apprentice, form.chosen_method())
-    elif form.is_submitted():
-        assessment, status = submit_timed(
-            form, lambda data: services.book_assessment(Booking.read(data), current_user)
+    assessment, status = _act(form, apprentice) if form.is_submitted() else (None, 200)
+    if assessment is not None:
+        return _saved(
+            apprentice_id,
+            f"{assessment.method.name} booked with {assessment.assessor.name}: "
+            f"{assessment_when(assessment)}.",
         )
-        if assessment is not None:
-            return _saved(
-                apprentice_id,
-                f"{assessment.method.name} booked with {assessment.assessor.name}: "
-                f"{assessment_when(assessment)}.",
-            )
+    status = offer_slots(form, apprentice, asked=bool(form.find.data or form.later.data)) or status
     offer_assessors(form, apprentice, form.chosen_method())
-    return render_template("scheduling/book.html", form=form, apprentice=apprentice), status
+    return (
+        render_template(
+            "scheduling/book.html",
+            form=form,
+            apprentice=apprentice,
+            slots_end=long_date(apprentice.epa_deadline),
+        ),
+        status,
+    )
+
+
+def _act(form, apprentice):
+    """Do what the button pressed asks: (the booking made or None, the status to answer)."""
+    if form.find.data:
+        form.slots_for.data, form.slots_from.data, form.slot.data = form.method.data, "", None
+        return None, 200
+    if form.later.data:
+        form.slots_from.data, form.slot.data = form.slots_next.data, None
+        return None, 200
+    if form.book_slot.data:
+        return book_slot(form, apprentice)
+    if form.check.data:
+        return None, check_time(form, apprentice, form.chosen_method())
+    return submit_timed(
+        form, lambda data: services.book_assessment(Booking.read(data), current_user)
+    )
 
 
 def _why_not(apprentice) -> str:
