@@ -11,7 +11,7 @@ from epa.errors import ServiceError
 from epa.extensions import db
 from epa.pages.kit import action_page
 from epa.rules.local_time import LONDON
-from epa.scheduling import assessor_views, checks, diary_views, services
+from epa.scheduling import assessor_views, availability_views, checks, diary_views, services
 from epa.scheduling.blueprint import EVERYONE, OFFICE, bp, show_refusal, submit_timed
 from epa.scheduling.eligibility import assessor_choices
 from epa.scheduling.forms import BookingForm, ReasonForm, RescheduleForm, duration_words
@@ -20,7 +20,7 @@ from epa.scheduling.models import Assessment, AssessmentStatus
 from epa.scheduling.schemas import Booking, BookingCancellation, BookingChange, StartTime
 
 #: the app registers `bp` from here; these modules' pages are on it too
-DIARY_PAGES = (assessor_views, diary_views)
+DIARY_PAGES = (assessor_views, availability_views, diary_views)
 ASSESSMENT_TAGS = {
     AssessmentStatus.BOOKED: {"text": "Booked", "classes": "govuk-tag--blue"},
     AssessmentStatus.CANCELLED: {"text": "Cancelled", "classes": "govuk-tag--grey"},
