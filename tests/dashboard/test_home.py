@@ -101,7 +101,8 @@ def test_a_method_not_yet_booked(app, client, signed_in, booking_world, passed, 
     make_apprentice(uln=TEMPORARY_ULN, given_names="Rory")
     book_directly(app, booking_world, apprentice_id=priya, starts_at="2026-12-10T10:00")
     book_directly(app, booking_world, apprentice_id=omar, starts_at="2026-12-10T12:00")
-    lenas = book_directly(app, booking_world, apprentice_id=lena, starts_at="2026-12-10T14:00")
+    # The assessor takes two a day (the default pattern): Lena's is on the next day.
+    lenas = book_directly(app, booking_world, apprentice_id=lena, starts_at="2026-12-11T14:00")
     for who, day in ((omar, "2027-02-01"), (lena, "2027-02-02")):
         book_directly(
             app,
