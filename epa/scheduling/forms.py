@@ -212,7 +212,10 @@ class BookingForm(AssessmentForm):
         self.method.choices = [SelectChoice(m.code, m.name) for m in methods]
         hints = {m.code: method_hint(apprentice, m) for m in methods}
         self.method.widget = GovRadioWithHints(hints)
-        self._fields = {name: self._fields[name] for name in _BOOKING_PAGE_ORDER}
+        # The page's order, for the error summary; fields the order does not name (the CSRF
+        # token, when it is switched off there is none) keep their place after it.
+        ordered = {name: self._fields[name] for name in _BOOKING_PAGE_ORDER if name in self._fields}
+        self._fields = ordered | self._fields
 
     def show_slots(self, found: list[Slot]) -> None:
         """The slots to offer as radios; a choice no longer among them is dropped."""

@@ -294,3 +294,16 @@ def test_a_slot_refused_when_no_other_is_left_says_both(app, client, office):
     assert "declared conflict of interest" in error_beside(html, "slot")
     assert slots(html) == [] and "No slot is free for the professional discussion" in html
     assert booked(app) == []
+
+
+def test_the_page_works_where_csrf_protection_is_switched_off(app, client, office):
+    # The form puts its fields in the page's order; with CSRF off there is no token to place.
+    app.config["WTF_CSRF_ENABLED"] = False
+    try:
+        response = client.post(
+            new_page(office), data={"method": "discussion", "find": "Find the next available slots"}
+        )
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = True
+    assert response.status_code == 200
+    assert slots(response.get_data(as_text=True))
