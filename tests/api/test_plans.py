@@ -200,3 +200,13 @@ def test_plans_are_for_the_office(api, booking_world):
         api("assessor").post("/api/v1/plans", json={"apprentice_ids": [1]}), 403, "forbidden"
     )
     assert_error(api("staff").get("/api/v1/plans/999"), 404, "not_found")
+
+
+def test_a_withdrawn_apprentice_is_listed_not_planned(staff, booking_world, cohort):
+    withdrawn = cohort[-1]
+    staff.post(f"/api/v1/apprentices/{withdrawn}/withdraw", json={"reason": "Left the employer"})
+    plan = propose(staff, cohort)
+    assert {(u["apprentice_id"], u["code"]) for u in plan["unplaced"]} == {
+        (withdrawn, "apprentice_withdrawn")
+    }
+    assert withdrawn not in {item["apprentice_id"] for item in plan["items"]}

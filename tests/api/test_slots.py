@@ -223,3 +223,13 @@ def test_a_resit_finds_slots_inside_its_window_only(world):
         assessor_id=first["assessor"]["id"],
     )
     assert booked.status_code == 201, booked.get_json()
+
+
+def test_a_withdrawn_apprentice_has_no_slots(staff, booking_world):
+    path = f"/api/v1/apprentices/{booking_world['apprentice']}"
+    assert staff.post(f"{path}/withdraw", json={"reason": "Left the employer"}).status_code == 200
+    assert_error(
+        staff.get(f"{path}/slots", query_string={"method": "discussion"}),
+        422,
+        "apprentice_withdrawn",
+    )
