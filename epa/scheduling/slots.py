@@ -1,10 +1,14 @@
 """The slot finder: the earliest legal slots for one of an apprentice's methods, each with an
-assessor, read a week at a time so a busy service still answers at once."""
+assessor. A busy service still answers at once: each week's bookings are counted in the database
+(the assessor with fewest that week comes first), and the diaries are read a day at a time, only
+until enough slots are found."""
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from itertools import islice
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
 from epa import clock
 from epa.apprentices.services import get_apprentice
@@ -14,7 +18,7 @@ from epa.rules.dates import add_months
 from epa.rules.grading import RetryTerms, attempt_refusal, booking_refusal
 from epa.rules.local_time import london_date
 from epa.rules.patterns import WorkingPattern
-from epa.rules.scheduling import Interval, epa_window
+from epa.rules.scheduling import Interval, epa_window, is_working_day
 from epa.rules.slots import AssessorWeek, Slot, days_between, requests_on, slots, week_of
 from epa.scheduling.checks import RETRY_CODES, booking_request, latest_attempt
 from epa.scheduling.instants import midnight
@@ -64,24 +68,35 @@ def find_slots(apprentice_id: int, query: SlotQuery, actor: User) -> list[Slot]:
     found: list[Slot] = []
     patterns = _patterns([a.id for a in assessors])
     for monday in _weeks(first, last):
-        days = days_between(max(first, monday), min(last, monday + timedelta(days=6)))
-        requests = [r for day in days for r in requests_on(base, day, after)]
-        if not requests:
-            continue
-        week, own = _week(monday, assessors, patterns, apprentice.id)
-        found += slots(requests, week, own, retry_refusal if query.retry else None)
-        if len(found) >= query.limit:
-            break
-    return found[: query.limit]
+        week = None
+        for day in days_between(max(first, monday), min(last, monday + timedelta(days=6))):
+            requests = requests_on(base, day, after)
+            # Every request that day would be refused for the day itself: nothing to read.
+            if not requests or not _someone_works(day, assessors, patterns):
+                continue
+            week = week or _week(monday, assessors)
+            diaries, own = _day(day, assessors, patterns, week, apprentice.id)
+            # The slots come in order, so the first few are the answer: checking the rest of a
+            # busy day against every assessor would cost far more than finding them.
+            wanted = query.limit - len(found)
+            found += islice(
+                slots(requests, diaries, own, retry_refusal if query.retry else None), wanted
+            )
+            if len(found) >= query.limit:
+                return found
+    return found
 
 
-def _assessors(apprentice, assessor_id: int | None) -> list[User]:
-    """The active assessors without a declared conflict with the apprentice's organisations."""
+def _assessors(apprentice, assessor_id: int | None) -> list:
+    """The active assessors without a declared conflict with the apprentice's organisations:
+    each with its id and name, all the finder needs."""
     if assessor_id is not None:
         chosen = [active_assessor(assessor_id)]
     else:
-        chosen = db.session.scalars(
-            select(User).where(User.role == Role.ASSESSOR, User.is_enabled).order_by(User.id)
+        chosen = db.session.execute(
+            select(User.id, User.name)
+            .where(User.role == Role.ASSESSOR, User.is_enabled)
+            .order_by(User.id)
         ).all()
     conflicted = set(
         db.session.scalars(
@@ -128,12 +143,58 @@ def _patterns(assessor_ids: list[int]) -> dict[int, WorkingPattern]:
     return {row.assessor_id: row.pattern for row in rows}
 
 
-def _week(
-    monday: date, assessors: list[User], patterns, apprentice_id: int
-) -> tuple[list[AssessorWeek], tuple[Interval, ...]]:
-    """What the diaries hold in the week from `monday`: three queries, whatever the size."""
+def _someone_works(day: date, assessors, patterns) -> bool:
+    """Whether it is a working day that at least one of the assessors works."""
+    default = WorkingPattern()
+    return is_working_day(day) and any(
+        patterns.get(a.id, default).works_on(day.weekday()) for a in assessors
+    )
+
+
+@dataclass(frozen=True)
+class _Week:
+    """What the finder reads once a week: how many bookings each assessor has that week, and
+    when each is away."""
+
+    counts: dict[int, int]
+    away: dict[int, tuple[Interval, ...]]
+
+
+def _week(monday: date, assessors) -> _Week:
+    """Two queries, whatever the size of the service: the week's bookings counted by assessor,
+    and the assessors' time away."""
     starts, ends = midnight(monday), midnight(monday + timedelta(days=7))
     ids = [a.id for a in assessors]
+    counts = db.session.execute(
+        select(Assessment.assessor_id, func.count())
+        .where(
+            Assessment.status == AssessmentStatus.BOOKED,
+            Assessment.starts_at >= starts,
+            Assessment.starts_at < ends,
+            Assessment.assessor_id.in_(ids),
+        )
+        .group_by(Assessment.assessor_id)
+    ).all()
+    away: dict[int, list[Interval]] = defaultdict(list)
+    for row in db.session.execute(
+        select(Unavailability.assessor_id, Unavailability.starts_at, Unavailability.ends_at).where(
+            Unavailability.assessor_id.in_(ids),
+            Unavailability.starts_at < ends,
+            Unavailability.ends_at > starts,
+        )
+    ):
+        away[row.assessor_id].append(Interval(row.starts_at, row.ends_at))
+    return _Week(
+        counts=dict(counts),
+        away={assessor: tuple(held) for assessor, held in away.items()},
+    )
+
+
+def _day(
+    day: date, assessors, patterns, week: _Week, apprentice_id: int
+) -> tuple[list[AssessorWeek], tuple[Interval, ...]]:
+    """The assessors' bookings on a London date, and the apprentice's own: one query."""
+    starts, ends = midnight(day), midnight(day + timedelta(days=1))
     booked = db.session.execute(
         select(
             Assessment.assessor_id,
@@ -144,34 +205,28 @@ def _week(
             Assessment.status == AssessmentStatus.BOOKED,
             Assessment.starts_at >= starts,
             Assessment.starts_at < ends,
-            or_(Assessment.assessor_id.in_(ids), Assessment.apprentice_id == apprentice_id),
+            or_(
+                Assessment.assessor_id.in_([a.id for a in assessors]),
+                Assessment.apprentice_id == apprentice_id,
+            ),
         )
     ).all()
-    by_day: dict[int, dict[date, list[Interval]]] = defaultdict(lambda: defaultdict(list))
+    held: dict[int, list[Interval]] = defaultdict(list)
     own = []
     for assessor_id, booked_apprentice, starts_at, ends_at in booked:
         interval = Interval(starts_at, ends_at)
-        by_day[assessor_id][london_date(starts_at)].append(interval)
+        held[assessor_id].append(interval)
         if booked_apprentice == apprentice_id:
             own.append(interval)
-    away: dict[int, list[Interval]] = defaultdict(list)
-    for row in db.session.execute(
-        select(Unavailability.assessor_id, Unavailability.starts_at, Unavailability.ends_at).where(
-            Unavailability.assessor_id.in_(ids),
-            Unavailability.starts_at < ends,
-            Unavailability.ends_at > starts,
-        )
-    ):
-        away[row.assessor_id].append(Interval(row.starts_at, row.ends_at))
-    weeks = [
+    diaries = [
         AssessorWeek(
             id=a.id,
             name=a.name,
             pattern=patterns.get(a.id, WorkingPattern()),
-            bookings={day: tuple(held) for day, held in by_day[a.id].items()},
-            unavailability=tuple(away[a.id]),
-            week_count=sum(len(held) for held in by_day[a.id].values()),
+            bookings={day: tuple(held[a.id])},
+            unavailability=week.away.get(a.id, ()),
+            week_count=week.counts.get(a.id, 0),
         )
         for a in assessors
     ]
-    return weeks, tuple(own)
+    return diaries, tuple(own)
