@@ -70,8 +70,10 @@ clean:
 	rm -rf $(VENV) node_modules static/build
 
 # Timings at scale; kept out of `make test` because a busy machine would make them flaky.
+# Every script in bench/run.py's list, on throwaway SQLite files; BENCH_DATABASE_URL (a PostgreSQL
+# server) gives each a fresh database there instead; BENCH_JSON=path writes every figure there.
 bench: $(BIN)/.installed
-	$(BIN)/python bench/apprentice_list.py
+	$(BIN)/python bench/run.py
 
 # Writes the locks again from pyproject.toml, against PyPI alone (this machine's pip settings
 # are ignored). `make lock UPGRADE=flask` moves one package (and what it needs) to its newest.

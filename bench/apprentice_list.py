@@ -11,6 +11,7 @@ import tempfile
 import time
 from datetime import date
 
+from figures import milliseconds, write
 from sqlalchemy import event, insert
 
 N = int(os.environ.get("BENCH_APPRENTICES", "20000"))
@@ -34,6 +35,7 @@ def main() -> None:
     statements = [0]
     with app.app_context():
         event.listen(db.engine, "before_cursor_execute", lambda *a: _bump(statements))
+        figures = {"database": db.engine.dialect.name, "apprentices": N, "timings": {}}
     for label, path in [
         ("list, page 1 of 200 rows", "/api/v1/apprentices?per_page=200"),
         ("list, page 50 of 200 rows", "/api/v1/apprentices?per_page=200&page=50"),
@@ -47,8 +49,15 @@ def main() -> None:
         for _ in range(runs):
             response = client.get(path, headers=headers)
             assert response.status_code == 200, response.data
-        elapsed = (time.perf_counter() - started) / runs * 1000
-        print(f"{label:<28} {elapsed:8.1f} ms  {statements[0] // runs} statements", flush=True)
+        elapsed = (time.perf_counter() - started) / runs
+        print(
+            f"{label:<28} {elapsed * 1000:8.1f} ms  {statements[0] // runs} statements", flush=True
+        )
+        figures["timings"][label] = {
+            "ms": milliseconds(elapsed),
+            "statements": statements[0] // runs,
+        }
+    write(figures)
 
 
 def _bump(counter):
@@ -59,15 +68,19 @@ def _seed(db):
     import json
 
     from epa.apprentices.models import Apprentice
+    from epa.apprentices.services import search_name
+    from epa.auth.schemas import UserNew
     from epa.auth.services import create_token, create_user
     from epa.config import PROJECT_ROOT
+    from epa.organisations.schemas import EmployerNew, ProviderNew
     from epa.organisations.services import create_employer, create_provider
     from epa.standards.services import load_standard
 
     standard, _ = load_standard(json.loads((PROJECT_ROOT / "fixtures/standard.json").read_text()))
-    employer = create_employer("Bench Employer")
-    provider = create_provider("Bench Provider", "10000001")
-    user = create_user("bench@epao.example", "Bench", "staff", "bench password 1")
+    employer = create_employer(EmployerNew(name="Bench Employer"))
+    provider = create_provider(ProviderNew(name="Bench Provider", ukprn="10000001"))
+    staff = {"email": "bench@epao.example", "name": "Bench", "role": "staff"}
+    user = create_user(UserNew(**staff, password="bench password 1"))  # noqa: S106  (throwaway)
     version = standard.versions[-1]
     names = ["Taylor", "Smith", "Jones", "Patel", "Khan", "Brown", "Wilson", "Evans"]
     rows = [
@@ -75,6 +88,7 @@ def _seed(db):
             "uln": "9999999999",
             "given_names": f"Person {n}",
             "family_name": names[n % len(names)],
+            "search_name": search_name(f"Person {n}", names[n % len(names)]),
             "date_of_birth": date(2000, 1, 1),
             "employer_id": employer.id,
             "provider_id": provider.id,

@@ -1,10 +1,14 @@
 """The slot finder: the earliest legal slots for one of an apprentice's methods, each with an
-assessor, read a week at a time so a busy service still answers at once."""
+assessor. A busy service still answers at once: each week's bookings are counted in the database
+(the assessor with fewest that week comes first), and the diaries are read a day at a time, only
+until enough slots are found."""
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from itertools import islice
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
 from epa import clock
 from epa.apprentices.services import get_apprentice
@@ -14,7 +18,7 @@ from epa.rules.dates import add_months
 from epa.rules.grading import RetryTerms, attempt_refusal, booking_refusal
 from epa.rules.local_time import london_date
 from epa.rules.patterns import WorkingPattern
-from epa.rules.scheduling import Interval, epa_window
+from epa.rules.scheduling import Interval, epa_window, is_working_day
 from epa.rules.slots import AssessorWeek, Slot, days_between, requests_on, slots, week_of
 from epa.scheduling.checks import RETRY_CODES, booking_request, latest_attempt
 from epa.scheduling.instants import midnight
@@ -48,7 +52,7 @@ def find_slots(apprentice_id: int, query: SlotQuery, actor: User) -> list[Slot]:
         raise RETRY_CODES[code](apprentice.version)
     if code:
         raise refusal(code, method=method, apprentice=apprentice)
-    assessors = free_assessors(apprentice, query.assessor_id)
+    assessors = _assessors(apprentice, query.assessor_id)
     now = clock.now()
     after = max(now, query.from_ or now)
     base = booking_request(apprentice, method, after, retry=query.retry is not None)
@@ -62,25 +66,37 @@ def find_slots(apprentice_id: int, query: SlotQuery, actor: User) -> list[Slot]:
         return booking_refusal(latest, query.retry, day, request.starts_at, terms)
 
     found: list[Slot] = []
+    patterns = _patterns([a.id for a in assessors])
     for monday in _weeks(first, last):
-        days = days_between(max(first, monday), min(last, monday + timedelta(days=6)))
-        requests = [r for day in days for r in requests_on(base, day, after)]
-        if not requests:
-            continue
-        week, own = read_diaries(monday, monday + timedelta(days=6), assessors, [apprentice.id])
-        found += slots(requests, week, own[apprentice.id], retry_refusal if query.retry else None)
-        if len(found) >= query.limit:
-            break
-    return found[: query.limit]
+        week = None
+        for day in days_between(max(first, monday), min(last, monday + timedelta(days=6))):
+            requests = requests_on(base, day, after)
+            # Every request that day would be refused for the day itself: nothing to read.
+            if not requests or not _someone_works(day, assessors, patterns):
+                continue
+            week = week or _week(monday, assessors)
+            diaries, own = _day(day, assessors, patterns, week, apprentice.id)
+            # The slots come in order, so the first few are the answer: checking the rest of a
+            # busy day against every assessor would cost far more than finding them.
+            wanted = query.limit - len(found)
+            found += islice(
+                slots(requests, diaries, own, retry_refusal if query.retry else None), wanted
+            )
+            if len(found) >= query.limit:
+                return found
+    return found
 
 
-def free_assessors(apprentice, assessor_id: int | None = None) -> list[User]:
-    """The active assessors without a declared conflict with the apprentice's organisations."""
+def _assessors(apprentice, assessor_id: int | None) -> list:
+    """The active assessors without a declared conflict with the apprentice's organisations:
+    each with its id and name, all the finder needs."""
     if assessor_id is not None:
         chosen = [active_assessor(assessor_id)]
     else:
-        chosen = db.session.scalars(
-            select(User).where(User.role == Role.ASSESSOR, User.is_enabled).order_by(User.id)
+        chosen = db.session.execute(
+            select(User.id, User.name)
+            .where(User.role == Role.ASSESSOR, User.is_enabled)
+            .order_by(User.id)
         ).all()
     conflicted = set(
         db.session.scalars(
@@ -127,15 +143,60 @@ def _patterns(assessor_ids: list[int]) -> dict[int, WorkingPattern]:
     return {row.assessor_id: row.pattern for row in rows}
 
 
-def read_diaries(
-    first: date, last: date, assessors: list[User], apprentice_ids: list[int]
-) -> tuple[list[AssessorWeek], dict[int, tuple[Interval, ...]]]:
-    """What the diaries hold from `first` to `last` (London dates): each assessor's bookings,
-    unavailability and pattern (`week_count` counts the bookings in the whole span), and each
-    apprentice's bookings. Four queries, whatever the size."""
-    starts, ends = midnight(first), midnight(last + timedelta(days=1))
+def _someone_works(day: date, assessors, patterns) -> bool:
+    """Whether it is a working day that at least one of the assessors works."""
+    default = WorkingPattern()
+    return is_working_day(day) and any(
+        patterns.get(a.id, default).works_on(day.weekday()) for a in assessors
+    )
+
+
+@dataclass(frozen=True)
+class _Week:
+    """What the finder reads once a week: how many bookings each assessor has that week, and
+    when each is away."""
+
+    counts: dict[int, int]
+    away: dict[int, tuple[Interval, ...]]
+
+
+def _week(monday: date, assessors) -> _Week:
+    """Two queries, whatever the size of the service: the week's bookings counted by assessor,
+    and the assessors' time away."""
+    starts, ends = midnight(monday), midnight(monday + timedelta(days=7))
     ids = [a.id for a in assessors]
-    booked = db.session.execute(
+    counts = db.session.execute(
+        select(Assessment.assessor_id, func.count())
+        .where(
+            Assessment.status == AssessmentStatus.BOOKED,
+            Assessment.starts_at >= starts,
+            Assessment.starts_at < ends,
+            Assessment.assessor_id.in_(ids),
+        )
+        .group_by(Assessment.assessor_id)
+    ).all()
+    return _Week(counts=dict(counts), away=_away(ids, starts, ends))
+
+
+def _away(ids: list[int], starts: datetime, ends: datetime) -> dict[int, tuple[Interval, ...]]:
+    """Each assessor's time away that touches the span: one query."""
+    away: dict[int, list[Interval]] = defaultdict(list)
+    for row in db.session.execute(
+        select(Unavailability.assessor_id, Unavailability.starts_at, Unavailability.ends_at).where(
+            Unavailability.assessor_id.in_(ids),
+            Unavailability.starts_at < ends,
+            Unavailability.ends_at > starts,
+        )
+    ):
+        away[row.assessor_id].append(Interval(row.starts_at, row.ends_at))
+    return {assessor: tuple(held) for assessor, held in away.items()}
+
+
+def _booked(
+    ids: list[int], apprentice_ids: list[int], starts: datetime, ends: datetime
+) -> tuple[dict[int, list[Interval]], dict[int, list[Interval]]]:
+    """The bookings that start in the span, by assessor and by apprentice: one query."""
+    rows = db.session.execute(
         select(
             Assessment.assessor_id,
             Assessment.apprentice_id,
@@ -148,31 +209,60 @@ def read_diaries(
             or_(Assessment.assessor_id.in_(ids), Assessment.apprentice_id.in_(apprentice_ids)),
         )
     ).all()
-    by_day: dict[int, dict[date, list[Interval]]] = defaultdict(lambda: defaultdict(list))
-    own: dict[int, list[Interval]] = defaultdict(list)
-    for assessor_id, booked_apprentice, starts_at, ends_at in booked:
+    by_assessor: dict[int, list[Interval]] = defaultdict(list)
+    by_apprentice: dict[int, list[Interval]] = defaultdict(list)
+    for assessor_id, apprentice_id, starts_at, ends_at in rows:
         interval = Interval(starts_at, ends_at)
-        by_day[assessor_id][london_date(starts_at)].append(interval)
-        own[booked_apprentice].append(interval)
-    away: dict[int, list[Interval]] = defaultdict(list)
-    for row in db.session.execute(
-        select(Unavailability.assessor_id, Unavailability.starts_at, Unavailability.ends_at).where(
-            Unavailability.assessor_id.in_(ids),
-            Unavailability.starts_at < ends,
-            Unavailability.ends_at > starts,
-        )
-    ):
-        away[row.assessor_id].append(Interval(row.starts_at, row.ends_at))
-    patterns = _patterns(ids)
+        by_assessor[assessor_id].append(interval)
+        by_apprentice[apprentice_id].append(interval)
+    return by_assessor, by_apprentice
+
+
+def _day(
+    day: date, assessors, patterns, week: _Week, apprentice_id: int
+) -> tuple[list[AssessorWeek], tuple[Interval, ...]]:
+    """The assessors' bookings on a London date, and the apprentice's own: one query."""
+    held, own = _booked(
+        [a.id for a in assessors], [apprentice_id], midnight(day), midnight(day + timedelta(1))
+    )
     diaries = [
         AssessorWeek(
             id=a.id,
             name=a.name,
             pattern=patterns.get(a.id, WorkingPattern()),
-            bookings={day: tuple(held) for day, held in by_day[a.id].items()},
-            unavailability=tuple(away[a.id]),
-            week_count=sum(len(held) for held in by_day[a.id].values()),
+            bookings={day: tuple(held[a.id])},
+            unavailability=week.away.get(a.id, ()),
+            week_count=week.counts.get(a.id, 0),
         )
         for a in assessors
     ]
+    return diaries, tuple(own[apprentice_id])
+
+
+def read_diaries(
+    first: date, last: date, assessors: list[User], apprentice_ids: list[int]
+) -> tuple[list[AssessorWeek], dict[int, tuple[Interval, ...]]]:
+    """What the diaries hold from `first` to `last` (London dates), for the planner: each
+    assessor's bookings by day, time away and pattern (`week_count` counts the whole span),
+    and each apprentice's bookings. Three queries, whatever the size."""
+    starts, ends = midnight(first), midnight(last + timedelta(days=1))
+    ids = [a.id for a in assessors]
+    held, own = _booked(ids, apprentice_ids, starts, ends)
+    away = _away(ids, starts, ends)
+    patterns = _patterns(ids)
+    diaries = []
+    for a in assessors:
+        by_day: dict[date, list[Interval]] = defaultdict(list)
+        for interval in held[a.id]:
+            by_day[london_date(interval.starts_at)].append(interval)
+        diaries.append(
+            AssessorWeek(
+                id=a.id,
+                name=a.name,
+                pattern=patterns.get(a.id, WorkingPattern()),
+                bookings={day: tuple(intervals) for day, intervals in by_day.items()},
+                unavailability=away.get(a.id, ()),
+                week_count=len(held[a.id]),
+            )
+        )
     return diaries, {apprentice_id: tuple(own[apprentice_id]) for apprentice_id in apprentice_ids}
