@@ -247,4 +247,6 @@ def _measure(apprentice_ids: list[int]) -> dict:
 
 
 if __name__ == "__main__":
-    main()
+    from figures import write
+
+    write(main())

@@ -26,6 +26,7 @@ BENCH = Path(__file__).resolve().parent
 SCRIPTS = [
     "apprentice_list.py",
     "slot_finder.py",
+    "cohort_planner.py",
 ]
 
 

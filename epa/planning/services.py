@@ -31,7 +31,9 @@ def propose_plan(request: PlanRequest, actor: User) -> Plan:
     today = clock.today()
     first = max(request.from_ or today, today)
     deadlines = [a.epa_deadline for a in apprentices if a.epa_deadline is not None]
-    last = request.to or min(max(deadlines, default=first), first + LONGEST)
+    # Left out, the plan runs to the latest deadline: a day at least, so apprentices whose
+    # deadline has passed are listed with that reason rather than refused.
+    last = request.to or max(first, min(max(deadlines, default=first), first + LONGEST))
     problems = Problems()
     if last < first:
         problems.add("to", "The to date must be on or after the from date (and today)")

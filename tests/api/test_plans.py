@@ -210,3 +210,14 @@ def test_a_withdrawn_apprentice_is_listed_not_planned(staff, booking_world, coho
         (withdrawn, "apprentice_withdrawn")
     }
     assert withdrawn not in {item["apprentice_id"] for item in plan["items"]}
+
+
+def test_apprentices_past_their_deadline_are_listed_with_the_reason(
+    staff, booking_world, cohort, move_clock
+):
+    from datetime import UTC
+
+    move_clock(datetime(2027, 3, 10, 9, 0, tzinfo=UTC))  # every deadline (2 March) has passed
+    plan = propose(staff, cohort)
+    assert plan["items"] == []
+    assert {u["code"] for u in plan["unplaced"]} == {"outside_epa_period"}
