@@ -219,7 +219,7 @@ def solve(
     model.hint(found)
     stages = [
         (0.2, lambda: model.model.maximize(model.placed_total)),
-        (0.6, lambda: model.model.minimize(model.days_total)),
+        (0.85, lambda: model.model.minimize(model.days_total)),
         (1.0, lambda: model.model.minimize(model.spread_total)),
     ]
     proved = []
