@@ -59,20 +59,28 @@ def lock_diaries(apprentice_id: int, assessor_ids: list[int]) -> None:
 
     Everything that books, moves, cancels, withdraws, restarts, changes a version or confirms an
     outcome takes these locks first, then reads what it decides on afresh.
-    PostgreSQL: row locks, always apprentice first, then assessors by id (no deadlocks).
+    PostgreSQL: row locks, always apprentices first, then assessors by id (no deadlocks).
     SQLite: the first write takes the database's write lock, so simultaneous changes queue.
     """
+    lock_many_diaries([apprentice_id], assessor_ids)
+
+
+def lock_many_diaries(apprentice_ids: list[int], assessor_ids: list[int]) -> None:
+    """`lock_diaries` for many apprentices at once (a cohort plan's bookings), in the same
+    order: every apprentice by id, then every assessor by id, so that no two changes ever wait
+    on each other."""
     if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(
-            text("SELECT id FROM apprentices WHERE id = :id FOR UPDATE"), {"id": apprentice_id}
-        )
+        for apprentice_id in sorted(set(apprentice_ids)):
+            db.session.execute(
+                text("SELECT id FROM apprentices WHERE id = :id FOR UPDATE"), {"id": apprentice_id}
+            )
         for assessor_id in sorted(set(assessor_ids)):
             db.session.execute(
                 text("SELECT id FROM users WHERE id = :id FOR UPDATE"), {"id": assessor_id}
             )
-    else:
+    elif apprentice_ids:  # one write takes SQLite's single write lock
         db.session.execute(
-            text("UPDATE apprentices SET id = id WHERE id = :id"), {"id": apprentice_id}
+            text("UPDATE apprentices SET id = id WHERE id = :id"), {"id": min(apprentice_ids)}
         )
 
 

@@ -12,6 +12,7 @@ from epa.audit.services import record
 from epa.auth.models import User
 from epa.errors import NotFound, ServiceError
 from epa.extensions import db
+from epa.persistence import lock_many_diaries
 from epa.planning.candidates import gather
 from epa.planning.models import Plan, PlanItem, PlanStatus, PlanUnplaced
 from epa.planning.schemas import PlanBooking, PlanRequest
@@ -130,6 +131,7 @@ def _refuse_if_booked(plan: Plan) -> None:
 
 def drop_row(plan: Plan, index: int) -> None:
     """Leave a row out of the plan before it is booked."""
+    db.session.refresh(plan, with_for_update=True)
     _refuse_if_booked(plan)
     item = next((i for i in plan.items if i.position == index), None)
     if item is None:
@@ -148,7 +150,14 @@ def drop_row(plan: Plan, index: int) -> None:
 def book_plan(plan: Plan, booking: PlanBooking, actor: User) -> list[int]:
     """Book every row through the booking's own rules, or none: when any row no longer fits,
     nothing is booked and each such row is named with its refusal."""
+    # Every diary the plan touches, locked at once in the one order all bookings use (taken
+    # row by row, a plan and a single booking could each hold what the other waits for); then
+    # the plan itself, read afresh, so a second press of the button finds it booked.
+    lock_many_diaries(
+        [item.apprentice_id for item in plan.items], [item.assessor_id for item in plan.items]
+    )
     db.session.refresh(plan, with_for_update=True)
+    db.session.expire(plan, ["items"])
     _refuse_if_booked(plan)
     if not plan.items:
         raise ServiceError("plan_empty", "The plan has no rows left to book.", status=422)

@@ -223,3 +223,55 @@ def test_apprentices_past_their_deadline_are_listed_with_the_reason(
     plan = propose(staff, cohort)
     assert plan["items"] == []
     assert {u["code"] for u in plan["unplaced"]} == {"outside_epa_period"}
+
+
+def test_a_plan_booked_twice_at_once_is_booked_once(app, staff, booking_world, cohort, make_token):
+    from tests.api.test_races import _race
+
+    plan = propose(staff, cohort)
+    results = _race(
+        app, make_token("staff"), f"/api/v1/plans/{plan['id']}/book", [{"location": "Online"}] * 4
+    )
+    assert sorted(status for status, _ in results) == [201, 409, 409, 409], results
+    assert {code for status, code in results if status == 409} == {"plan_already_booked"}
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Assessment)) == 8
+
+
+def test_a_plan_and_single_bookings_at_once_never_deadlock(
+    app, staff, booking_world, cohort, make_token
+):
+    """Each finishes: the plan books whole or is stale; each single booking books or is refused."""
+    from tests.api.test_assessments import booking
+    from tests.api.test_races import _race
+
+    plan = propose(staff, cohort)
+    rows = plan["items"][:3]
+    singles = [
+        booking(
+            {**booking_world, "apprentice": row["apprentice_id"]},
+            method=row["method"],
+            assessor_id=row["assessor_id"],
+            starts_at=row["starts_at"],
+        )
+        for row in rows
+    ]
+    token = make_token("staff")
+    import threading
+
+    outcome = {}
+
+    def book_plan():
+        outcome["plan"] = _race(app, token, f"/api/v1/plans/{plan['id']}/book", [{}])
+
+    thread = threading.Thread(target=book_plan)
+    thread.start()
+    results = _race(app, token, "/api/v1/assessments", singles)
+    thread.join(timeout=60)
+    assert not thread.is_alive()
+    ((plan_status, plan_code),) = outcome["plan"]
+    assert all(status in (201, 409) for status, _ in results), results
+    if plan_status == 201:
+        assert all(status == 409 for status, _ in results), results
+    else:
+        assert (plan_status, plan_code) == (409, "plan_stale")
