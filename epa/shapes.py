@@ -212,7 +212,7 @@ def Flag(label: str):  # noqa: N802
 def clean_id(value, label: str) -> int:
     if value is None or value == "":
         raise problem(f"Select the {label}")
-    if isinstance(value, str) and value.isascii() and value.isdigit():
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 10:
         value = int(value)
     if isinstance(value, float) and value.is_integer():  # JSON Schema counts 7.0 as an integer
         value = int(value)
@@ -233,7 +233,8 @@ def RecordId(label: str):  # noqa: N802
 
 def clean_whole(value, label: str, minimum: int, maximum: int) -> int:
     """A whole number from JSON or a query string (ASCII digits), within its bounds."""
-    if isinstance(value, str) and value.isascii() and value.isdigit():
+    # Python refuses to read thousands of digits; no bound here needs more than ten.
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 10:
         value = int(value)
     if isinstance(value, float) and value.is_integer():
         value = int(value)

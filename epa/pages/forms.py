@@ -96,10 +96,11 @@ class GovCheckboxWithHint(GovCheckboxInput):
 
 
 def as_record_id(value):
-    """A select's value as the service's id: digits become an int, blank becomes None."""
+    """A select's value as the service's id: digits become an int, blank becomes None; anything
+    else (more digits than an id has, say) goes on as text, for the service to refuse in words."""
     if not value:
         return None
-    return int(value) if value.isascii() and value.isdigit() else value
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 10 else value
 
 
 def reason_form(name: str, question: str, hint: str, button: str) -> type:

@@ -165,7 +165,8 @@ def _apprentice_starts(need, first, last, own, today) -> tuple[set[int], str | N
             if not time_refusal(request) and not diary_refusal(request, mine):
                 kept.append(index)
         legal |= _units(day, today, kept)
-    return legal, code
+    # A refusal met on some day says why only when no day was legal at all.
+    return legal, None if legal else code
 
 
 def _assessor_starts(diary: AssessorWeek, first, last, duration, today) -> set[int]:

@@ -9,7 +9,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import SelectField, SelectMultipleField, StringField, SubmitField
 
-from epa.pages.forms import DayMonthYearField
+from epa.pages.forms import DayMonthYearField, as_record_id
 
 
 class CohortFilter(FlaskForm):
@@ -47,7 +47,7 @@ class PlanForm(FlaskForm):
 
     def service_data(self) -> dict:
         return {
-            "apprentice_ids": [int(i) for i in self.apprentice_ids.data or [] if i.isdigit()],
+            "apprentice_ids": [as_record_id(i) for i in self.apprentice_ids.data or []],
             "from": self.starts_on.data.isoformat() if self.starts_on.data else None,
             "to": self.ends_on.data.isoformat() if self.ends_on.data else None,
         }

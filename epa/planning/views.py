@@ -36,6 +36,9 @@ UNPLACED = {
     "outside_epa_period": "Outside the EPA period in the dates planned",
     "insufficient_notice": "Not enough notice in the dates planned",
     "epa_time_limit_passed": "Past the time limit for all methods",
+    "non_working_day": "No working day in the dates planned",
+    "outside_working_hours": "No time within working hours in the dates planned",
+    "in_the_past": "The dates planned have passed",
 }
 
 
@@ -62,7 +65,10 @@ def _cohort(filters: CohortFilter) -> list[Apprentice]:
         return []
     query = query.where(Apprentice.status.in_(PLANNABLE))
     employer_id = as_record_id(filters.employer_id.data)
-    if isinstance(employer_id, int):
+    if employer_id is not None:
+        if employer_id not in {e.id for e in employers}:
+            filters.employer_id.errors = ["Choose an employer from the list"]
+            return []
         query = query.where(Apprentice.employer_id == employer_id)
     found = db.session.scalars(query.limit(MOST_APPRENTICES + 1)).all()
     return list(found)
@@ -90,12 +96,7 @@ def new():
         else:
             if not form.errors:
                 db.session.commit()
-                flash(
-                    f"Plan proposed: {len(plan.items)} assessment"
-                    f"{'s' if len(plan.items) != 1 else ''} placed"
-                    + (f", {len(plan.unplaced)} could not be" if plan.unplaced else "")
-                    + ". Check it, drop any rows you do not want, then book it."
-                )
+                flash(_proposed(plan))
                 return redirect(url_for("planning.show", plan_id=plan.id))
             db.session.rollback()
             status = 422
@@ -109,6 +110,19 @@ def new():
         too_many=len(cohort) > MOST_APPRENTICES,
         most=MOST_APPRENTICES,
     ), status
+
+
+def _proposed(plan) -> str:
+    """What the new plan holds, in a sentence."""
+    placed, left = len(plan.items), len(plan.unplaced)
+    if not placed and not left:
+        return "Nothing to plan: every method of these apprentices is booked or passed."
+    if not placed:
+        return f"Plan proposed, but none of the {left} methods could be placed: see why below."
+    said = f"Plan proposed: {placed} assessment{'s' if placed != 1 else ''} placed"
+    if left:
+        said += f", {left} could not be"
+    return said + ". Check it, drop any rows you do not want, then book it."
 
 
 def _show(form, error: ServiceError) -> None:
@@ -163,7 +177,8 @@ def drop(plan_id: int, index: int):
         services.drop_row(plan, index)
     except ServiceError as error:
         db.session.rollback()
-        flash(error.message if error.status != 404 else "That row was dropped already.")
+        # Not a success: said as something to know, not in the green banner.
+        flash(error.message if error.status != 404 else "That row was dropped already.", "info")
         return redirect(url_for("planning.show", plan_id=plan_id))
     said = f"Row {index} dropped"
     if item is not None:

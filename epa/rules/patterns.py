@@ -55,6 +55,10 @@ def pattern_problems(
         problems["ends"] = "The end must be after 08:00 and no later than 18:00"
     elif "starts" not in problems and ends <= starts:
         problems["ends"] = "The end must be after the start"
+    for field, value in (("starts", starts), ("ends", ends)):
+        if field not in problems and (value.minute % 30 or value.second):
+            # Slots are found on the half hour, and the page offers half hours only.
+            problems[field] = "Give a time on the hour or half hour, like 09:00 or 09:30"
     if not 1 <= max_per_day <= MOST_PER_DAY:
         problems["max_per_day"] = f"Give a number from 1 to {MOST_PER_DAY}"
     return problems

@@ -132,11 +132,13 @@ def book_assessment(booking: Booking, actor: User) -> Assessment:
     return assessment
 
 
-def lock_assessment(assessment: Assessment) -> None:
-    """Hold the booking's apprentice and assessor locks, then read the booking afresh, so two
-    changes to it (or a change and a cancellation) happen one after the other. A booking with
-    a submitted result is settled: an administrator must reopen the result first."""
-    lock_diaries(assessment.apprentice_id, [assessment.assessor_id])
+def lock_assessment(assessment: Assessment, also: tuple[int, ...] = ()) -> None:
+    """Hold the booking's apprentice and assessor locks (and those of the assessors `also`
+    names, a move's new one: all at once, in the one order every change takes them), then read
+    the booking afresh, so two changes to it (or a change and a cancellation) happen one after
+    the other. A booking with a submitted result is settled: an administrator must reopen the
+    result first."""
+    lock_diaries(assessment.apprentice_id, [assessment.assessor_id, *also])
     db.session.refresh(assessment)
     submitted = db.session.scalar(
         select(Result.id).where(Result.assessment_id == assessment.id, Result.is_submitted)
@@ -150,10 +152,12 @@ def lock_assessment(assessment: Assessment) -> None:
         )
 
 
-def _lock_open_booking(assessment: Assessment, *, cancelled: ServiceError) -> None:
-    """Lock the booking, then refuse a change to one cancelled (`cancelled`) or of an EPA
-    since restarted, which stays on record as it is."""
-    lock_assessment(assessment)
+def _lock_open_booking(
+    assessment: Assessment, *, cancelled: ServiceError, also: tuple[int, ...] = ()
+) -> None:
+    """Lock the booking (and `also`'s assessors), then refuse a change to one cancelled
+    (`cancelled`) or of an EPA since restarted, which stays on record as it is."""
+    lock_assessment(assessment, also)
     if assessment.status == CANCELLED:
         raise cancelled
     if not assessment.is_counted:
@@ -168,13 +172,16 @@ def _lock_open_booking(assessment: Assessment, *, cancelled: ServiceError) -> No
 def reschedule_assessment(assessment: Assessment, change: BookingChange, actor: User) -> Assessment:
     """Move an assessment in time or to another assessor, or change its location; a change
     raises the sequence and queues the invitations (and the previous assessor's cancellation)."""
+    asked = change.given()
     _lock_open_booking(
         assessment,
         cancelled=ServiceError(
             "assessment_cancelled", "This assessment has been cancelled; book a new one."
         ),
+        # A new assessor is locked with the rest, not later: taken afterwards, a lower id than
+        # the old assessor's would be taken out of order, and could wait on a plan being booked.
+        also=(asked["assessor_id"],) if "assessor_id" in asked else (),
     )
-    asked = change.given()
     starts_at = asked.get("starts_at", assessment.starts_at)
     assessor_id = asked.get("assessor_id", assessment.assessor_id)
     # An administrator may record exceptional circumstances on a move, as on a booking: the

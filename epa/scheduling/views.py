@@ -13,6 +13,7 @@ from epa.errors import ServiceError
 from epa.extensions import db
 from epa.pages.kit import action_page, long_date
 from epa.rules.local_time import LONDON, london_iso
+from epa.rules.slots import GRID
 from epa.scheduling import assessor_views, availability_views, checks, diary_views, services
 from epa.scheduling.blueprint import EVERYONE, OFFICE, bp, show_refusal, submit_timed
 from epa.scheduling.eligibility import assessor_choices
@@ -101,8 +102,12 @@ def offer_assessors(form, apprentice, method, *, exclude_id=None) -> None:
         )
 
 
-#: Slots shown at a time on the booking page.
-SLOTS_SHOWN = 10
+#: Slots shown at a time on the booking page, and the most the finder gives at once.
+SLOTS_SHOWN, MOST_SLOTS = 10, 50
+
+
+#: Ids in a page's hidden field: at most a plan's worth, each as many digits as an id has.
+_MOST_SEEN, _ID_DIGITS = 50, 10
 
 
 def _cursor(text: str | None) -> tuple[datetime | None, set[int]]:
@@ -113,17 +118,21 @@ def _cursor(text: str | None) -> tuple[datetime | None, set[int]]:
         begins = datetime.fromisoformat(start)
     except ValueError:
         return None, set()
-    if begins.tzinfo is None or not all(id_.isascii() and id_.isdigit() for id_ in seen):
+    readable = all(i.isascii() and i.isdigit() and len(i) <= _ID_DIGITS for i in seen)
+    if begins.tzinfo is None or not readable or len(seen) > _MOST_SEEN:
         return None, set()
     return begins, {int(id_) for id_ in seen}
 
 
-def _next_cursor(found) -> str:
-    """Later slots begin at the last start shown, without the assessors shown at it: going on
-    from the next start instead would lose the others free at the same time."""
+def _next_cursor(found, start, seen: set[int]) -> str:
+    """Later slots begin at the last start shown, without the assessors shown at it on this
+    page and the pages before: going on from the next start instead would lose the others free
+    at the same time."""
     last = found[-1].starts_at
-    seen = [str(slot.assessor_id) for slot in found if slot.starts_at == last]
-    return " ".join([london_iso(last), *seen])
+    shown = {slot.assessor_id for slot in found if slot.starts_at == last}
+    if last == start:
+        shown |= seen
+    return " ".join([london_iso(last), *map(str, sorted(shown))])
 
 
 def offer_slots(form, apprentice, *, asked: bool) -> int | None:
@@ -137,6 +146,10 @@ def offer_slots(form, apprentice, *, asked: bool) -> int | None:
     if form.slots_for.data != method:
         form.slots_for.data, form.slots_from.data = method, ""
     start, seen = _cursor(form.slots_from.data)
+    if SLOTS_SHOWN + len(seen) > MOST_SLOTS:
+        # More assessors are free at that time than the finder gives at once: go on to the
+        # next start (staff can still choose any assessor with a date and time below).
+        start, seen = start + GRID, set()
     try:
         query = SlotQuery.read(
             {"method": method, "from": london_iso(start) or "", "limit": SLOTS_SHOWN + len(seen)}
@@ -149,7 +162,7 @@ def offer_slots(form, apprentice, *, asked: bool) -> int | None:
     found = [s for s in found if s.starts_at != start or s.assessor_id not in seen]
     found = found[:SLOTS_SHOWN]
     form.show_slots(found)
-    form.slots_next.data = _next_cursor(found) if len(found) == SLOTS_SHOWN else ""
+    form.slots_next.data = _next_cursor(found, start, seen) if len(found) == SLOTS_SHOWN else ""
     return None
 
 

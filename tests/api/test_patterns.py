@@ -140,3 +140,30 @@ def test_moving_within_the_same_day_is_not_counted_against_itself(staff, booking
         f"/api/v1/assessments/{booked['id']}", json={"starts_at": "2026-12-10T12:00"}
     )
     assert moved.status_code == 200, moved.get_json()
+
+
+def test_a_move_locks_the_new_assessor_with_the_rest_in_order(app, staff, booking_world):
+    """A move to an assessor of lower id takes every lock at once, assessors by id, as a plan
+    booking does: taken later, out of order, the two could each wait for the other."""
+    from sqlalchemy import event
+
+    from epa.extensions import db
+
+    if "postgresql" not in app.config["SQLALCHEMY_DATABASE_URI"]:
+        pytest.skip("row locks are PostgreSQL's; SQLite has a single writer")
+    first, second = sorted((booking_world["assessor"], booking_world["other_assessor"]))
+    booked = book(staff, booking_world, assessor_id=second).get_json()
+    locked = []
+
+    def note(conn, cursor, statement, parameters, context, executemany):
+        if "FROM users WHERE id" in statement and "FOR UPDATE" in statement:
+            locked.append(parameters["id"])
+
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", note)
+        try:
+            moved = staff.patch(f"/api/v1/assessments/{booked['id']}", json={"assessor_id": first})
+        finally:
+            event.remove(db.engine, "before_cursor_execute", note)
+    assert moved.status_code == 200, moved.get_json()
+    assert locked[:2] == [first, second], locked

@@ -275,3 +275,23 @@ def test_a_plan_and_single_bookings_at_once_never_deadlock(
         assert all(status == 409 for status, _ in results), results
     else:
         assert (plan_status, plan_code) == (409, "plan_stale")
+
+
+def test_legal_days_without_a_free_assessor_are_no_slot(staff, booking_world, cohort):
+    for who in ("assessor", "other_assessor"):
+        staff.post(
+            f"/api/v1/users/{booking_world[who]}/conflicts",
+            json={"employer_id": booking_world["employer"]},
+        )
+    plan = propose(staff, cohort[:1], to="2026-12-13")
+    assert {(u["method"], u["code"]) for u in plan["unplaced"]} == {
+        ("discussion", "no_slot"),
+        ("project", "outside_epa_period"),
+    }
+
+
+def test_an_id_of_thousands_of_digits_is_refused_in_words(staff, booking_world):
+    response = staff.post("/api/v1/plans", json={"apprentice_ids": ["9" * 5000]})
+    assert response.status_code == 422
+    message = response.get_json()["error"]["fields"]["apprentice_ids"]
+    assert "id" in message and "digits" not in message

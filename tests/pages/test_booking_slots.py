@@ -307,3 +307,31 @@ def test_the_page_works_where_csrf_protection_is_switched_off(app, client, offic
         app.config["WTF_CSRF_ENABLED"] = True
     assert response.status_code == 200
     assert slots(response.get_data(as_text=True))
+
+
+def test_later_slots_page_through_many_assessors_free_at_one_time(client, office, make_user):
+    # 25 assessors, so 27 are free at 08:00: three pages at 08:00, then 08:30, never a loop.
+    for n in range(25):
+        make_user("assessor", email=f"a{n:02d}@epao.example", name=f"Assessor {n:02d}")
+    response, html = find(client, office)
+    seen = []
+    for _ in range(4):
+        seen += [words for _, words in slots(html)]
+        html = press(client, office, "later", page=html).get_data(as_text=True)
+    at_eight = [w for w in seen if "08:00 to 09:00" in w]
+    assert len(at_eight) == len(set(at_eight)) == 27
+    assert "08:30 to 09:30" in seen[-1]
+
+
+def test_a_page_whose_hidden_cursor_was_tampered_with_starts_again(client, office):
+    response = press(
+        client,
+        office,
+        "later",
+        slots_for="discussion",
+        slots_next="2026-12-10T08:00+00:00 " + "9" * 5000,
+    )
+    assert response.status_code == 200
+    assert slots(response.get_data(as_text=True))[0][1].startswith(
+        "Thursday 10 December 2026, 08:00"
+    )

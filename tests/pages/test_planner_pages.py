@@ -127,3 +127,25 @@ def test_choosing_nobody_says_what_to_fix(app, client, office):
 
 def test_an_unknown_plan_is_not_found_and_assessors_are_kept_out(client, office, auth):
     assert client.get("/plans/999").status_code == 404
+
+
+def test_odd_ids_are_refused_in_words_not_failures(app, client, office):
+    for odd in ("²", "9" * 5000):
+        response = propose(client, office, ids=[odd])
+        assert response.status_code == 422, odd
+        assert "There is a problem" in response.get_data(as_text=True)
+    page = client.get("/plans/new?employer_id=99999999999999999999999")
+    assert page.status_code == 200
+    assert "Choose an employer from the list" in page.get_data(as_text=True)
+    assert count(app, Plan) == 0
+
+
+def test_dropping_a_row_twice_is_said_plainly_not_as_a_success(client, office):
+    number = plan_id(propose(client, office))
+    page = client.get(f"/plans/{number}")
+    for _ in range(2):
+        client.post(f"/plans/{number}/rows/1/drop", data={"csrf_token": csrf_token(page.data)})
+    html = client.get(f"/plans/{number}").get_data(as_text=True)
+    assert "That row was dropped already." in html
+    banner = html[html.index("That row was dropped already.") - 600 : html.index("That row")]
+    assert "govuk-notification-banner--success" not in banner

@@ -58,6 +58,8 @@ def test_pattern_refusals(pattern, start, minutes, booked, code):
         ([1], time(9), time(18, 1), 2, {"ends"}),
         ([1], time(9), time(9), 2, {"ends"}),  # an empty day
         ([1], time(10), time(9), 2, {"ends"}),
+        ([1], time(9, 15), time(18), 2, {"starts"}),  # slots are on the half hour
+        ([1], time(9), time(16, 45), 2, {"ends"}),
         ([1], time(8), time(18), 0, {"max_per_day"}),
         ([1], time(8), time(18), 11, {"max_per_day"}),
     ],
