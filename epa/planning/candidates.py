@@ -6,11 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import or_, select
-
 from epa import clock
-from epa.auth.models import Role, User
-from epa.extensions import db
 from epa.rules.dates import add_months
 from epa.rules.grading import attempt_refusal
 from epa.rules.local_time import LONDON, london, london_date
@@ -20,7 +16,7 @@ from epa.rules.scheduling import BookingRequest, Diary, diary_refusal, time_refu
 from epa.rules.slots import AssessorWeek, day_starts, days_between, week_of
 from epa.scheduling.checks import booking_request, latest_attempt
 from epa.scheduling.instants import midnight
-from epa.scheduling.models import AssessorConflict
+from epa.scheduling.readers import bookable_assessors, conflicted_assessors
 from epa.scheduling.slots import read_diaries
 
 
@@ -65,11 +61,9 @@ def gather(apprentices: list, first: date, last: date) -> Candidates:
     cannot (a booking refusal code)."""
     today = clock.today()
     needs, unplaceable = _needs(apprentices)
-    assessors = db.session.scalars(
-        select(User).where(User.role == Role.ASSESSOR, User.is_enabled).order_by(User.id)
-    ).all()
+    assessors = bookable_assessors()
     diaries, own = read_diaries(first, last, assessors, [a.id for a in apprentices])
-    conflicted = _conflicts(apprentices)
+    conflicted = conflicted_assessors(apprentices)
     free_at: dict[tuple[int, timedelta], set[int]] = {}
     tasks = []
     kept = []
@@ -225,30 +219,6 @@ def _capacity(diary: AssessorWeek, today: date) -> AssessorCapacity:
     return AssessorCapacity(
         id=diary.id, max_per_day=diary.pattern.max_per_day, booked=by_day, week_booked=by_week
     )
-
-
-def _conflicts(apprentices) -> dict[int, set[int]]:
-    """The assessors each apprentice's employer or provider rules out (one query)."""
-    employers = {a.employer_id for a in apprentices}
-    providers = {a.provider_id for a in apprentices}
-    rows = db.session.execute(
-        select(
-            AssessorConflict.assessor_id,
-            AssessorConflict.employer_id,
-            AssessorConflict.provider_id,
-        ).where(
-            or_(
-                AssessorConflict.employer_id.in_(employers),
-                AssessorConflict.provider_id.in_(providers),
-            )
-        )
-    ).all()
-    ruled_out: dict[int, set[int]] = defaultdict(set)
-    for apprentice in apprentices:
-        for assessor_id, employer_id, provider_id in rows:
-            if employer_id == apprentice.employer_id or provider_id == apprentice.provider_id:
-                ruled_out[apprentice.id].add(assessor_id)
-    return ruled_out
 
 
 def _span_days(apprentices, first: date, last: date) -> int | None:

@@ -9,7 +9,6 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from epa.apprentices.models import Apprentice
-from epa.auth.models import Role, User
 from epa.extensions import db
 from epa.rules.availability import (
     Booked,
@@ -20,9 +19,10 @@ from epa.rules.availability import (
     week_days,
 )
 from epa.rules.patterns import WorkingPattern, describe
-from epa.rules.scheduling import Interval, bank_holiday_name
+from epa.rules.scheduling import bank_holiday_name
 from epa.scheduling.instants import midnight
-from epa.scheduling.models import Assessment, AssessmentStatus, AssessorPattern, Unavailability
+from epa.scheduling.models import Assessment, AssessmentStatus
+from epa.scheduling.readers import bookable_assessors, patterns_of, time_away
 from epa.standards.models import AssessmentMethod, Standard
 
 
@@ -53,12 +53,7 @@ class Week:
 
 def active_assessors() -> list[Named]:
     """Every assessor who can be booked, by name."""
-    rows = db.session.execute(
-        select(User.id, User.name)
-        .where(User.role == Role.ASSESSOR, User.is_enabled)
-        .order_by(User.name, User.id)
-    )
-    return [Named(user_id, name) for user_id, name in rows]
+    return [Named(user_id, name) for user_id, name in bookable_assessors()]
 
 
 def standards() -> list[Named]:
@@ -73,9 +68,9 @@ def week(monday: date, assessors: list[Named], standard_id: int | None = None) -
     """The week from `monday` for these assessors. With a standard, only its apprentices'
     bookings are named; the others still fill their time, so free time stays true."""
     ids = [person.id for person in assessors]
-    patterns = _patterns(ids)
+    patterns = patterns_of(ids)
     bookings = _bookings(monday, ids, standard_id)
-    away = _unavailability(monday, ids)
+    away = time_away(ids, midnight(monday), midnight(monday + timedelta(days=7)))
     days = week_days(monday, {booking_date(b) for held in bookings.values() for b in held})
     rows = []
     for person in assessors:
@@ -83,15 +78,12 @@ def week(monday: date, assessors: list[Named], standard_id: int | None = None) -
         by_day: dict[date, list[Booked]] = defaultdict(list)
         for booking in bookings[person.id]:
             by_day[booking_date(booking)].append(booking)
-        cells = {day: day_entries(day, pattern, by_day[day], away[person.id]) for day in days}
+        cells = {
+            day: day_entries(day, pattern, by_day[day], away.get(person.id, ())) for day in days
+        }
         rows.append(Row(person, describe(pattern), cells))
     holidays = {day: name for day in days if (name := bank_holiday_name(day))}
     return Week(monday, days, holidays, rows)
-
-
-def _patterns(ids: list[int]) -> dict[int, WorkingPattern]:
-    rows = db.session.scalars(select(AssessorPattern).where(AssessorPattern.assessor_id.in_(ids)))
-    return {row.assessor_id: row.pattern for row in rows}
 
 
 def _bookings(monday: date, ids: list[int], standard_id: int | None) -> dict[int, list[Booked]]:
@@ -123,19 +115,4 @@ def _bookings(monday: date, ids: list[int], standard_id: int | None) -> dict[int
         else:
             booked = Booked(starts_at, ends_at, "", "", shown=False)
         found[assessor_id].append(booked)
-    return found
-
-
-def _unavailability(monday: date, ids: list[int]) -> dict[int, list[Interval]]:
-    starts, ends = midnight(monday), midnight(monday + timedelta(days=7))
-    rows = db.session.execute(
-        select(Unavailability.assessor_id, Unavailability.starts_at, Unavailability.ends_at).where(
-            Unavailability.assessor_id.in_(ids),
-            Unavailability.starts_at < ends,
-            Unavailability.ends_at > starts,
-        )
-    )
-    found: dict[int, list[Interval]] = defaultdict(list)
-    for assessor_id, starts_at, ends_at in rows:
-        found[assessor_id].append(Interval(starts_at, ends_at))
     return found

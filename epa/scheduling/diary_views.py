@@ -15,6 +15,7 @@ from epa.pagination import fetch_page, page_count, page_from_args
 from epa.rules.dates import parse_iso_date
 from epa.rules.local_time import LONDON
 from epa.rules.scheduling import bank_holiday_name
+from epa.rules.slots import week_of
 from epa.scheduling import diaries, services
 from epa.scheduling.blueprint import OFFICE, bp
 from epa.scheduling.feed_views import feed_address
@@ -42,7 +43,7 @@ def _monday(raw: str | None) -> date:
     day = parse_iso_date(raw) if raw else None
     if day is None or not date(1900, 1, 8) <= day <= date(2100, 12, 24):
         day = clock.today()  # a week no booking can be in: show this week
-    return day - timedelta(days=day.weekday())
+    return week_of(day)
 
 
 @bp.get("/diary")

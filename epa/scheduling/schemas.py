@@ -309,6 +309,10 @@ class Pattern(Shape):
     description: str = Field(description="The pattern in words")
 
 
+#: The most slots the finder gives at once.
+MOST_SLOTS = 50
+
+
 def _from(value):
     """A London date (its midnight) or a date and time; blank is no bound."""
     if value is None or value == "":
@@ -329,7 +333,7 @@ class SlotQuery(Command):
         Missing("Enter the from date", "invalid_date"),
     ) = _no_filter(alias="from", description="Default: the earliest the rules allow")
     to: OptionalDay("to date") = _no_filter(description="The last London date to look at")
-    limit: Whole("number of slots", 1, 50) = 10
+    limit: Whole("number of slots", 1, MOST_SLOTS) = 10
     retry: checked(
         RetryKind | None,
         lambda value: None if value == "" else _retry(value),

@@ -12,7 +12,7 @@ from sqlalchemy import func, or_, select
 
 from epa import clock
 from epa.apprentices.services import get_apprentice
-from epa.auth.models import Role, User
+from epa.auth.models import User
 from epa.extensions import db
 from epa.rules.dates import add_months
 from epa.rules.grading import RetryTerms, attempt_refusal, booking_refusal
@@ -25,9 +25,12 @@ from epa.scheduling.instants import midnight
 from epa.scheduling.models import (
     Assessment,
     AssessmentStatus,
-    AssessorConflict,
-    AssessorPattern,
-    Unavailability,
+)
+from epa.scheduling.readers import (
+    bookable_assessors,
+    conflicted_assessors,
+    patterns_of,
+    time_away,
 )
 from epa.scheduling.refusals import refusal
 from epa.scheduling.schemas import SlotQuery
@@ -66,7 +69,7 @@ def find_slots(apprentice_id: int, query: SlotQuery, actor: User) -> list[Slot]:
         return booking_refusal(latest, query.retry, day, request.starts_at, terms)
 
     found: list[Slot] = []
-    patterns = _patterns([a.id for a in assessors])
+    patterns = patterns_of([a.id for a in assessors])
     for monday in _weeks(first, last):
         week = None
         for day in days_between(max(first, monday), min(last, monday + timedelta(days=6))):
@@ -90,24 +93,8 @@ def find_slots(apprentice_id: int, query: SlotQuery, actor: User) -> list[Slot]:
 def _assessors(apprentice, assessor_id: int | None) -> list:
     """The active assessors without a declared conflict with the apprentice's organisations:
     each with its id and name, all the finder needs."""
-    if assessor_id is not None:
-        chosen = [active_assessor(assessor_id)]
-    else:
-        chosen = db.session.execute(
-            select(User.id, User.name)
-            .where(User.role == Role.ASSESSOR, User.is_enabled)
-            .order_by(User.id)
-        ).all()
-    conflicted = set(
-        db.session.scalars(
-            select(AssessorConflict.assessor_id).where(
-                or_(
-                    AssessorConflict.employer_id == apprentice.employer_id,
-                    AssessorConflict.provider_id == apprentice.provider_id,
-                )
-            )
-        )
-    )
+    chosen = bookable_assessors() if assessor_id is None else [active_assessor(assessor_id)]
+    conflicted = conflicted_assessors([apprentice])[apprentice.id]
     return [a for a in chosen if a.id not in conflicted]
 
 
@@ -134,13 +121,6 @@ def _weeks(first: date, last: date):
     while monday <= last:
         yield monday
         monday += timedelta(days=7)
-
-
-def _patterns(assessor_ids: list[int]) -> dict[int, WorkingPattern]:
-    rows = db.session.scalars(
-        select(AssessorPattern).where(AssessorPattern.assessor_id.in_(assessor_ids))
-    )
-    return {row.assessor_id: row.pattern for row in rows}
 
 
 def _someone_works(day: date, assessors, patterns) -> bool:
@@ -175,21 +155,7 @@ def _week(monday: date, assessors) -> _Week:
         )
         .group_by(Assessment.assessor_id)
     ).all()
-    return _Week(counts=dict(counts), away=_away(ids, starts, ends))
-
-
-def _away(ids: list[int], starts: datetime, ends: datetime) -> dict[int, tuple[Interval, ...]]:
-    """Each assessor's time away that touches the span: one query."""
-    away: dict[int, list[Interval]] = defaultdict(list)
-    for row in db.session.execute(
-        select(Unavailability.assessor_id, Unavailability.starts_at, Unavailability.ends_at).where(
-            Unavailability.assessor_id.in_(ids),
-            Unavailability.starts_at < ends,
-            Unavailability.ends_at > starts,
-        )
-    ):
-        away[row.assessor_id].append(Interval(row.starts_at, row.ends_at))
-    return {assessor: tuple(held) for assessor, held in away.items()}
+    return _Week(counts=dict(counts), away=time_away(ids, starts, ends))
 
 
 def _booked(
@@ -248,8 +214,8 @@ def read_diaries(
     starts, ends = midnight(first), midnight(last + timedelta(days=1))
     ids = [a.id for a in assessors]
     held, own = _booked(ids, apprentice_ids, starts, ends)
-    away = _away(ids, starts, ends)
-    patterns = _patterns(ids)
+    away = time_away(ids, starts, ends)
+    patterns = patterns_of(ids)
     diaries = []
     for a in assessors:
         by_day: dict[date, list[Interval]] = defaultdict(list)

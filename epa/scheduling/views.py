@@ -21,6 +21,7 @@ from epa.scheduling.forms import BookingForm, ReasonForm, RescheduleForm, durati
 from epa.scheduling.invites import invite_response
 from epa.scheduling.models import Assessment, AssessmentStatus
 from epa.scheduling.schemas import (
+    MOST_SLOTS,
     Booking,
     BookingCancellation,
     BookingChange,
@@ -102,12 +103,12 @@ def offer_assessors(form, apprentice, method, *, exclude_id=None) -> None:
         )
 
 
-#: Slots shown at a time on the booking page, and the most the finder gives at once.
-SLOTS_SHOWN, MOST_SLOTS = 10, 50
+#: Slots shown at a time on the booking page.
+SLOTS_SHOWN = 10
 
 
-#: Ids in a page's hidden field: at most a plan's worth, each as many digits as an id has.
-_MOST_SEEN, _ID_DIGITS = 50, 10
+#: Digits in an id of a page's hidden field: as many as an id has.
+_ID_DIGITS = 10
 
 
 def _cursor(text: str | None) -> tuple[datetime | None, set[int]]:
@@ -119,7 +120,7 @@ def _cursor(text: str | None) -> tuple[datetime | None, set[int]]:
     except ValueError:
         return None, set()
     readable = all(i.isascii() and i.isdigit() and len(i) <= _ID_DIGITS for i in seen)
-    if begins.tzinfo is None or not readable or len(seen) > _MOST_SEEN:
+    if begins.tzinfo is None or not readable or len(seen) > MOST_SLOTS:
         return None, set()
     return begins, {int(id_) for id_ in seen}
 
