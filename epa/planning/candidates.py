@@ -9,9 +9,9 @@ from datetime import date, datetime, time, timedelta
 from epa import clock
 from epa.rules.dates import add_months
 from epa.rules.grading import attempt_refusal
-from epa.rules.local_time import LONDON, london, london_date
+from epa.rules.local_time import london, london_date
 from epa.rules.patterns import SERVICE_STARTS
-from epa.rules.planning import UNITS_PER_DAY, AssessorCapacity, Task
+from epa.rules.planning import UNIT_MINUTES, UNITS_PER_DAY, AssessorCapacity, Task
 from epa.rules.scheduling import BookingRequest, Diary, diary_refusal, time_refusal
 from epa.rules.slots import AssessorWeek, day_starts, days_between, week_of
 from epa.scheduling.checks import booking_request, latest_attempt
@@ -47,13 +47,8 @@ class Candidates:
     def instant(self, unit: int) -> datetime:
         """The start a grid unit stands for, as an aware instant."""
         day = self.day_zero + timedelta(days=unit // UNITS_PER_DAY)
-        minutes = (unit % UNITS_PER_DAY) * 30
+        minutes = (unit % UNITS_PER_DAY) * UNIT_MINUTES
         return london(datetime.combine(day, time(minutes // 60, minutes % 60)))
-
-
-def unit_of(instant: datetime, day_zero: date) -> int:
-    local = instant.astimezone(LONDON)
-    return (local.date() - day_zero).days * UNITS_PER_DAY + (local.hour * 60 + local.minute) // 30
 
 
 def gather(apprentices: list, first: date, last: date) -> Candidates:
@@ -88,7 +83,7 @@ def gather(apprentices: list, first: date, last: date) -> Candidates:
             Task(
                 key=len(kept),
                 apprentice=need.apprentice.id,
-                duration=method.duration_minutes // 30,
+                duration=method.duration_minutes // UNIT_MINUTES,
                 starts=starts,
             )
         )
@@ -123,7 +118,7 @@ def _needs(apprentices) -> tuple[list[Need], list[Unplaceable]]:
 
 
 #: The grid unit of the service's first start of a day (08:00).
-FIRST_UNIT = (SERVICE_STARTS.hour * 60 + SERVICE_STARTS.minute) // 30
+FIRST_UNIT = (SERVICE_STARTS.hour * 60 + SERVICE_STARTS.minute) // UNIT_MINUTES
 
 
 def _units(day: date, today: date, indexes) -> set[int]:
@@ -142,6 +137,8 @@ def _apprentice_starts(need, first, last, own, today) -> tuple[set[int], str | N
     code = None
     for day in days_between(max(first, today), last):
         starts = day_starts(day, duration)
+        if not starts:  # longer than the service's day: never bookable
+            break
         ends = [
             time_refusal(replace(base, starts_at=start, ends_at=start + duration))
             for start in (starts[0], starts[-1])
