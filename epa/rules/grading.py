@@ -119,6 +119,11 @@ class RetryTerms:
     resit_within_months: int
     retake_within_months: int
 
+    def last_day(self, retry: str, failed_on: date) -> date:
+        """The last day a resit or retake may be held, counted from the day of the fail."""
+        months = self.resit_within_months if retry == "resit" else self.retake_within_months
+        return add_months(failed_on, months)
+
 
 def attempt_refusal(latest: Attempt | None, retry: str | None) -> str | None:
     """What the latest attempt says about booking the method again at any time: without `retry`,
@@ -147,8 +152,7 @@ def booking_refusal(
         return code
     if latest.ends_at is not None and starts_at < latest.ends_at:
         return "retry_not_allowed"
-    months = terms.resit_within_months if retry == "resit" else terms.retake_within_months
-    if starts_on > add_months(latest.submitted_on, months):
+    if starts_on > terms.last_day(retry, latest.submitted_on):
         return "retry_window_passed"
     return None
 

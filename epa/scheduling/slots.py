@@ -14,7 +14,6 @@ from epa import clock
 from epa.apprentices.services import get_apprentice
 from epa.auth.models import User
 from epa.extensions import db
-from epa.rules.dates import add_months
 from epa.rules.grading import RetryTerms, attempt_refusal, booking_refusal
 from epa.rules.local_time import london_date
 from epa.rules.patterns import WorkingPattern
@@ -59,9 +58,15 @@ def find_slots(apprentice_id: int, query: SlotQuery, actor: User) -> list[Slot]:
     now = clock.now()
     after = max(now, query.from_ or now)
     base = booking_request(apprentice, method, after, retry=query.retry is not None)
-    first, last = _range(apprentice, method, query, latest, after)
     terms = RetryTerms(
         apprentice.version.resit_within_months, apprentice.version.retake_within_months
+    )
+    first, last = _range(
+        apprentice,
+        method,
+        query,
+        after,
+        terms.last_day(query.retry, latest.submitted_on) if query.retry else None,
     )
 
     def retry_refusal(request):
@@ -98,21 +103,20 @@ def _assessors(apprentice, assessor_id: int | None) -> list:
     return [a for a in chosen if a.id not in conflicted]
 
 
-def _range(apprentice, method, query: SlotQuery, latest, after: datetime) -> tuple[date, date]:
-    """The first and last London dates worth looking at; the rules check each slot anyway."""
+def _range(
+    apprentice, method, query: SlotQuery, after: datetime, retry_ends: date | None
+) -> tuple[date, date]:
+    """The first and last London dates worth looking at; the rules check each slot anyway. A
+    retry is bound by its own window (`retry_ends`), not the first EPA period."""
     first = max(london_date(after), london_date(clock.now()) + timedelta(method.min_notice_days))
     last = query.to or london_date(after) + HORIZON
-    if query.retry is None:
+    if retry_ends is None:
         window_first, deadline = epa_window(
             apprentice.epa_started_on, apprentice.epa_deadline, method.earliest_days_after_gateway
         )
         first, last = max(first, window_first), min(last, deadline)
     else:
-        version = apprentice.version
-        months = (
-            version.resit_within_months if query.retry == "resit" else version.retake_within_months
-        )
-        last = min(last, add_months(latest.submitted_on, months))
+        last = min(last, retry_ends)
     return first, min(last, first + HORIZON)
 
 
