@@ -22,6 +22,9 @@ from epa.scheduling.schemas import Booking
 from epa.scheduling.services import book_assessment
 from epa.shapes import Problems
 
+#: How a plan was made, as the plan says it; anything else (the baseline, or a reordering of
+#: it the solver could not better in time) is a greedy plan.
+HOW_MADE = {"OPTIMAL": "optimal", "FEASIBLE": "feasible"}
 #: A plan covers at most a year: the solver's size grows with the days it weighs.
 LONGEST = timedelta(days=366)
 
@@ -53,7 +56,7 @@ def propose_plan(request: PlanRequest, actor: User) -> Plan:
         created_by_id=actor.id,
         starts_on=first,
         ends_on=last,
-        solver_status=outcome.solver_status.lower(),
+        solver_status=HOW_MADE.get(outcome.solver_status, "greedy"),
     )
     placed = sorted(
         outcome.placements,
