@@ -127,6 +127,7 @@ def register_blueprints(app: Flask) -> None:
     from epa.grading.views import bp as grading_bp
     from epa.imports.views import bp as imports_bp
     from epa.ops.views import bp as ops_bp
+    from epa.organisations.views import bp as organisations_bp
     from epa.pages.views import bp as pages_bp
     from epa.planning.views import bp as planning_bp
     from epa.scheduling.feed_views import bp as feed_bp
@@ -150,6 +151,7 @@ def register_blueprints(app: Flask) -> None:
         dashboard_bp,
         imports_bp,
         audit_bp,
+        organisations_bp,
         api_bp,
     ):
         app.register_blueprint(blueprint)
