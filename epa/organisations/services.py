@@ -8,6 +8,7 @@ API error's `existing`, and the pages link to it), so the user can use it instea
 from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from epa.apprentices.models import Apprentice
@@ -18,7 +19,6 @@ from epa.extensions import db
 from epa.organisations import schemas
 from epa.organisations.models import Employer, Provider
 from epa.organisations.schemas import EmployerChange, EmployerNew, ProviderChange, ProviderNew
-from epa.persistence import flush_or_conflict
 from epa.rules.organisations import organisation_name_key
 from epa.scheduling.models import AssessorConflict
 from epa.shapes import Command
@@ -111,23 +111,25 @@ def _refuse_duplicates(kind: Kind, own_id: int | None, values: dict) -> None:
             raise _same_name(kind, taken)
 
 
-def _lost_race(kind: Kind, values: dict) -> ServiceError:
-    """The refusal when a simultaneous request wrote the same name or UKPRN first (the
-    database's unique constraints refuse this one at the flush)."""
-    code = kind.duplicate_code if "name" in values else "duplicate_ukprn"
-    return ServiceError(
-        code,
-        f"{kind.a_one} with this name or UKPRN was registered a moment ago: search for it.",
-        status=409,
-    )
-
-
 def _write(kind: Kind, row, values: dict) -> None:
-    _refuse_duplicates(kind, row.id, values)
+    """Check, then write the values (the name's key with its name) to a new or stored row."""
+    own_id = row.id
+    _refuse_duplicates(kind, own_id, values)
     for field, value in values.items():
         setattr(row, field, value)
     db.session.add(row)
-    flush_or_conflict(_lost_race(kind, values))
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # A simultaneous request wrote the same name or UKPRN first, and has committed: the
+        # check, made again, names it.
+        db.session.rollback()
+        _refuse_duplicates(kind, own_id, values)
+        raise ServiceError(
+            kind.duplicate_code,
+            f"{kind.a_one} with this name or UKPRN was registered a moment ago: search for it.",
+            status=409,
+        ) from None
 
 
 def _create(kind: Kind, command: Command):

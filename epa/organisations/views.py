@@ -66,16 +66,18 @@ def organisation_pages() -> tuple:
 
 
 @bp.app_template_global()
-def organisation_link(entity: str, row) -> Markup:
-    """The organisation's name, linked to its page for those who may see it (assessors may
-    not)."""
+def organisation_link(entity: str, row, text: str | None = None) -> Markup:
+    """The organisation's name (or `text`), linked to its page for those who may see it
+    (assessors may not)."""
+    text = row.name if text is None else text
     if current_user.role not in OFFICE:
-        return escape(row.name)
+        return escape(text)
     href = url_for(f"organisations.{entity}", organisation_id=row.id)
-    return Markup('<a class="govuk-link" href="{}">{}</a>').format(href, row.name)
+    return Markup('<a class="govuk-link" href="{}">{}</a>').format(href, text)
 
 
 def _listing(pages: Pages):
+    """The kind's list, found by the search box, a page at a time, with apprentice counts."""
     form = SearchForm(request.args)
     page = page_from_args(request.args)
     shown = {"pages": pages, "form": form, "rows": [], "counts": {}, "total": 0}
@@ -95,6 +97,7 @@ def _listing(pages: Pages):
 
 
 def _detail(pages: Pages, organisation_id: int):
+    """One organisation: its details, its apprentices (a page at a time) and the conflicts."""
     row = getattr(services, f"get_{pages.entity}")(organisation_id)
     page = page_from_args(request.args)
     apprentices, total = fetch_page(

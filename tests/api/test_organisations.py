@@ -210,3 +210,32 @@ def test_admin_may_change_organisations(api, organisations):
 def test_an_unknown_organisation_is_404(office):
     assert_error(office.patch("/api/v1/providers/999999", json={"name": "X"}), 404, "not_found")
     assert_error(office.get("/api/v1/employers/999999"), 404, "not_found")
+
+
+@pytest.mark.parametrize(
+    "kind, body, code",
+    [
+        ("employers", {"name": "Acme"}, "duplicate_employer"),
+        ("providers", {"name": "Acme", "ukprn": "10099999"}, "duplicate_provider"),
+        ("providers", {"name": "Other", "ukprn": "10012345"}, "duplicate_ukprn"),
+    ],
+)
+def test_a_request_that_loses_the_race_is_refused_naming_the_winner(
+    office, monkeypatch, kind, body, code
+):
+    """Two requests that check at the same moment both find nothing; the unique constraints
+    refuse the second write, which gets the 409 the check would have given, and changes
+    nothing."""
+    from epa.organisations import services
+
+    winner = office.post(f"/api/v1/{kind}", json={"name": "ACME", "ukprn": "10012345"}).get_json()
+    # The first request's checks (one a field sent) find nothing; the checks after its flush
+    # fails find what is there.
+    missed = iter(range(len(body)))
+    real = services._other
+    monkeypatch.setattr(
+        services, "_other", lambda *args: None if next(missed, None) is not None else real(*args)
+    )
+    error = assert_error(office.post(f"/api/v1/{kind}", json=body), 409, code)
+    assert error["existing"] == {"id": winner["id"], "name": "ACME"}
+    assert office.get(f"/api/v1/{kind}").get_json()["total"] == 1
