@@ -23,3 +23,14 @@ def page_from_args(args, default: int = 1) -> int:
 def page_count(total: int, per_page: int) -> int:
     """How many pages `total` rows fill; an empty list still has one page."""
     return max(1, -(-total // per_page))
+
+
+def list_filters(form, args) -> dict[str, list[str]]:
+    """The filters and order a list's form reads from the query string, as the address carries
+    them (a date's three boxes share a name), for its pager and download links to keep."""
+    names = {field.name for field in form}
+    return {
+        name: values
+        for name, values in args.to_dict(flat=False).items()
+        if name in names and name != "page" and any(values)
+    }

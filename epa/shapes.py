@@ -269,6 +269,26 @@ def Choice(label: str, options, *, message: str | None = None):  # noqa: N802
     return checked(str, check, {"type": "string", "enum": list(options)}, Missing(missing))
 
 
+def Sort(orders: tuple[str, ...], description: str):  # noqa: N802
+    """The order a list takes: one of `orders` (the first when left out or blank), each
+    reversed by a leading "-"."""
+    words = tuple(word for order in orders for word in (order, f"-{order}"))
+
+    def check(value):
+        if value is None or value == "":
+            return orders[0]
+        if value not in words:
+            raise problem(f"The sort must be one of: {', '.join(words)}")
+        return value
+
+    schema = {
+        "anyOf": [{"type": "string", "enum": list(words)}, BLANK_SCHEMA],
+        "default": orders[0],
+        "description": description,
+    }
+    return checked(str, check, schema, Missing(""))
+
+
 def Reference(is_valid: Callable[[str], bool], refusal: str, code: str, schema: dict):  # noqa: N802
     """A reference number (a ULN, a UKPRN): trimmed, then `is_valid` or refused in the words of
     `refusal` with `code`, whether it is wrong or missing."""

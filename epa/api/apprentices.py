@@ -18,6 +18,7 @@ from epa.apprentices.schemas import (
     ApprenticeWithdrawal,
     VersionChange,
 )
+from epa.exports.csv_files import CSV, MAX_ROWS
 from epa.extensions import db
 from epa.gateway import services as gateway
 from epa.gateway.schemas import GatewayAttempt as GatewayAttemptOut
@@ -64,10 +65,29 @@ def create_apprentice():
     query=ApprenticeSearch,
     response=ApprenticeOut,
     page=True,
+    errors={422: ["unknown_standard", "invalid_date"]},
 )
 def list_apprentices(query: ApprenticeSearch):
-    """Search apprentices by exact ULN or name; filter by status (assessors: their own)"""
+    """Search apprentices by exact ULN or name; filter by status, employer, provider, standard,
+    assessor and EPA deadline; sort by name, start date or EPA deadline (assessors: their own)"""
     return services.search(g.actor, query)
+
+
+@operation(
+    "get",
+    "/apprentices.csv",
+    roles=OFFICE,
+    tag=TAG,
+    query=ApprenticeSearch,
+    content=CSV,
+    summary="Every apprentice the same filters select, in the same order, as a CSV file (UTF-8 "
+    "with a byte order mark; a cell that would start a formula begins with an apostrophe); at "
+    f"most {MAX_ROWS:,} rows",
+    errors={422: ["unknown_standard", "invalid_date", "too_many_rows"]},
+)
+def download_apprentices(query: ApprenticeSearch):
+    """The apprentices the filters select, as a CSV file."""
+    return services.download(g.actor, query)
 
 
 @operation("get", "/apprentices/<id:apprentice_id>", roles=ALL, tag=TAG, response=ApprenticeOut)

@@ -20,6 +20,7 @@ from wtforms.fields.choices import SelectChoice
 
 from epa.apprentices.models import STATUS_LABELS, STATUSES
 from epa.apprentices.schemas import ApprenticeNew, ApprenticeSearch, VersionChange
+from epa.auth.models import User
 from epa.extensions import db
 from epa.organisations.models import Employer, Provider
 from epa.pages.forms import CommandData, DayMonthYearField, GovCheckboxWithHint, reason_form
@@ -104,8 +105,36 @@ STATUS_CHOICES = _placeholder("All statuses") + [
 ]
 
 
+SORT_LABELS = {
+    "name": "Name (A to Z)",
+    "-name": "Name (Z to A)",
+    "start_date": "Start date (earliest first)",
+    "-start_date": "Start date (latest first)",
+    "epa_deadline": "EPA deadline (soonest first)",
+    "-epa_deadline": "EPA deadline (latest first)",
+}
+
+
+def options_with_all(everything: str, rows) -> list[SelectChoice]:
+    """A filter's choices: `everything` (no filter) first, then (value, label) for each row."""
+    return _placeholder(everything) + [SelectChoice(str(value), text) for value, text in rows]
+
+
+def assessor_options() -> list[SelectChoice]:
+    """Every assessor, by name, disabled ones marked, to filter a list by."""
+    rows = db.session.execute(
+        select(User.id, User.name, User.is_enabled)
+        .where(User.role == "assessor")
+        .order_by(User.name, User.id)
+    )
+    return options_with_all(
+        "All assessors",
+        ((user_id, name if enabled else f"{name} (disabled)") for user_id, name, enabled in rows),
+    )
+
+
 class SearchForm(CommandData, FlaskForm):
-    """The list's search box and status filter, read from the query string."""
+    """The list's search box, filters and order, read from the query string."""
 
     command = ApprenticeSearch
 
@@ -116,6 +145,52 @@ class SearchForm(CommandData, FlaskForm):
     status = SelectField(
         "Status", widget=GovSelect(), choices=STATUS_CHOICES, validate_choice=False
     )
+    employer_id = SelectField("Employer", widget=GovSelect(), validate_choice=False)
+    provider_id = SelectField("Training provider", widget=GovSelect(), validate_choice=False)
+    standard = SelectField("Standard", widget=GovSelect(), validate_choice=False)
+    assessor_id = SelectField(
+        "Assessor",
+        widget=GovSelect(),
+        validate_choice=False,
+        description="Apprentices with an assessment booked with them",
+    )
+    deadline_before = DayMonthYearField(
+        "EPA deadline before",
+        what="EPA deadline",
+        example="1 3 2027",
+        description="Apprentices whose EPA period ends before this date. For example, 1 3 2027",
+    )
+    sort = SelectField(
+        "Sort by",
+        widget=GovSelect(),
+        choices=[SelectChoice(value, text) for value, text in SORT_LABELS.items()],
+        validate_choice=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.employer_id.choices = options_with_all(
+            "All employers",
+            db.session.execute(
+                select(Employer.id, Employer.name).order_by(Employer.name, Employer.id)
+            ),
+        )
+        self.provider_id.choices = options_with_all(
+            "All training providers",
+            db.session.execute(
+                select(Provider.id, Provider.name).order_by(Provider.name, Provider.id)
+            ),
+        )
+        self.standard.choices = options_with_all(
+            "All standards",
+            (
+                (reference, f"{reference} {title}")
+                for reference, title in db.session.execute(
+                    select(Standard.reference, Standard.title).order_by(Standard.reference)
+                )
+            ),
+        )
+        self.assessor_id.choices = assessor_options()
 
 
 WithdrawForm = reason_form(

@@ -13,18 +13,22 @@ from epa.rules.identifiers import TEMPORARY_ULN, is_valid_uln
 from epa.shapes import (
     BLANK_SCHEMA,
     CONTROL,
+    ID_SCHEMA,
     LEFT_OUT,
     Command,
     Day,
     Flag,
     Missing,
+    OptionalDay,
     OptionalEmail,
     Reason,
     RecordId,
     Reference,
     Shape,
+    Sort,
     Text,
     checked,
+    clean_id,
     problem,
 )
 
@@ -92,11 +96,35 @@ def _status(value) -> ApprenticeStatus | None:
     return ApprenticeStatus(value)
 
 
-#: Both filters may be left out, so neither is ever missing.
+#: Every filter may be left out, so none is ever missing.
 _NEVER_MISSING = Missing("")
 
 
+def _optional_id(label: str, description: str):
+    """A filter naming a record by id; blank is no filter (whether it exists is the service's)."""
+    return Annotated[
+        checked(
+            int | None,
+            lambda value: None if value is None or value == "" else clean_id(value, label),
+            {"anyOf": [ID_SCHEMA, BLANK_SCHEMA], "description": description},
+            _NEVER_MISSING,
+        ),
+        LEFT_OUT,
+    ]
+
+
+def _reference(value) -> str | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if not isinstance(value, str) or len(value.strip()) > 20 or CONTROL.search(value):
+        raise problem("The standard must be a reference such as ST0825")
+    return value.strip().upper()
+
+
 class ApprenticeSearch(Command):
+    """The list's search, filters and order: the page, the API and both downloads read the same;
+    a blank filter is no filter."""
+
     q: Annotated[
         checked(
             str | None,
@@ -125,6 +153,33 @@ class ApprenticeSearch(Command):
         ),
         LEFT_OUT,
     ] = None
+    employer_id: _optional_id("employer", "Only the apprentices of this employer") = None
+    provider_id: _optional_id("provider", "Only the apprentices of this training provider") = None
+    standard: Annotated[
+        checked(
+            str | None,
+            _reference,
+            {
+                "anyOf": [{"type": "string", "maxLength": 20}, BLANK_SCHEMA],
+                "description": "Only apprentices on the standard with this reference",
+                "examples": ["ST0825"],
+            },
+            _NEVER_MISSING,
+        ),
+        LEFT_OUT,
+    ] = None
+    assessor_id: _optional_id(
+        "assessor", "Only apprentices with an assessment booked with this assessor (any status)"
+    ) = None
+    deadline_before: OptionalDay(
+        "EPA deadline",
+        "Only apprentices whose EPA period ends before this date (those without one are left out)",
+    ) = None
+    sort: Sort(
+        ("name", "start_date", "epa_deadline"),
+        "The order: name, start date or EPA deadline; a leading - reverses it. Apprentices "
+        "without an EPA deadline come last either way",
+    ) = "name"
 
 
 def _version(value) -> str:

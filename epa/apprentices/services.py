@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from epa import clock
 from epa.apprentices import signals
-from epa.apprentices.models import Apprentice, ApprenticeStatus
+from epa.apprentices.models import STATUS_LABELS, Apprentice, ApprenticeStatus
 from epa.apprentices.schemas import Apprentice as ApprenticeView
 from epa.apprentices.schemas import (
     ApprenticeChange,
@@ -352,8 +352,43 @@ def get_apprentice(apprentice_id: int, user: User) -> Apprentice:
     return apprentice
 
 
+#: each sort's columns, in the order they compare; the id keeps pages stable between requests
+_ORDERS = {
+    "name": (Apprentice.family_name, Apprentice.given_names),
+    "start_date": (Apprentice.start_date,),
+    "epa_deadline": (Apprentice.epa_deadline,),
+}
+
+
+def _check_filters(query: ApprenticeSearch) -> None:
+    """The records the filters name must exist: a filter naming none would find nobody, and
+    say nothing of why."""
+    problems = Problems()
+    _check_organisations(query.model_dump(include={"employer_id", "provider_id"}), problems)
+    if query.standard is not None:
+        _standard(query.standard, problems)
+    if query.assessor_id is not None:
+        assessor = db.session.get(User, query.assessor_id)
+        if assessor is None or assessor.role != "assessor":
+            problems.add("assessor_id", f"No assessor has the id {query.assessor_id}")
+    problems.raise_if_any()
+
+
+def _ordered(found, sort: str):
+    """The order asked for; those with no EPA deadline come last whichever way it runs."""
+    word = sort.lstrip("-")
+    backwards = sort.startswith("-")
+    columns = [*_ORDERS[word], Apprentice.id]
+    order = [column.desc() if backwards else column.asc() for column in columns]
+    if word == "epa_deadline":
+        order.insert(0, Apprentice.epa_deadline.is_(None))
+    return found.order_by(*order)
+
+
 def search(user: User, query: ApprenticeSearch):
-    """A query of the apprentices the user may see: `q` is an exact ULN or words of the name."""
+    """A query of the apprentices the user may see that pass the filters, in the order asked:
+    `q` is an exact ULN or words of the name. Filters naming no record are refused."""
+    _check_filters(query)
     found = select(Apprentice)
     if query.q:
         if query.q.isascii() and query.q.isdigit():
@@ -363,8 +398,76 @@ def search(user: User, query: ApprenticeSearch):
                 found = found.where(Apprentice.search_name.contains(word, autoescape=True))
     if query.status:
         found = found.where(Apprentice.status == query.status)
-    return (
-        visible_to(found, user)
-        .options(selectinload(Apprentice.standard), selectinload(Apprentice.version))
-        .order_by(Apprentice.family_name, Apprentice.given_names, Apprentice.id)
+    if query.employer_id is not None:
+        found = found.where(Apprentice.employer_id == query.employer_id)
+    if query.provider_id is not None:
+        found = found.where(Apprentice.provider_id == query.provider_id)
+    if query.standard is not None:
+        found = found.join(Standard, Standard.id == Apprentice.standard_id).where(
+            Standard.reference == query.standard
+        )
+    if query.assessor_id is not None:
+        found = found.where(
+            Apprentice.id.in_(assessor_apprentice_ids(db.session.get(User, query.assessor_id)))
+        )
+    if query.deadline_before is not None:
+        found = found.where(Apprentice.epa_deadline < query.deadline_before)
+    return _ordered(
+        visible_to(found, user).options(
+            selectinload(Apprentice.standard), selectinload(Apprentice.version)
+        ),
+        query.sort,
+    )
+
+
+#: the download's columns, one row per apprentice
+CSV_HEADERS = [
+    "ULN",
+    "Given names",
+    "Family name",
+    "Email",
+    "Employer",
+    "Training provider",
+    "Standard",
+    "Version",
+    "Start date",
+    "Status",
+    "Gateway date",
+    "EPA deadline",
+]
+
+
+def download(user: User, query: ApprenticeSearch):
+    """Every apprentice the filters select (not one page), as a CSV file, in the list's order."""
+    return download_query(search(user, query))
+
+
+def download_query(searched):
+    """Every apprentice a `search` query finds, as a CSV file."""
+    from epa.exports.downloads import rows_within_limit, send_csv  # exports read apprentices
+
+    found = rows_within_limit(
+        searched.options(selectinload(Apprentice.employer), selectinload(Apprentice.provider)),
+        "apprentices",
+    )
+    return send_csv(
+        "apprentices",
+        CSV_HEADERS,
+        (
+            [
+                a.uln,
+                a.given_names,
+                a.family_name,
+                a.email,
+                a.employer.name,
+                a.provider.name,
+                a.standard.reference,
+                a.version.version,
+                a.start_date,
+                STATUS_LABELS[a.status],
+                a.gateway_date,
+                a.epa_deadline,
+            ]
+            for a in found
+        ),
     )

@@ -22,7 +22,7 @@ from epa.gateway.forms import LEVEL_LABELS
 from epa.gateway.services import attempts_for
 from epa.pages.forms import show_service_error
 from epa.pages.kit import action_page, days_left, long_date, submit
-from epa.pagination import fetch_page, page_from_args
+from epa.pagination import fetch_page, list_filters, page_count, page_from_args
 from epa.rules.dates import add_months
 from epa.rules.gateway import reason_text, warning_text
 from epa.standards.models import StandardVersion
@@ -55,30 +55,53 @@ def version_window(version: StandardVersion) -> str:
     return f"{version.version}: starts {earliest} to {long_date(version.latest_start_date)}"
 
 
+def _listed(form, answer):
+    """`answer` to the filters asked for; the page again, each problem beside its filter, when a
+    box reads no date or a filter names no record."""
+    if form.validate():
+        try:
+            return answer(services.search(current_user, ApprenticeSearch.read(form.service_data())))
+        except ServiceError as error:
+            show_service_error(form, error)
+    page = render_template(
+        "apprentices/index.html",
+        form=form,
+        filters=list_filters(form, request.args),
+        apprentices=[],
+        total=0,
+        page=1,
+        pages=1,
+    )
+    return page, 422
+
+
 @bp.get("/")
 @roles_required(*OFFICE)
 def index():
-    """Apprentices found by ULN or name and filtered by status, a page at a time."""
+    """Apprentices found by ULN or name, filtered and sorted as asked, a page at a time."""
     form = SearchForm(request.args)
     page = page_from_args(request.args)
-    try:
-        query = services.search(current_user, ApprenticeSearch.read(form.service_data()))
-    except ServiceError as error:
-        show_service_error(form, error)
+
+    def show(query):
+        apprentices, total = fetch_page(query, page, PER_PAGE)
         return render_template(
-            "apprentices/index.html", form=form, apprentices=[], total=0, page=1, pages=1
-        ), 422
-    query = query.options(selectinload(Apprentice.standard), selectinload(Apprentice.version))
-    apprentices, total = fetch_page(query, page, PER_PAGE)
-    pages = max(1, -(-total // PER_PAGE))
-    return render_template(
-        "apprentices/index.html",
-        form=form,
-        apprentices=apprentices,
-        total=total,
-        page=page,
-        pages=pages,
-    )
+            "apprentices/index.html",
+            form=form,
+            filters=list_filters(form, request.args),
+            apprentices=apprentices,
+            total=total,
+            page=page,
+            pages=page_count(total, PER_PAGE),
+        )
+
+    return _listed(form, show)
+
+
+@bp.get("/download.csv")
+@roles_required(*OFFICE)
+def download():
+    """Every apprentice the list's filters select, all pages, as a CSV file."""
+    return _listed(SearchForm(request.args), services.download_query)
 
 
 @bp.route("/new", methods=["GET", "POST"])

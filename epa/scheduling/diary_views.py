@@ -4,24 +4,24 @@ from datetime import date, timedelta
 
 from flask import render_template, request
 from flask_login import current_user
-from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from epa import clock
 from epa.auth.decorators import roles_required
 from epa.auth.models import User
+from epa.errors import ServiceError
 from epa.extensions import db
-from epa.pagination import fetch_page, page_count, page_from_args
+from epa.pagination import fetch_page, list_filters, page_count, page_from_args
 from epa.rules.dates import parse_iso_date
 from epa.rules.local_time import LONDON
 from epa.rules.scheduling import bank_holiday_name
 from epa.rules.slots import week_of
-from epa.scheduling import diaries, services
+from epa.scheduling import diaries, list_views, lists, services
 from epa.scheduling.blueprint import OFFICE, bp
 from epa.scheduling.feed_views import feed_address
 from epa.scheduling.instants import midnight
-from epa.scheduling.models import Assessment, AssessmentStatus
-from epa.scheduling.schemas import AssessmentFilter
+from epa.scheduling.list_forms import AssessmentListForm
+from epa.scheduling.models import Assessment
 
 PER_PAGE = 50
 #: a week of one large EPAO's bookings can run to thousands: the diary pages through them
@@ -46,25 +46,58 @@ def _monday(raw: str | None) -> date:
     return week_of(day)
 
 
+def _week_of_bookings(form: AssessmentListForm, monday: date):
+    """The week's bookings the diary's filters select (cancelled ones only when asked for), or
+    None with each problem beside its box."""
+    asked = list_views.read_filters(
+        form, {"from": monday, "to": monday + timedelta(days=6), "sort": ""}
+    )
+    if asked is None:
+        return None
+    try:
+        return lists.list_assessments(current_user, asked, active_only=asked.status is None)
+    except ServiceError as error:
+        list_views.show_on(form, error)
+        return None
+
+
+def _diary_filters(form: AssessmentListForm) -> dict:
+    return {
+        name: values
+        for name, values in list_filters(form, request.args).items()
+        if name in ("assessor_id", "method", "status")
+    }
+
+
 @bp.get("/diary")
 @roles_required(*OFFICE)
 def diary():
-    """A week of bookings, day by day, for every assessor or one; bank holidays marked."""
+    """A week of bookings, day by day, for every assessor or one, one method or every one;
+    bank holidays marked."""
     monday = _monday(request.args.get("week"))
-    assessor_id = request.args.get("assessor_id", "")
-    if not (assessor_id.isascii() and assessor_id.isdigit()):
-        assessor_id = ""
-    week = AssessmentFilter.read(
-        {
-            "from": monday,
-            "to": monday + timedelta(days=6),
-            "status": AssessmentStatus.BOOKED,
-            "assessor_id": assessor_id,
-        }
-    )
+    form = AssessmentListForm(request.args)
+    return _diary_page(form, monday, _week_of_bookings(form, monday))
+
+
+@bp.get("/diary.csv")
+@roles_required(*OFFICE)
+def diary_download():
+    """The week's bookings the diary's filters select, as a CSV file."""
+    monday = _monday(request.args.get("week"))
+    form = AssessmentListForm(request.args)
+    query = _week_of_bookings(form, monday)
+    if query is not None:
+        try:
+            return lists.download(query, "diary-week-of", day=monday)
+        except ServiceError as error:
+            list_views.show_on(form, error)
+    return _diary_page(form, monday, None)
+
+
+def _diary_page(form: AssessmentListForm, monday: date, query):
+    """The week's page; with no query (the filters were refused), the boxes say why."""
     page = page_from_args(request.args)
-    query = _with_people(services.search_assessments(current_user, week))
-    assessments, total = fetch_page(query, page, DIARY_PER_PAGE)
+    assessments, total = fetch_page(query, page, DIARY_PER_PAGE) if query is not None else ([], 0)
     by_day: dict[date, list[Assessment]] = {}
     for assessment in assessments:
         by_day.setdefault(assessment.starts_at.astimezone(LONDON).date(), []).append(assessment)
@@ -73,23 +106,22 @@ def diary():
         for n in range(7)
         if n < 5 or by_day.get(monday + timedelta(days=n))
     ]
-    assessors = db.session.scalars(
-        select(User).where(User.role == "assessor").order_by(User.name, User.id)
-    ).all()
-    return render_template(
+    html = render_template(
         "scheduling/diary.html",
+        form=form,
+        filters=_diary_filters(form),
         monday=monday,
         previous_week=monday - timedelta(days=7),
         next_week=monday + timedelta(days=7),
         days=days,
         by_day=by_day,
+        progress_of=lists.progress_of,
         holidays={day: bank_holiday_name(day) for day in days},
-        assessors=assessors,
-        assessor_id=assessor_id,
         total=total,
         page=page,
         pages=page_count(total, DIARY_PER_PAGE),
     )
+    return html, 200 if query is not None else 422
 
 
 @bp.get("/my-assessments")

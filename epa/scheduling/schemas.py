@@ -7,6 +7,7 @@ from datetime import date, datetime, time
 from pydantic import AliasPath, ConfigDict, Field
 
 from epa.rules.patterns import MOST_PER_DAY
+from epa.rules.progress import Progress
 from epa.scheduling.instants import (
     LOCAL_INSTANT_SCHEMA,
     LocalInstant,
@@ -24,6 +25,7 @@ from epa.shapes import (
     Reason,
     RecordId,
     Shape,
+    Sort,
     Text,
     Whole,
     checked,
@@ -356,3 +358,35 @@ class Slot(Shape):
 
 class SlotList(Shape):
     items: list[Slot]
+
+
+def _progress(value):
+    if value is None or value == "":
+        return None
+    if value not in tuple(Progress):
+        raise problem(f"The status must be one of: {', '.join(Progress)}")
+    return Progress(value)
+
+
+class AssessmentList(Command):
+    """The staff's list of assessments: who, which method, where each stands, London dates
+    inclusive, and the order; a blank filter is no filter."""
+
+    assessor_id: OptionalId("assessor") = _no_filter()
+    method: OptionalText("assessment method", max_length=40) = _no_filter()
+    status: checked(
+        Progress | None,
+        _progress,
+        {
+            "anyOf": [{"type": "string", "enum": list(Progress)}, _BLANK_QUERY],
+            "description": "booked (still to come), awaiting_result (started, no result "
+            "submitted), graded (result submitted) or cancelled",
+        },
+        Missing(""),
+    ) = _no_filter()
+    from_: OptionalDay("from date") = _no_filter(alias="from")
+    to: OptionalDay("to date") = _no_filter()
+    sort: Sort(
+        ("starts_at", "apprentice"),
+        "The order: start time, or the apprentice's name then start time; a leading - reverses it",
+    ) = "starts_at"

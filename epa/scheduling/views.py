@@ -14,7 +14,14 @@ from epa.extensions import db
 from epa.pages.kit import action_page, long_date
 from epa.rules.local_time import LONDON, london_iso
 from epa.rules.slots import GRID
-from epa.scheduling import assessor_views, availability_views, checks, diary_views, services
+from epa.scheduling import (
+    assessor_views,
+    availability_views,
+    checks,
+    diary_views,
+    list_views,
+    services,
+)
 from epa.scheduling.blueprint import EVERYONE, OFFICE, bp, show_refusal, submit_timed
 from epa.scheduling.eligibility import assessor_choices
 from epa.scheduling.forms import BookingForm, ReasonForm, RescheduleForm, duration_words
@@ -31,7 +38,7 @@ from epa.scheduling.schemas import (
 from epa.scheduling.slots import find_slots
 
 #: the app registers `bp` from here; these modules' pages are on it too
-DIARY_PAGES = (assessor_views, availability_views, diary_views)
+DIARY_PAGES = (assessor_views, availability_views, diary_views, list_views)
 ASSESSMENT_TAGS = {
     AssessmentStatus.BOOKED: {"text": "Booked", "classes": "govuk-tag--blue"},
     AssessmentStatus.CANCELLED: {"text": "Cancelled", "classes": "govuk-tag--grey"},
