@@ -117,17 +117,22 @@ def _summary(title: str, months: list[str], series: dict[str, list[int]]) -> str
     )
 
 
-def _legend(styles) -> list[str]:
-    parts, x = [], LEFT
+def _legend(styles, *, left: int = LEFT, right: int = WIDTH - RIGHT) -> tuple[list[str], int]:
+    """A key of each grade's swatch and name, in rows 24 high from the top, a new row when the
+    next name would run past `right`; and the y its last row ends at."""
+    parts, x, y = [], left, 14
     for grade, (pattern_id, _, _) in styles.items():
         label = _label(grade)
+        width = 24 + 8 * len(label)
+        if x > left and x + width > right:
+            x, y = left, y + 24
         parts.append(
-            f'<rect x="{x}" y="14" width="18" height="18" fill="url(#{pattern_id})" '
+            f'<rect x="{x}" y="{y}" width="18" height="18" fill="url(#{pattern_id})" '
             f'stroke="{TEXT}" stroke-width="1"/>'
         )
-        parts.append(_text(x + 24, 28, label, anchor="start"))
-        x += 24 + 8 * len(label) + 16
-    return parts
+        parts.append(_text(x + 24, y + 14, label, anchor="start"))
+        x += width + 16
+    return parts, y + 18
 
 
 def _axes(top_value: int, step: int, plot_height: float, x_label: str, y_label: str) -> list[str]:
@@ -146,6 +151,18 @@ def _axes(top_value: int, step: int, plot_height: float, x_label: str, y_label: 
     return parts
 
 
+def _bar(box, pattern_id: str, grade: str, month: str, value: int) -> str:
+    """One grade's segment of a month's bar, named (in its <title>) for a pointer's hover."""
+    x, y, width, height = box
+    return (
+        f'<rect class="bar" x="{x:.2f}" y="{y:.2f}" width="{width:.2f}" '
+        f'height="{height:.2f}" fill="url(#{pattern_id})" stroke="{TEXT}" '
+        f'stroke-width="1" data-grade="{escape(grade)}" data-month="{escape(month)}" '
+        f'data-value="{value}"><title>{escape(f"{month}, {_label(grade)}: {value}")}'
+        "</title></rect>"
+    )
+
+
 def _bars(styles, months, series, top_value, plot_height) -> list[str]:
     parts = []
     slot = (WIDTH - LEFT - RIGHT) / max(1, len(months))
@@ -160,13 +177,7 @@ def _bars(styles, months, series, top_value, plot_height) -> list[str]:
                 continue
             height = round(value / top_value * plot_height, 2)
             y -= height
-            parts.append(
-                f'<rect class="bar" x="{x:.2f}" y="{y:.2f}" width="{bar_width:.2f}" '
-                f'height="{height:.2f}" fill="url(#{styles[grade][0]})" stroke="{TEXT}" '
-                f'stroke-width="1" data-grade="{escape(grade)}" data-month="{escape(month)}" '
-                f'data-value="{value}"><title>{escape(f"{month}, {_label(grade)}: {value}")}'
-                "</title></rect>"
-            )
+            parts.append(_bar((x, y, bar_width, height), styles[grade][0], grade, month, value))
         total = sum(values[i] for values in series.values())
         centre = x + bar_width / 2
         if total:
@@ -176,6 +187,37 @@ def _bars(styles, months, series, top_value, plot_height) -> list[str]:
         if rest:
             parts.append(_text(centre, baseline + 36, rest, size=12))
     return parts
+
+
+def _scale(months, series) -> tuple[int, int]:
+    """The gap between gridlines and the top of the scale, for the highest month's total."""
+    highest = max(
+        (sum(values[i] for values in series.values()) for i in range(len(months))), default=0
+    )
+    step = _step(highest)
+    return step, step * max(1, -(-highest // step))
+
+
+def _svg(prefix, styles, size, title, months, series, drawing) -> str:
+    width, height = size
+    patterns = "".join(_pattern(*style) for style in styles.values())
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
+        f'role="img" aria-labelledby="{prefix}-title {prefix}-desc" focusable="false">',
+        f'<title id="{prefix}-title">{escape(title)}</title>',
+        f'<desc id="{prefix}-desc">{escape(_summary(title, months, series))}</desc>',
+        f"<defs>{patterns}</defs>",
+        f'<rect width="{width}" height="{height}" fill="#ffffff"/>',
+        *drawing,
+        "</svg>",
+    ]
+    return "\n".join(parts)
+
+
+def _start(months, series, id_prefix: str):
+    """A chart's id prefix (only characters safe in an id), its grades' styles and its scale."""
+    prefix = "".join(c for c in id_prefix if c.isascii() and (c.isalnum() or c in "-_")) or "chart"
+    return prefix, _styles(prefix, list(series)), _scale(months, series)
 
 
 def bar_chart_svg(
@@ -192,25 +234,74 @@ def bar_chart_svg(
     `series` maps each grade to one count per month; `id_prefix` keeps the ids of two charts
     on one page apart.
     """
-    prefix = "".join(c for c in id_prefix if c.isascii() and (c.isalnum() or c in "-_")) or "chart"
-    styles = _styles(prefix, list(series))
-    highest = max(
-        (sum(values[i] for values in series.values()) for i in range(len(months))), default=0
-    )
-    step = _step(highest)
-    top_value = step * max(1, -(-highest // step))
+    prefix, styles, (step, top_value) = _start(months, series, id_prefix)
     plot_height = HEIGHT - TOP - BOTTOM
-    patterns = "".join(_pattern(*style) for style in styles.values())
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" '
-        f'role="img" aria-labelledby="{prefix}-title {prefix}-desc" focusable="false">',
-        f'<title id="{prefix}-title">{escape(title)}</title>',
-        f'<desc id="{prefix}-desc">{escape(_summary(title, months, series))}</desc>',
-        f"<defs>{patterns}</defs>",
-        f'<rect width="{WIDTH}" height="{HEIGHT}" fill="#ffffff"/>',
-        *_legend(styles),
+    drawing = [
+        *_legend(styles)[0],
         *_axes(top_value, step, plot_height, x_label, y_label),
         *_bars(styles, months, series, top_value, plot_height),
-        "</svg>",
     ]
-    return "\n".join(parts)
+    return _svg(prefix, styles, (WIDTH, HEIGHT), title, months, series, drawing)
+
+
+#: The phone layout: a row per month, drawn about as wide as a 320px screen shows it, so its
+#: text reads at about 13 to 14px.
+ROWS_WIDTH, ROWS_LEFT, ROWS_RIGHT, ROW_HEIGHT = 300, 72, 36, 26
+
+
+def _rows(styles, months, series, top_value, top) -> list[str]:
+    parts = []
+    plot_width = ROWS_WIDTH - ROWS_LEFT - ROWS_RIGHT
+    for i, month in enumerate(months):
+        y = top + i * ROW_HEIGHT
+        x = ROWS_LEFT
+        for grade, values in series.items():
+            value = values[i]
+            if value <= 0:
+                continue
+            width = round(value / top_value * plot_width, 2)
+            box = (x, y + 4, width, ROW_HEIGHT - 8)
+            parts.append(_bar(box, styles[grade][0], grade, month, value))
+            x += width
+        total = sum(values[i] for values in series.values())
+        parts.append(_text(ROWS_LEFT - 8, y + 18, month, anchor="end"))
+        if total:
+            parts.append(_text(x + 6, y + 18, str(total), size=13, anchor="start"))
+    return parts
+
+
+def _rows_axis(top_value, step, top, bottom, x_label) -> list[str]:
+    parts = []
+    plot_width = ROWS_WIDTH - ROWS_LEFT - ROWS_RIGHT
+    for value in range(0, top_value + 1, step):
+        x = ROWS_LEFT + value / top_value * plot_width
+        colour = TEXT if value == 0 else GRID
+        parts.append(
+            f'<line x1="{x:g}" y1="{top}" x2="{x:g}" y2="{bottom}" stroke="{colour}" '
+            'stroke-width="1"/>'
+        )
+        parts.append(_text(x, bottom + 18, str(value)))
+    parts.append(_text(ROWS_LEFT + plot_width / 2, bottom + 40, x_label))
+    return parts
+
+
+def bar_rows_svg(
+    months: list[str],
+    series: dict[str, list[int]],
+    *,
+    title: str,
+    x_label: str = "Number of outcomes",
+    id_prefix: str = "rows",
+) -> str:
+    """The same stacked bars laid across, a row per month, for a screen too narrow for the
+    columns of `bar_chart_svg` to keep their words readable."""
+    prefix, styles, (step, top_value) = _start(months, series, id_prefix)
+    legend, legend_bottom = _legend(styles, left=8, right=ROWS_WIDTH - 8)
+    top = legend_bottom + 16
+    bottom = top + len(months) * ROW_HEIGHT
+    drawing = [
+        *legend,
+        *_rows_axis(top_value, step, top, bottom, x_label),
+        *_rows(styles, months, series, top_value, top),
+    ]
+    return _svg(prefix, styles, (ROWS_WIDTH, bottom + 52), title, months, series, drawing)

@@ -13,6 +13,7 @@ from epa.dashboard.chart import (
     GRADE_LABELS,
     GRADES,
     bar_chart_svg,
+    bar_rows_svg,
     last_twelve_months,
     month_label,
     monthly_outcomes,
@@ -31,13 +32,18 @@ CHART_TITLE = "Confirmed outcomes by month"
 def _outcomes_chart(today) -> dict:
     """The chart (SVG, escaped by the chart itself) and the table of the same numbers."""
     months, series = monthly_outcomes(queries.confirmed_outcomes(today), today)
+    title = f"{CHART_TITLE}, the last 12 months"
     svg = bar_chart_svg(
         months,
         series,
-        title=f"{CHART_TITLE}, the last 12 months",
+        title=title,
         x_label="Month of the last assessment",
         y_label="Confirmed outcomes",
         id_prefix="outcomes-chart",
+    )
+    # A phone shows a bar per row instead: columns that narrow would shrink the words.
+    rows_svg = bar_rows_svg(
+        months, series, title=title, x_label="Confirmed outcomes", id_prefix="outcomes-rows"
     )
     rows = [
         {
@@ -49,6 +55,7 @@ def _outcomes_chart(today) -> dict:
     ]
     return {
         "svg": Markup(svg),  # noqa: S704  (every text in it is escaped by bar_chart_svg)
+        "rows_svg": Markup(rows_svg),  # noqa: S704  (and by bar_rows_svg)
         "grades": [GRADE_LABELS[grade] for grade in GRADES],
         "rows": rows,
         "totals": [sum(series[grade]) for grade in GRADES],

@@ -8,6 +8,7 @@ import pytest
 from epa.dashboard.chart import (
     GRADES,
     bar_chart_svg,
+    bar_rows_svg,
     last_twelve_months,
     month_label,
     monthly_outcomes,
@@ -140,3 +141,52 @@ def test_no_outcomes_draws_empty_axes():
     assert bars(root) == []
     assert "no confirmed outcomes" in root.find(f"{SVG}desc").text
     assert root.find(f"{SVG}title").get("id") == "ab-title"
+
+
+# The phone layout: the same bars laid across, a row per month.
+
+
+def test_rows_are_an_image_described_like_the_columns():
+    months, series = sample()
+    columns = parse(bar_chart_svg(months, series, title="Outcomes"))
+    root = parse(bar_rows_svg(months, series, title="Outcomes", id_prefix="phone <1>"))
+    assert root.get("role") == "img"
+    assert root.get("aria-labelledby") == "phone1-title phone1-desc"
+    assert root.find(f"{SVG}desc").text == columns.find(f"{SVG}desc").text
+
+
+def test_a_bar_per_count_across_with_widths_in_proportion_and_segments_end_to_end():
+    months, series = sample()
+    found = bars(parse(bar_rows_svg(months, series, title="Outcomes")))
+    assert len(found) == 5
+    per_unit = {float(b.get("width")) / int(b.get("data-value")) for b in found}
+    assert max(per_unit) - min(per_unit) < 0.01, per_unit
+    by_key = {(b.get("data-month"), b.get("data-grade")): b for b in found}
+    nov_pass, nov_distinction = by_key[("Nov 2026", "pass")], by_key[("Nov 2026", "distinction")]
+    assert nov_pass.get("y") == nov_distinction.get("y")
+    assert float(nov_pass.get("x")) + float(nov_pass.get("width")) == pytest.approx(
+        float(nov_distinction.get("x")), abs=0.02
+    )
+    rows = [float(by_key[(month, "pass")].get("y")) for month in ("Jan 2026", "Nov 2026")]
+    assert rows[0] < rows[1], "the months run down the page in order"
+
+
+def test_every_month_whole_and_the_key_fit_a_phones_width():
+    months, series = sample()
+    root = parse(bar_rows_svg(months, series, title="Outcomes", x_label="Outcomes"))
+    words = texts(root)
+    assert all(month in words for month in months) and "Outcomes" in words
+    assert "10" in words  # November's total, beside its bar
+    width = float(root.get("viewBox").split()[2])
+    assert width <= 320
+    # about 8px a letter at 14px: each key's words end inside the picture
+    for text in root.iter(f"{SVG}text"):
+        if text.get("text-anchor") == "start":
+            assert float(text.get("x")) + 8 * len(text.text) <= width, text.text
+
+
+def test_rows_with_no_outcomes_draw_an_empty_scale():
+    months, series = monthly_outcomes([], TODAY)
+    root = parse(bar_rows_svg(months, series, title="Outcomes"))
+    assert bars(root) == []
+    assert "no confirmed outcomes" in root.find(f"{SVG}desc").text
