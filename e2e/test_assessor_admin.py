@@ -79,5 +79,7 @@ def test_admin_signs_off_exports_and_reads_the_audit_trail(signed_in, check, tmp
     page.goto("/accessibility")
     check(page, "Accessibility statement")
 
-    # LEAD: the journey "disable a user and see that user's session end" goes here, once the
-    # users and access pages are merged (issue 12, item 6).
+    # LEAD: the journey "disable a user and see that user's session end" (issue 12, item 6)
+    # goes here once the users and access pages are merged: sign the second assessor in with
+    # signed_in("assessor", 1) (a browser of its own), disable them from this page's Users
+    # list, then reload their page and see the sign-in page; check(page, ...) each new page.
