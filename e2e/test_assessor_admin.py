@@ -8,8 +8,8 @@ from steps import banner_text, press
 
 
 def test_assessor_drafts_submits_and_the_result_locks(signed_in, check, held_assessment):
-    apprentice = held_assessment
-    page = signed_in("assessor")
+    n, apprentice = held_assessment
+    page = signed_in("assessor", n)
     check(page, "Assessor home")
     page.goto("/my-assessments")
     check(page, "My assessments")
