@@ -7,7 +7,7 @@ FLASK := $(BIN)/flask --app app
 ASSETS := static/build/epa.css static/build/govuk-frontend.min.js
 export SECRET_KEY ?= $(shell cat instance/secret_key 2>/dev/null)
 
-.PHONY: run test test-postgres lint format serve assets clean bench lock
+.PHONY: run test test-postgres lint format serve assets clean bench lock e2e
 
 # Every dependency comes from the lock, each file checked against its hash; the project itself
 # is installed editable on top, without resolving anything again.
@@ -56,6 +56,13 @@ test: $(BIN)/.installed assets
 # The same suite against a fresh database on a local PostgreSQL server.
 test-postgres: $(BIN)/.installed assets
 	TEST_POSTGRES_URL=$${TEST_POSTGRES_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/postgres} $(BIN)/pytest $(PYTEST_ARGS)
+
+# The journeys of each role in a real browser (e2e/): gunicorn on a fresh SQLite database with
+# the demonstration, Debian's Chromium driven by Playwright, every page checked with axe-core at
+# 1280 and 320 px; screenshots in e2e-artifacts/. `make e2e E2E_ARGS="-k staff"` runs some.
+e2e: $(BIN)/.installed assets
+	scripts/ensure-chromium
+	$(BIN)/pytest e2e -c e2e/pytest.ini $(E2E_ARGS)
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
