@@ -136,11 +136,12 @@ def reset_password_command(email: str):
     except ServiceError as error:
         _fail(f"{error.message} Nothing was changed.")
     db.session.commit()
-    where = "queued in the outbox for" if issued.emailed else "not emailed to"
     click.echo(
-        f"Password reset link for {user.name} <{user.email}>, {where} them; it works once, "
-        f"until {london_iso(issued.expires_at)}. Earlier links no longer work:"
+        f"Password reset link for {user.name} <{user.email}>: it works once, until "
+        f"{london_iso(issued.expires_at)}, and earlier links no longer work."
     )
+    if issued.emailed:
+        click.echo("An email with the link waits in the outbox; `epa send-mail` sends it.")
     click.echo(issued.reset_url)
 
 

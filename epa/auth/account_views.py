@@ -6,10 +6,10 @@ from flask_login import current_user, login_user
 
 from epa import clock
 from epa.auth import services
+from epa.auth.blueprint import bp
 from epa.auth.forms import ChangePasswordForm, NewTokenForm
 from epa.auth.schemas import PasswordChange, TokenNew
 from epa.auth.user_views import SHOWN_ONCE
-from epa.auth.views import bp
 from epa.errors import ServiceError
 from epa.extensions import db
 from epa.pages.forms import show_service_error

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.exc import OperationalError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from epa import clock
@@ -228,16 +229,20 @@ def _note_use(row: ApiToken) -> None:
     now = clock.now()
     if row.last_used_at is not None and now - row.last_used_at < LAST_USED_PRECISION:
         return
-    db.session.execute(
-        update(ApiToken)
-        .where(
-            ApiToken.id == row.id,
-            or_(
-                ApiToken.last_used_at.is_(None),
-                ApiToken.last_used_at < now - LAST_USED_PRECISION,
-            ),
+    try:
+        db.session.execute(
+            update(ApiToken)
+            .where(
+                ApiToken.id == row.id,
+                or_(
+                    ApiToken.last_used_at.is_(None),
+                    ApiToken.last_used_at < now - LAST_USED_PRECISION,
+                ),
+            )
+            .values(last_used_at=now)
+            .execution_options(synchronize_session=False)
         )
-        .values(last_used_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
+        db.session.commit()
+    except OperationalError:
+        # A database too busy to take the note costs the note, never the request.
+        db.session.rollback()

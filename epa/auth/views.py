@@ -1,9 +1,10 @@
 """Sign-in, sign-out and password reset pages."""
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
 from epa.auth import resets
+from epa.auth.blueprint import bp
 from epa.auth.forms import ResetPasswordForm, SignInForm
 from epa.auth.schemas import NewPassword
 from epa.auth.services import (
@@ -17,8 +18,6 @@ from epa.auth.sessions import safe_next
 from epa.errors import ServiceError
 from epa.extensions import db
 from epa.pages.forms import show_service_error
-
-bp = Blueprint("auth", __name__)
 
 BAD_SIGN_IN = "Enter a correct email address and password"
 TOO_MANY = (
@@ -95,4 +94,4 @@ def reset_password(token: str):
     return page, status, headers
 
 
-from epa.auth import account_views  # noqa: E402, F401  (its pages are on this blueprint)
+from epa.auth import account_views  # noqa: E402, F401  (its pages are on this blueprint too)

@@ -385,3 +385,15 @@ def test_last_used_is_written_at_most_once_a_minute(app, client, make_user, make
     move_clock(NOON + timedelta(seconds=61))
     own.get("/api/v1/standards")
     assert last_used() == NOON + timedelta(seconds=61)
+
+
+def test_a_database_too_busy_to_note_the_use_still_answers(client, api, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    from epa.auth import services
+
+    def busy(*args):
+        raise OperationalError("UPDATE api_tokens", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(services, "update", busy)
+    assert api("staff").get("/api/v1/me/tokens").status_code == 200
