@@ -99,6 +99,52 @@ def create_token_command(email: str):
     click.echo(token)
 
 
+@epa_cli.command("disable-user")
+@click.argument("email")
+def disable_user_command(email: str):
+    """Disable a user: signed out everywhere, API tokens and calendar address revoked."""
+    from epa.auth.accounts import change_user
+    from epa.auth.schemas import UserChange
+
+    try:
+        user = auth_services.find_user_by_email(email)
+        if not user.is_enabled:
+            click.echo(f"{user.name} <{user.email}> is already disabled; nothing was changed.")
+            return
+        change_user(user, UserChange.read({"enabled": False}), actor=None)
+    except ServiceError as error:
+        _fail(f"{error.message} Nothing was changed.")
+    db.session.commit()
+    click.echo(
+        f"Disabled {user.role} {user.name} <{user.email}>: signed out everywhere, and their API "
+        "tokens, calendar address and password reset links no longer work."
+    )
+
+
+@epa_cli.command("reset-password")
+@click.argument("email")
+def reset_password_command(email: str):
+    """Issue a one-time password reset link (24 hours), emailed to the user and printed."""
+    from flask import current_app
+
+    from epa.auth.resets import issue_reset
+    from epa.rules.local_time import london_iso
+
+    try:
+        user = auth_services.find_user_by_email(email)
+        issued = issue_reset(user, current_app.config["EPAO_NAME"])
+    except ServiceError as error:
+        _fail(f"{error.message} Nothing was changed.")
+    db.session.commit()
+    click.echo(
+        f"Password reset link for {user.name} <{user.email}>: it works once, until "
+        f"{london_iso(issued.expires_at)}, and earlier links no longer work."
+    )
+    if issued.emailed:
+        click.echo("An email with the link waits in the outbox; `epa send-mail` sends it.")
+    click.echo(issued.reset_url)
+
+
 @epa_cli.command("demo-data")
 @click.option("--if-empty", is_flag=True, help="Do nothing (successfully) when users exist.")
 def demo_data_command(if_empty: bool):

@@ -33,6 +33,16 @@ def _whole_number(env: dict[str, str], name: str, default: int) -> int:
     return int(raw)
 
 
+def _public_url(env: dict[str, str]) -> str | None:
+    url = env.get("PUBLIC_URL", "").strip().rstrip("/")
+    if url and not url.startswith(("http://", "https://")):
+        raise ConfigurationError(
+            f"PUBLIC_URL must start with https:// (or http://), not {url!r}; "
+            "for example https://epa.example.org"
+        )
+    return url or None
+
+
 def settings_from(env: dict[str, str]) -> dict:
     """Flask settings from environment variables."""
     secure = env.get("SESSION_COOKIE_SECURE", "").lower() in {"1", "true", "yes"}
@@ -66,6 +76,9 @@ def settings_from(env: dict[str, str]) -> dict:
         "MAIL_USERNAME": env.get("MAIL_USERNAME") or None,
         "MAIL_PASSWORD": env.get("MAIL_PASSWORD") or None,
         "MAIL_SENDER": env.get("MAIL_SENDER", "").strip() or "epa@localhost",
+        # Where people reach the service, for links in emails, calendar feeds and the command
+        # line (epa.links). Unset: the address each request came to.
+        "PUBLIC_URL": _public_url(env),
         # The cohort planner's solver stops here with the best plan found so far.
         "PLANNER_SECONDS": _whole_number(env, "PLANNER_SECONDS", 10),
     }

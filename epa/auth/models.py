@@ -2,7 +2,7 @@
 
 import enum
 import secrets
-from datetime import datetime
+from datetime import date, datetime
 
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String
@@ -55,6 +55,11 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:
         return self.is_enabled
 
+    @property
+    def enabled(self) -> bool:
+        """As the API names it."""
+        return self.is_enabled
+
     def get_id(self) -> str:
         return f"{self.id}:{self.session_token}"
 
@@ -79,11 +84,37 @@ class ApiToken(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: what its owner calls it ("Nightly export script")
+    name: Mapped[str] = mapped_column(String(100))
     #: SHA-256 of the token: tokens are long and random, so a fast hash is enough
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     #: the first characters, shown so a person can tell their tokens apart
     prefix: Mapped[str] = mapped_column(String(12))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    #: kept to the minute at best: a write on every request would cost more than it tells
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: the last London date the token works; None: until it is revoked
+    expires_on: Mapped[date | None]
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship(back_populates="tokens")
+
+    def expired(self, today: date) -> bool:
+        return self.expires_on is not None and today > self.expires_on
+
+
+class PasswordReset(db.Model):
+    """A one-time link to set a new password; only the hash of its secret is kept."""
+
+    __tablename__ = "password_resets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: when a newer link, or disabling the account, made this one stop working
+    superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()

@@ -13,6 +13,7 @@ from epa.extensions import db, login_manager
 # Reachable without signing in; the API and calendar feeds authenticate themselves.
 PUBLIC_ENDPOINTS = {
     "auth.sign_in",
+    "auth.reset_password",  # the one-time link is the credential
     "static",
     "ops.healthz",
     "ops.assets",

@@ -1,4 +1,4 @@
-"""The form an administrator uses to add a user."""
+"""The forms an administrator uses to add and change users."""
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput
@@ -22,22 +22,30 @@ ROLE_HINTS = {
 }
 
 
-class NewUserForm(FlaskForm):
-    name = StringField(
+def _name():
+    return StringField(
         "Full name", widget=GovTextInput(), validators=[InputRequired("Enter the person's name")]
     )
+
+
+def _role():
+    return RadioField(
+        "Role",
+        choices=ROLE_CHOICES,
+        widget=GovRadioWithHints(ROLE_HINTS),
+        validators=[InputRequired("Select a role")],
+    )
+
+
+class NewUserForm(FlaskForm):
+    name = _name()
     email = StringField(
         "Email address",
         widget=GovTextInput(),
         description="They sign in with this address",
         validators=[InputRequired("Enter an email address")],
     )
-    role = RadioField(
-        "Role",
-        choices=ROLE_CHOICES,
-        widget=GovRadioWithHints(ROLE_HINTS),
-        validators=[InputRequired("Select a role")],
-    )
+    role = _role()
     password = PasswordField(
         "Password",
         widget=GovPasswordInput(),
@@ -46,3 +54,9 @@ class NewUserForm(FlaskForm):
         validators=[InputRequired("Enter a password")],
     )
     submit = SubmitField("Add user", widget=GovSubmitInput())
+
+
+class EditUserForm(FlaskForm):
+    name = _name()
+    role = _role()
+    submit = SubmitField("Save changes", widget=GovSubmitInput())

@@ -1,9 +1,12 @@
-"""Sign-in and sign-out pages."""
+"""Sign-in, sign-out and password reset pages."""
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
-from epa.auth.forms import SignInForm
+from epa.auth import resets
+from epa.auth.blueprint import bp
+from epa.auth.forms import ResetPasswordForm, SignInForm
+from epa.auth.schemas import NewPassword
 from epa.auth.services import (
     authenticate,
     end_sessions,
@@ -12,9 +15,9 @@ from epa.auth.services import (
     too_many_failures,
 )
 from epa.auth.sessions import safe_next
+from epa.errors import ServiceError
 from epa.extensions import db
-
-bp = Blueprint("auth", __name__)
+from epa.pages.forms import show_service_error
 
 BAD_SIGN_IN = "Enter a correct email address and password"
 TOO_MANY = (
@@ -60,3 +63,35 @@ def sign_out():
     session.clear()
     flash("You have signed out.")
     return redirect(url_for("auth.sign_in"))
+
+
+@bp.route("/reset-password/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    """Choose a new password from a one-time link; a link that cannot be used says why."""
+    headers = {"Referrer-Policy": "no-referrer"}  # the address is the secret
+    try:
+        reset = resets.reset_for(token)
+    except resets.UnusableLink as error:
+        page = render_template("auth/reset_link_unusable.html", message=error.message)
+        return page, error.status, headers
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = resets.use_reset(reset, NewPassword.read(form.data).new_password)
+        except ServiceError as error:
+            show_service_error(form, error)
+        else:
+            db.session.commit()
+            if current_user.is_authenticated:
+                logout_user()
+            session.clear()
+            flash(
+                f"Your password has been changed. Sign in with {user.email} and your new password."
+            )
+            return redirect(url_for("auth.sign_in"))
+    status = 422 if form.errors or form.form_errors else 200
+    page = render_template("auth/reset_password.html", form=form, user=reset.user)
+    return page, status, headers
+
+
+from epa.auth import account_views  # noqa: E402, F401  (its pages are on this blueprint too)

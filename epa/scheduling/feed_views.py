@@ -2,13 +2,14 @@
 
 from datetime import timedelta
 
-from flask import Blueprint, Response, url_for
+from flask import Blueprint, Response
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from epa import clock
 from epa.apprentices.models import Apprentice
 from epa.extensions import db
+from epa.links import external_url
 from epa.scheduling.diaries import assessor_for_feed
 from epa.scheduling.invites import feed_file
 from epa.scheduling.models import Assessment
@@ -21,7 +22,7 @@ HISTORY = timedelta(days=90)
 
 def feed_address(token: str) -> str:
     """The full private address of the feed the token opens."""
-    return url_for("feed.calendar", token=token, _external=True)
+    return external_url("feed.calendar", token=token)
 
 
 @bp.get("/calendar/<token>.ics")

@@ -125,6 +125,7 @@ def test_admin_creates_a_user(app, api):
         "email": "new@epao.example",
         "name": "New Assessor",
         "role": "assessor",
+        "enabled": True,
     }
     [event] = [e for e in _events(app, "user") if e.entity_id == str(body["id"])]
     assert "password" not in event.after and "password_hash" not in event.after
