@@ -79,7 +79,69 @@ def test_admin_signs_off_exports_and_reads_the_audit_trail(signed_in, check, tmp
     page.goto("/accessibility")
     check(page, "Accessibility statement")
 
-    # LEAD: the journey "disable a user and see that user's session end" (issue 12, item 6)
-    # goes here once the users and access pages are merged: sign the second assessor in with
-    # signed_in("assessor", 1) (a browser of its own), disable them from this page's Users
-    # list, then reload their page and see the sign-in page; check(page, ...) each new page.
+
+def test_admin_adds_a_user_then_disables_them_and_their_session_ends(signed_in, new_page, check):
+    admin = signed_in("admin")
+    admin.goto("/users/")
+    admin.get_by_role("button", name="Add a user").click()
+    admin.wait_for_load_state()
+    check(admin, "Add a user")
+    admin.get_by_label("Full name").fill("Sam Rivers")
+    admin.get_by_label("Email address").fill("sam.rivers@example.com")
+    admin.get_by_label("Operations staff").check()
+    admin.get_by_label("Password", exact=True).fill("a long first password 7")
+    press(admin, "Add user")
+    check(admin, "Users, one added")
+
+    # The new member of staff signs in, in a browser of their own.
+    staff = new_page()
+    staff.goto("/sign-in")
+    staff.get_by_label("Email address").fill("sam.rivers@example.com")
+    staff.get_by_label("Password", exact=True).fill("a long first password 7")
+    staff.get_by_role("button", name="Sign in").click()
+    staff.wait_for_load_state()
+    assert "/sign-in" not in staff.url
+    staff.goto("/account")
+    check(staff, "Your account")
+
+    admin.get_by_role("link", name="Sam Rivers").click()
+    admin.wait_for_load_state()
+    check(admin, "A user")
+    press(admin, "Create a password reset link")
+    check(admin, "A user, reset link shown once")
+    reset_url = admin.get_by_label("Password reset link").input_value()
+    assert "/reset-password/" in reset_url
+
+    # The link, opened in another browser, sets a new password and ends the old session.
+    stranger = new_page()
+    stranger.goto(reset_url)
+    check(stranger, "Choose a new password")
+    stranger.get_by_label("New password", exact=True).fill("a second long password 8")
+    stranger.get_by_label("Confirm new password").fill("a second long password 8")
+    press(stranger, "Set new password")
+    check(stranger, "Password set")
+    staff.goto("/account")
+    assert "/sign-in" in staff.url, staff.url
+    staff.get_by_label("Email address").fill("sam.rivers@example.com")
+    staff.get_by_label("Password", exact=True).fill("a second long password 8")
+    staff.get_by_role("button", name="Sign in").click()
+    staff.wait_for_load_state()
+    assert "/sign-in" not in staff.url
+
+    admin.goto(admin.url.rsplit("/", 1)[0])
+    admin.get_by_role("button", name="Disable account").click()
+    admin.wait_for_load_state()
+    check(admin, "Disable an account")
+    press(admin, "Disable account")
+    check(admin, "A user, disabled")
+    assert "Disabled" in admin.locator("main").inner_text()
+
+    # Their next request finds them signed out, and they cannot sign in again.
+    staff.goto("/apprentices/")
+    assert "/sign-in" in staff.url, staff.url
+    staff.get_by_label("Email address").fill("sam.rivers@example.com")
+    staff.get_by_label("Password", exact=True).fill("a second long password 8")
+    staff.get_by_role("button", name="Sign in").click()
+    staff.wait_for_load_state()
+    assert "/sign-in" in staff.url
+    check(staff, "Sign in, refused")

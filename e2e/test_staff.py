@@ -1,10 +1,11 @@
 """Operations staff: from registering an apprentice to both methods booked, and the tools that
 book many at once (the slot finder, the week's availability and the cohort planner)."""
 
+import csv
 import re
 
 from icalendar import Calendar
-from steps import banner_text, fill_date, press, register_apprentice, today
+from steps import banner_text, choose_option, fill_date, press, register_apprentice, today
 
 
 def test_register_gateway_and_book_both_methods(signed_in, check):
@@ -131,3 +132,49 @@ def slot_parts(words: str):
     match = re.match(r"\w+ (\d+ \w+ \d{4}), (\d\d:\d\d) to \d\d:\d\d — (.+)", words.strip())
     assert match, words
     return datetime.strptime(f"{match[1]} {match[2]}", "%d %B %Y %H:%M"), match[3]
+
+
+def test_lists_downloads_and_organisations(signed_in, check, tmp_path):
+    page = signed_in("staff")
+
+    # The apprentice list, filtered and sorted, and downloaded as it is shown.
+    page.goto("/apprentices/")
+    page.get_by_label("Sort by").select_option(label="EPA deadline (soonest first)")
+    page.get_by_text("More filters").click()
+    choose_option(page.get_by_label("Employer"), "Northwind Digital Ltd")
+    press(page, "Search")
+    check(page, "Apprentices, filtered and sorted")
+    assert "employer_id=" in page.url and "sort=" in page.url
+    shown = page.locator("table tbody tr").count()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download these apprentices (CSV)").click()
+    saved = tmp_path / "apprentices.csv"
+    download.value.save_as(saved)
+    rows = list(csv.reader(saved.read_text(encoding="utf-8-sig").splitlines()))
+    assert len(rows) - 1 >= shown > 0
+    assert all("Northwind Digital Ltd" in row for row in rows[1:]), rows[:3]
+
+    page.goto("/assessments/")
+    check(page, "Assessments")
+
+    # Employers and providers: find one, see its apprentices; a wrong UKPRN is refused.
+    page.goto("/employers/")
+    check(page, "Employers")
+    page.get_by_label("Search by name").fill("northwind")
+    press(page, "Search")
+    page.get_by_role("link", name="Northwind Digital Ltd").click()
+    page.wait_for_load_state()
+    check(page, "An employer")
+    page.goto("/providers/")
+    check(page, "Training providers")
+    page.get_by_role("button", name="Add a training provider").click()
+    page.wait_for_load_state()
+    check(page, "Add a training provider")
+    page.get_by_label("Name").fill("Harbour Skills College")
+    page.get_by_label("UKPRN (UK provider reference number)").fill("2001234")
+    press(page, "Add training provider", refused=True)
+    check(page, "Add a training provider, refused")
+    page.get_by_label("UKPRN (UK provider reference number)").fill("10098765")
+    press(page, "Add training provider")
+    check(page, "A training provider, added")
+    assert "Harbour Skills College" in page.locator("h1").inner_text()
