@@ -7,6 +7,7 @@ from datetime import datetime
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from epa import clock
 from epa.apprentices.services import get_apprentice
 from epa.auth.decorators import roles_required
 from epa.errors import ServiceError
@@ -14,6 +15,7 @@ from epa.extensions import db
 from epa.pages.kit import action_page, long_date
 from epa.rules.local_time import LONDON, london_iso
 from epa.rules.slots import GRID
+from epa.rules.stages import Stage, assessment_stage
 from epa.scheduling import assessor_views, availability_views, checks, diary_views, services
 from epa.scheduling.blueprint import EVERYONE, OFFICE, bp, show_refusal, submit_timed
 from epa.scheduling.eligibility import assessor_choices
@@ -32,9 +34,11 @@ from epa.scheduling.slots import find_slots
 
 #: the app registers `bp` from here; these modules' pages are on it too
 DIARY_PAGES = (assessor_views, availability_views, diary_views)
-ASSESSMENT_TAGS = {
-    AssessmentStatus.BOOKED: {"text": "Booked", "classes": "govuk-tag--blue"},
-    AssessmentStatus.CANCELLED: {"text": "Cancelled", "classes": "govuk-tag--grey"},
+STAGE_TAGS = {
+    Stage.BOOKED: {"text": "Booked", "classes": "govuk-tag--blue"},
+    Stage.AWAITING_RESULT: {"text": "Awaiting result", "classes": "govuk-tag--yellow"},
+    Stage.GRADED: {"text": "Graded", "classes": "govuk-tag--green"},
+    Stage.CANCELLED: {"text": "Cancelled", "classes": "govuk-tag--grey"},
 }
 
 
@@ -54,9 +58,12 @@ def assessment_times(assessment: Assessment) -> str:
 
 
 @bp.app_template_global()
-def assessment_tag(status: str) -> dict:
-    """The GOV.UK tag for a booking's status."""
-    return ASSESSMENT_TAGS[status]
+def assessment_tag(assessment: Assessment, result) -> dict:
+    """The GOV.UK tag for where an assessment stands: booked, awaiting its result, graded or
+    cancelled. `result` is its Result or None (lists read theirs in one query)."""
+    submitted = result is not None and result.is_submitted
+    stage = assessment_stage(assessment.status, assessment.starts_at, clock.now(), submitted)
+    return STAGE_TAGS[stage]
 
 
 def _start_time(form) -> tuple:
