@@ -2,7 +2,7 @@
 matches what the service allows, and each page says what it means once."""
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from html import unescape
 
 import pytest
@@ -253,3 +253,31 @@ def test_a_wrong_audit_date_is_shown_beside_its_boxes(
         and "govuk-date-input__input govuk-input--width-2 govuk-input--error" in html
     )
     assert "<title>Error: " in html
+
+
+# The demonstration leaves the assessor something to grade
+
+
+@pytest.mark.parametrize(
+    "day, held",
+    [
+        (date(2026, 12, 1), "Monday 30 November 2026, 10:00 to 11:00"),  # yesterday
+        (date(2026, 11, 30), "Friday 27 November 2026, 10:00 to 11:00"),  # a Monday: Friday
+        (date(2026, 12, 29), "Thursday 24 December 2026, 10:00 to 11:00"),  # after two holidays
+    ],
+)
+def test_the_demonstration_s_assessor_has_a_result_to_record(
+    app, runner, auth, client, today, day, held
+):
+    today(day)
+    printed = runner.invoke(args=["epa", "demo-data"])
+    assert printed.exit_code == 0, printed.output
+    email, password = next(
+        line.split()[1:] for line in printed.output.splitlines() if line.split()[:1] == ["assessor"]
+    )
+    assert auth.sign_in(email, password).status_code == 302
+    words = text_of(client.get("/").text)
+    assert "Results still to submit 1 assessment has been held without a submitted result" in words
+    assert f"{held} " in words.split("Results still to submit")[1]
+    record = re.search(r'href="(/assessments/[0-9]+/result)">Record result', client.get("/").text)
+    assert record and 'type="radio"' in client.get(record.group(1)).text
