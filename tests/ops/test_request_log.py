@@ -13,9 +13,9 @@ def test_the_development_server_logs_each_request_once(app, caplog):
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        with caplog.at_level(logging.INFO):
-            with urllib.request.urlopen(f"http://127.0.0.1:{server.port}/sign-in") as response:
-                assert response.status == 200
+        address = f"http://127.0.0.1:{server.port}/sign-in"
+        with caplog.at_level(logging.INFO), urllib.request.urlopen(address) as response:  # noqa: S310
+            assert response.status == 200
     finally:
         server.shutdown()
         thread.join(5)
