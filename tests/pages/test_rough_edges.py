@@ -4,6 +4,7 @@ matches what the service allows, and each page says what it means once."""
 import re
 from datetime import UTC, date, datetime
 from html import unescape
+from pathlib import Path
 
 import pytest
 
@@ -281,3 +282,64 @@ def test_the_demonstration_s_assessor_has_a_result_to_record(
     assert f"{held} " in words.split("Results still to submit")[1]
     record = re.search(r'href="(/assessments/[0-9]+/result)">Record result', client.get("/").text)
     assert record and 'type="radio"' in client.get(record.group(1)).text
+
+
+# The booking form: the reason an assessor is greyed out can be read (WCAG AA, 4.5:1)
+
+
+STYLESHEET = Path(__file__).resolve().parents[2] / "static" / "build" / "epa.css"
+DISABLED_HINT = ".govuk-radios__input:disabled~.govuk-hint"
+
+
+def declared(css: str, selector: str, prop: str) -> list[str]:
+    """Every value the stylesheet gives `prop` in rules naming `selector`, in order."""
+    values = []
+    for selectors, body in re.findall(r"([^{}]+)\{([^{}]*)\}", css):
+        if selector in (s.strip() for s in selectors.split(",")):
+            values += re.findall(rf"(?:^|;){prop}:([^;]+)", body)
+    return values
+
+
+def luminance(rgb: tuple[float, float, float]) -> float:
+    def channel(c: float) -> float:
+        c /= 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(c) for c in rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def test_a_greyed_out_assessor_s_reason_meets_colour_contrast():
+    css = STYLESHEET.read_text(encoding="utf-8")
+    colour = declared(css, ".govuk-hint", "color")[-1]
+    hex_colour = re.search(r"#([0-9a-f]{6})", colour).group(1)  # var(--name, #484949)
+    opacity = float((declared(css, DISABLED_HINT, "opacity") or ["1"])[-1])
+    text = [int(hex_colour[i : i + 2], 16) for i in (0, 2, 4)]
+    shown = tuple(opacity * c + (1 - opacity) * 255 for c in text)  # faded over white
+    ratio = (1.05) / (luminance(shown) + 0.05)
+    assert ratio >= 4.5, f"{ratio:.2f}:1 at opacity {opacity}"
+
+
+# The header: Sign out never wraps onto a row of its own
+
+
+@pytest.mark.parametrize("role", ["admin", "staff", "assessor"])
+def test_sign_out_is_beside_the_service_name_not_among_the_sections(client, signed_in, role):
+    signed_in(role)
+    html = client.get("/").text
+    header = html[html.index('<section aria-label="Service information"') :]
+    header = header[: header.index("</section>")]
+    sections = re.search(r'<ul class="govuk-service-navigation__list".*?</ul>', header, re.S)[0]
+    assert "Sign out" not in sections and "sign-out" not in sections
+    # After the sections in reading order, in the block the stylesheet lifts onto the service
+    # name's row on a wide screen.
+    account = header[header.index("</nav>") :]
+    assert re.search(
+        r'<div class="epa-account">.*<form method="post" action="/sign-out"', account, re.S
+    )
+    assert re.search(
+        r'<button type="submit" class="epa-account__button">Sign out</button>', account
+    )
+    css = STYLESHEET.read_text(encoding="utf-8")
+    desktop = r"@media\s*\(min-width:\s*48\.0625em\)\{[^@]*\.epa-account\{position:absolute"
+    assert re.search(desktop, css)
