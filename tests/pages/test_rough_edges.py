@@ -343,3 +343,29 @@ def test_sign_out_is_beside_the_service_name_not_among_the_sections(client, sign
     css = STYLESHEET.read_text(encoding="utf-8")
     desktop = r"@media\s*\(min-width:\s*48\.0625em\)\{[^@]*\.epa-account\{position:absolute"
     assert re.search(desktop, css)
+
+
+# The Standards page: our own links are links; the standard's texts stay text
+
+
+def test_the_standards_page_links_versions_and_shows_the_standard_s_words_as_text(
+    app, client, signed_in
+):
+    from epa.standards.services import load_standard
+    from tests.conftest import fixture_data
+
+    data = fixture_data()
+    data["title"] = "DevOps <i>engineer</i>"
+    data["versions"][0]["change"] = 'Approved <a href="https://evil.example">for</a> delivery'
+    with app.app_context():
+        load_standard(data)
+        db.session.commit()
+    signed_in("staff")
+    for page in ("/standards/", "/"):
+        html = client.get(page).text
+        assert '<a class="govuk-link" href="/standards/ST0825/versions/1.0">' in html, page
+        assert "<i>" not in html and 'evil.example">' not in html, page
+        assert "DevOps &lt;i&gt;engineer&lt;/i&gt;" in html, page
+    assert "Approved &lt;a href=&#34;https://evil.example&#34;&gt;for&lt;/a&gt; delivery" in (
+        client.get("/standards/").text
+    )
