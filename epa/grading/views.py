@@ -60,7 +60,7 @@ def results_for(assessments) -> dict[int, Result]:
     return {r.assessment_id: r for r in rows}
 
 
-def _records_it(assessment: Assessment, result: Result | None) -> bool:
+def _assessor_of_open_result(assessment: Assessment, result: Result | None) -> bool:
     """Whether the current user is the booked assessor of a booking whose result is open."""
     is_open = result is None or not result.is_submitted
     return current_user.id == assessment.assessor_id and assessment.status == "booked" and is_open
@@ -72,7 +72,7 @@ def result_link(assessment: Assessment, result: Result | None) -> dict | None:
     (before then, no link: the words say from when); for anyone, to view it once there is one;
     None when there is nothing to show."""
     href = url_for("grading.result", assessment_id=assessment.id)
-    if _records_it(assessment, result):
+    if _assessor_of_open_result(assessment, result):
         if not may_record_result(assessment.starts_at, clock.now()):
             return {
                 "href": None,
@@ -163,7 +163,7 @@ def _saved_words(assessment: Assessment) -> str:
 def _result_page(assessment: Assessment, form, status: int = 200):
     public = services.result_of(assessment)
     result = assessment.result
-    editable = _records_it(assessment, result) and not not_started(assessment)
+    editable = _assessor_of_open_result(assessment, result) and not not_started(assessment)
     submitted_by = (
         db.session.get(User, result.submitted_by_id)
         if public.submitted and result.submitted_by_id
