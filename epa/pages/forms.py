@@ -53,8 +53,7 @@ class DayMonthYearField(DateField):
     """A GOV.UK date input (day, month and year boxes) read into a `date`.
 
     All boxes blank gives None, so the service says the date is needed; boxes that cannot
-    make a real date are refused here, in the design system's words. One YYYY-MM-DD value
-    instead of the boxes (a link, in the API's words) is read as those three boxes.
+    make a real date are refused here, in the design system's words.
     """
 
     widget = GovDateInput()
@@ -70,9 +69,6 @@ class DayMonthYearField(DateField):
         return f"{self.id}-day"
 
     def process_formdata(self, valuelist):
-        if len(valuelist) == 1 and (iso := ISO_DAY.fullmatch(str(valuelist[0]).strip())):
-            year, month, day = iso.groups()
-            valuelist = [day, month, year]
         parts = [str(value).strip() for value in valuelist[:3]]
         parts += [""] * (3 - len(parts))
         self.raw_data = parts  # the widget unpacks exactly three boxes
@@ -93,6 +89,17 @@ class DayMonthYearField(DateField):
             raise ValueError(real) from None
 
 
+class LinkedDateField(DayMonthYearField):
+    """Date boxes of a query-string filter: one YYYY-MM-DD value instead of the boxes (a link,
+    in the API's words) is read as those three boxes. A form that is posted takes boxes only."""
+
+    def process_formdata(self, valuelist):
+        if len(valuelist) == 1 and (iso := ISO_DAY.fullmatch(str(valuelist[0]).strip())):
+            year, month, day = iso.groups()
+            valuelist = [day, month, year]
+        super().process_formdata(valuelist)
+
+
 class DateRangeForm(FlaskForm):
     """From and to dates, both optional, read from the query string; the boxes are named
     `from` and `to` as in the API."""
@@ -100,14 +107,14 @@ class DateRangeForm(FlaskForm):
     class Meta:
         csrf = False  # reading a range changes nothing
 
-    date_from = DayMonthYearField(
+    date_from = LinkedDateField(
         "From",
         name="from",
         what="from date",
         example="1 8 2026",
         description="For example, 1 8 2026",
     )
-    date_to = DayMonthYearField(
+    date_to = LinkedDateField(
         "To", name="to", what="to date", example="31 7 2027", description="For example, 31 7 2027"
     )
 
