@@ -18,7 +18,7 @@ PEOPLE = [
     ("Noah", "Patel", 29, 11, False, "failed_too_early"),
     ("Freya", "Robinson", 18, 15, True, "failed_then_passed"),
     ("Leo", "Murphy", 24, 16, False, "passed"),
-    ("Zara", "Ahmed", 20, 18, False, "passed"),
+    ("Zara", "Ahmed", 20, 18, False, "passed"),  # her discussion held, its result to record
     ("Harry", "Walsh", 27, 13, False, "withdrawn"),
     ("Maya", "Kowalski", 21, 8, False, "temporary_uln"),
     ("Ruby", "Chen", 22, 20, False, "completed"),
@@ -78,7 +78,14 @@ def seed_apprentices(employer_ids: list[int], provider_ids: list[int], users: li
         if given in BOOKINGS:
             for method, days_ahead, assessor_index in BOOKINGS[given]:
                 _book(apprentice, method, today, days_ahead, assessors[assessor_index], admin)
+        if given == HELD_WITHOUT_RESULT:
+            # The first assessor, whose sign-in is printed first, has a result to record.
+            _held_yesterday(apprentice, "discussion", today, assessors[0], admin)
     return len(PEOPLE)
+
+
+#: whose discussion was held on the last working day before today, its result not yet recorded
+HELD_WITHOUT_RESULT = "Zara"
 
 
 #: given name -> (method, at least this many days from today, which assessor)
@@ -90,18 +97,32 @@ BOOKINGS = {
 
 def _book(apprentice, method: str, today, days_ahead: int, assessor, admin) -> None:
     """Book on the first working day from `days_ahead` that the plan's window allows."""
-    from epa.scheduling.schemas import Booking
-    from epa.scheduling.services import book_assessment
-
     day = today + timedelta(days=days_ahead)
     while not is_working_day(day):
         day += timedelta(days=1)
+    _book_on(apprentice, method, day, assessor, admin)
+
+
+def _held_yesterday(apprentice, method: str, today, assessor, admin) -> None:
+    """Record a sitting held at 10:00 on the last working day before today (an administrator
+    records one already held), with no result yet."""
+    day = today - timedelta(days=1)
+    while not is_working_day(day):
+        day -= timedelta(days=1)
+    _book_on(apprentice, method, day, assessor, admin, backdated=True)
+
+
+def _book_on(apprentice, method: str, day, assessor, admin, *, backdated=False) -> None:
+    from epa.scheduling.schemas import Booking
+    from epa.scheduling.services import book_assessment
+
     booking = {
         "apprentice_id": apprentice.id,
         "method": method,
         "assessor_id": assessor.id,
         "starts_at": f"{day.isoformat()}T10:00",
         "location": "Online (Microsoft Teams)" if method == "discussion" else "Employer site",
+        "backdated": backdated,
     }
     book_assessment(Booking.read(booking), admin)
 

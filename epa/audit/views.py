@@ -5,6 +5,7 @@ import json
 from flask import Blueprint, redirect, render_template, request, url_for
 from sqlalchemy import select
 
+from epa.audit.forms import AuditDatesForm
 from epa.audit.models import AuditEvent
 from epa.audit.queries import audit_query
 from epa.audit.schemas import ENTITIES, AuditQuery
@@ -32,19 +33,27 @@ ENTITY_LABELS = {entity: entity.replace("_", " ").capitalize() for entity in ENT
 def index():
     """Audit events, newest first, filtered by record, user and date, a page at a time."""
     filters = {name: request.args.get(name, "").strip() for name in FILTERS}
+    dates = AuditDatesForm(request.args)
+    dates.validate()
+    filters.update(dates.iso())  # a date the boxes cannot make is left blank here
     users = db.session.scalars(select(User).order_by(User.name, User.id)).all()
     page = page_from_args(request.args)
-    shown = {"filters": filters, "users": users, "entities": ENTITY_LABELS}
+    shown = {"filters": filters, "dates": dates, "users": users, "entities": ENTITY_LABELS}
+    errors = {}
     try:
         query = audit_query(AuditQuery.read(filters))
     except ServiceError as error:
+        errors = _place_refusal(dates, error)
+    if dates.errors or errors:
         return render_template(
-            "audit/index.html", **shown, errors=error.fields, events=[], total=0, page=1, pages=1
+            "audit/index.html", **shown, errors=errors, events=[], total=0, page=1, pages=1
         ), 422
+    kept = {name: value for name, value in filters.items() if value}
+    if _sent_as_boxes():
+        return redirect(url_for("audit.index", **kept))
     events, total = fetch_page(query, page, PER_PAGE)
     pages = page_count(total, PER_PAGE)
     if page > pages:
-        kept = {name: value for name, value in filters.items() if value}
         return redirect(url_for("audit.index", **kept, page=pages))
     return render_template(
         "audit/index.html",
@@ -55,6 +64,24 @@ def index():
         page=page,
         pages=pages,
     )
+
+
+def _sent_as_boxes() -> bool:
+    """Whether a date came as three boxes: the page's address then says it as YYYY-MM-DD."""
+    return any(len(request.args.getlist(name)) > 1 for name in AuditDatesForm.FIELDS)
+
+
+def _place_refusal(dates: AuditDatesForm, error: ServiceError) -> dict[str, str]:
+    """Put the refusal's date problems beside the date boxes; the other filters' problems, by
+    filter name, for the page to show beside theirs."""
+    errors = {}
+    for name, text in (error.fields or {"": error.message}).items():
+        if name in dates.FIELDS:
+            field = dates[dates.FIELDS[name]]
+            field.errors = [*field.errors, text]
+        else:
+            errors[name] = text
+    return errors
 
 
 def event_view(event: AuditEvent) -> dict:

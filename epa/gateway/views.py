@@ -20,6 +20,7 @@ from epa.rules.gateway import (
     english_maths_required,
     latest_gateway_in_timeline,
     policy_on,
+    reason_text,
 )
 
 bp = Blueprint("gateway", __name__)
@@ -58,7 +59,8 @@ def long_time_note(apprentice: Apprentice, gateway_date: date) -> str | None:
     )
 
 
-def _outcome_message(attempt: GatewayAttempt) -> str:
+def _flash_outcome(attempt: GatewayAttempt) -> None:
+    """A pass in the success banner; a failure in the neutral one, its reasons first."""
     on = long_date(attempt.gateway_date)
     if attempt.passed:
         message = (
@@ -66,12 +68,18 @@ def _outcome_message(attempt: GatewayAttempt) -> str:
         )
         if attempt.warnings:
             message += " The attempt carries a warning: see it under Gateway attempts."
-        return message
+        flash(message)
+        return
     count = len(attempt.reasons)
-    return (
-        f"Gateway not passed on {on}: {count} requirement{'s' if count != 1 else ''} not met. "
-        "The attempt is kept and its reasons are listed under Gateway attempts."
-    )
+    notice = {
+        "title": "Gateway not passed",
+        "items": [reason_text(code) for code in attempt.reasons],
+        "text": (
+            f"{count} requirement{'s' if count != 1 else ''} not met for a gateway on {on}. "
+            "The attempt is kept under Gateway attempts; record another once these are met."
+        ),
+    }
+    flash(notice, "notice")
 
 
 @bp.route("/apprentices/<id:apprentice_id>/gateway", methods=["GET", "POST"])
@@ -91,9 +99,8 @@ def record(apprentice_id: int):
             form, lambda data: record_gateway(apprentice, read_attempt(apprentice, data))
         )
         if attempt is not None:
-            message = _outcome_message(attempt)
             db.session.commit()
-            flash(message)
+            _flash_outcome(attempt)
             return redirect(url_for("apprentices.detail", apprentice_id=apprentice_id))
     gateway_date = form.gateway_date.data or clock.today()
     version = apprentice.version

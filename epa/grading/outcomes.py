@@ -1,6 +1,6 @@
 """The outcome that follows from the submitted results, and its quality-assurance sign-off."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -25,10 +25,12 @@ NO_GRADE = schemas.MethodOutcome(grade=None, attempt=None, retry=None)
 @dataclass(frozen=True)
 class Summary:
     """The outcome as the API gives it, and the last assessment with a submitted result (whose
-    London date a sign-off takes as the EPA date); None while there is none."""
+    London date a sign-off takes as the EPA date); None while there is none. `counted` is the
+    submitted result each method's grade comes from, by method code."""
 
     outcome: schemas.Outcome
     last_held: Assessment | None
+    counted: dict[str, Result] = field(default_factory=dict)
 
 
 def outcome_of(apprentice: Apprentice, epa_round: int | None = None) -> Outcome | None:
@@ -155,7 +157,7 @@ def summarise(apprentice: Apprentice) -> Summary:
         confirmed_by=signed and signed.confirmed_by,
         epa_round=apprentice.epa_round,
     )
-    return Summary(summary, last_held)
+    return Summary(summary, last_held, {code: results[a.id] for code, a in counted.items()})
 
 
 def _cap_reason(version, overall) -> str:

@@ -17,6 +17,7 @@ from epa.ops.metrics import RESULTS
 from epa.persistence import lock_diaries
 from epa.rules.grading import CriterionRule, method_grade
 from epa.rules.local_time import london_date
+from epa.rules.stages import may_record_result, time_and_day
 from epa.scheduling.models import Assessment
 from epa.shapes import Problems
 from epa.standards.documents import criterion_document
@@ -70,10 +71,11 @@ def _may_grade(assessment: Assessment, actor: User) -> Result | None:
         )
     if assessment.status == "cancelled":
         raise ServiceError("assessment_cancelled", "This assessment was cancelled.")
-    if clock.now() < assessment.starts_at:
+    if not may_record_result(assessment.starts_at, clock.now()):
         raise ServiceError(
             "assessment_not_held",
-            "The assessment has not started yet; record the result once it has been held.",
+            "The assessment has not started yet; the result can be recorded from "
+            f"{time_and_day(assessment.starts_at)}.",
         )
     result = _locked_result(assessment)
     if assessment.status == "cancelled":

@@ -11,7 +11,7 @@ from epa.apprentices.services import get_apprentice
 from epa.auth.decorators import roles_required
 from epa.errors import ServiceError
 from epa.extensions import db
-from epa.grading import outcomes
+from epa.grading import outcomes, schemas
 from epa.grading.blueprint import bp
 from epa.grading.forms import ConfirmOutcomeForm
 from epa.grading.grades import OutcomeStatus, grade_label
@@ -19,6 +19,7 @@ from epa.grading.models import Result
 from epa.grading.queries import attempt_where, signed_off
 from epa.pages.kit import long_date
 from epa.pagination import fetch_page, page_count, page_from_args
+from epa.standards.documents import criterion_document
 from epa.standards.models import StandardVersion
 
 OFFICE = ("admin", "staff")
@@ -44,13 +45,40 @@ def _sign_off_candidates():
     )
 
 
+def _judged_methods(apprentice: Apprentice, summary: outcomes.Summary) -> list[dict]:
+    """Each method with the submitted result its grade comes from: the grade, the criteria
+    judged (as judged) met or not, and the assessor's comments, for a second person to check."""
+    methods = []
+    for method in apprentice.version.methods:
+        result = summary.counted.get(method.code)
+        if result is None:
+            continue
+        criteria = result.criteria_judged or [criterion_document(c) for c in method.criteria]
+        judged = [
+            {"code": c["id"], "text": c["text"], "met": result.judgements.get(c["id"])}
+            for c in criteria
+        ]
+        methods.append(
+            {
+                "name": method.name,
+                "outcome": summary.outcome.methods[method.code],
+                "assessment_id": result.assessment_id,
+                "criteria": judged,
+                "met": sum(1 for c in judged if c["met"]),
+                "comments": result.comments,
+            }
+        )
+    return methods
+
+
 def _sign_off_page(form, page: int, status: int = 200):
     candidates, total = fetch_page(_sign_off_candidates(), page, SIGN_OFF_PER_PAGE)
     rows = []
     for apprentice in candidates:
-        outcome = outcomes.outcome_public(apprentice)
-        if outcome["status"] == OutcomeStatus.PROVISIONAL:
-            rows.append((apprentice, outcome))
+        summary = outcomes.summarise(apprentice)
+        if summary.outcome.status == OutcomeStatus.PROVISIONAL:
+            outcome = schemas.Outcome.of(summary.outcome)
+            rows.append((apprentice, outcome, _judged_methods(apprentice, summary)))
     return render_template(
         "grading/sign_off.html",
         form=form,

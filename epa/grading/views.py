@@ -6,6 +6,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from epa import clock
 from epa.apprentices.models import Apprentice
 from epa.auth.decorators import roles_required
 from epa.auth.models import User
@@ -26,6 +27,7 @@ from epa.grading.models import Result
 from epa.grading.schemas import ResultDraft, ResultReopen
 from epa.pages.kit import action_page, long_date
 from epa.rules.local_time import LONDON
+from epa.rules.stages import may_record_result, time_and_day
 from epa.scheduling.models import Assessment
 from epa.scheduling.services import get_assessment
 from epa.standards.documents import by_theme
@@ -58,17 +60,42 @@ def results_for(assessments) -> dict[int, Result]:
     return {r.assessment_id: r for r in rows}
 
 
+def _assessor_of_open_result(assessment: Assessment, result: Result | None) -> bool:
+    """Whether the current user is the booked assessor of a booking whose result is open."""
+    is_open = result is None or not result.is_submitted
+    return current_user.id == assessment.assessor_id and assessment.status == "booked" and is_open
+
+
 @bp.app_template_global()
 def result_link(assessment: Assessment, result: Result | None) -> dict | None:
-    """A link for the booked assessor to record the result while it is open; for anyone, to
-    view it once there is one; None when there is nothing to show."""
+    """A link for the booked assessor to record the result once the assessment has started
+    (before then, no link: the words say from when); for anyone, to view it once there is one;
+    None when there is nothing to show."""
     href = url_for("grading.result", assessment_id=assessment.id)
-    is_open = result is None or not result.is_submitted
-    if current_user.id == assessment.assessor_id and assessment.status == "booked" and is_open:
+    if _assessor_of_open_result(assessment, result):
+        if not may_record_result(assessment.starts_at, clock.now()):
+            return {
+                "href": None,
+                "text": f"You can record the result from {recordable_from(assessment)}",
+            }
         return {"href": href, "text": "Record result"}
     if result is not None:
         return {"href": href, "text": "View result"}
     return None
+
+
+@bp.app_template_global()
+def recordable_from(assessment: Assessment) -> str:
+    """From when its result can be recorded: "10:00 on Tuesday 1 December 2026"."""
+    return time_and_day(assessment.starts_at)
+
+
+@bp.app_template_global()
+def not_started(assessment: Assessment) -> bool:
+    """A booking whose result cannot be recorded yet: it has not started."""
+    return assessment.status == "booked" and not may_record_result(
+        assessment.starts_at, clock.now()
+    )
 
 
 @bp.app_template_global()
@@ -118,22 +145,25 @@ def _to_go(assessment: Assessment, judgements: dict) -> int:
     return sum(1 for c in assessment.method.criteria if judgements.get(c.code) is None)
 
 
-def _grade_words(assessment: Assessment) -> str:
+def _grade_so_far(assessment: Assessment) -> str:
     """The grade the draft gives, or how many criteria are still to judge."""
     public = services.result_of(assessment)
     if public.method_grade is not None:
-        return f"The grade that follows: {grade_label(public.method_grade)}"
+        return grade_label(public.method_grade)
     return f"Not every criterion is judged yet: {_to_go(assessment, public.criteria)} to go"
+
+
+def _saved_words(assessment: Assessment) -> str:
+    grade = services.result_of(assessment).method_grade
+    if grade is not None:
+        return f"Saved. The grade that follows: {grade_label(grade)}."
+    return f"Saved. {_grade_so_far(assessment)}."
 
 
 def _result_page(assessment: Assessment, form, status: int = 200):
     public = services.result_of(assessment)
     result = assessment.result
-    editable = (
-        current_user.id == assessment.assessor_id
-        and assessment.status == "booked"
-        and not public.submitted
-    )
+    editable = _assessor_of_open_result(assessment, result) and not not_started(assessment)
     submitted_by = (
         db.session.get(User, result.submitted_by_id)
         if public.submitted and result.submitted_by_id
@@ -146,7 +176,7 @@ def _result_page(assessment: Assessment, form, status: int = 200):
         apprentice=assessment.apprentice,
         themes=_themes(assessment),
         public=public,
-        grade_words=_grade_words(assessment),
+        grade_so_far=_grade_so_far(assessment),
         editable=editable,
         submitted_by=submitted_by,
         submitted_when=_london(result.submitted_at) if public.submitted else None,
@@ -188,7 +218,7 @@ def result(assessment_id: int):
     if form.errors:  # a radio sent a value that is neither choice: nothing is kept
         db.session.rollback()
         return _result_page(assessment, form, 422)
-    message = f"Saved. {_grade_words(assessment)}."
+    message = _saved_words(assessment)
     db.session.commit()
     if form.submit_result.data:
         return redirect(url_for("grading.confirm_submit", assessment_id=assessment_id))

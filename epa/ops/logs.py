@@ -40,6 +40,17 @@ def json_handler() -> logging.Handler:
     return handler
 
 
+class WithoutServerRequestLines(logging.Filter):
+    """Drops the development server's own line for each request (`flask run`, `make run`): the
+    service's JSON line says all it says, and more. Its other lines (where it listens, errors)
+    stay. gunicorn's access log is off for the same reason (gunicorn.conf.py)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        # werkzeug's WSGIRequestHandler.log_request logs '... "%s" %s %s' % (line, code, size)
+        is_request_line = isinstance(record.msg, str) and record.msg.endswith('"%s" %s %s')
+        return not (record.levelno == logging.INFO and is_request_line)
+
+
 def init_logging(app: Flask) -> None:
     """JSON lines on stderr for our loggers; request ids in and out as X-Request-ID."""
     logger = logging.getLogger("epa")
@@ -48,6 +59,9 @@ def init_logging(app: Flask) -> None:
         handler._epa_json = True
         logger.addHandler(handler)
     logger.setLevel(logging.INFO)
+    server = logging.getLogger("werkzeug")
+    if not any(isinstance(f, WithoutServerRequestLines) for f in server.filters):
+        server.addFilter(WithoutServerRequestLines())
 
     @app.before_request
     def start():

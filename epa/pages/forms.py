@@ -1,5 +1,6 @@
 """Fields and helpers shared by every page form."""
 
+import re
 from datetime import date
 
 from flask_wtf import FlaskForm
@@ -44,6 +45,10 @@ class CommandData:
         return {name: self[name].data for name in self.command.model_fields if name in self}
 
 
+#: one date as the API writes it, which a link may carry instead of the three boxes
+ISO_DAY = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
+
+
 class DayMonthYearField(DateField):
     """A GOV.UK date input (day, month and year boxes) read into a `date`.
 
@@ -82,6 +87,43 @@ class DayMonthYearField(DateField):
             self.data = date(int(year), int(month), int(day))
         except ValueError:
             raise ValueError(real) from None
+
+
+class LinkedDateField(DayMonthYearField):
+    """Date boxes of a query-string filter: one YYYY-MM-DD value instead of the boxes (a link,
+    in the API's words) is read as those three boxes. A form that is posted takes boxes only."""
+
+    def process_formdata(self, valuelist):
+        if len(valuelist) == 1 and (iso := ISO_DAY.fullmatch(str(valuelist[0]).strip())):
+            year, month, day = iso.groups()
+            valuelist = [day, month, year]
+        super().process_formdata(valuelist)
+
+
+class DateRangeForm(FlaskForm):
+    """From and to dates, both optional, read from the query string; the boxes are named
+    `from` and `to` as in the API."""
+
+    class Meta:
+        csrf = False  # reading a range changes nothing
+
+    date_from = LinkedDateField(
+        "From",
+        name="from",
+        what="from date",
+        example="1 8 2026",
+        description="For example, 1 8 2026",
+    )
+    date_to = LinkedDateField(
+        "To", name="to", what="to date", example="31 7 2027", description="For example, 31 7 2027"
+    )
+
+    #: the service's field names and the fields that show their problems
+    FIELDS = {"from": "date_from", "to": "date_to"}
+
+    def service_data(self) -> dict:
+        """The range as the API takes it: `from` and `to`, None when left blank."""
+        return {name: self[attribute].data for name, attribute in self.FIELDS.items()}
 
 
 class GovCheckboxWithHint(GovCheckboxInput):

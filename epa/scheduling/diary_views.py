@@ -115,7 +115,6 @@ def _diary_page(form: AssessmentListForm, monday: date, query):
         next_week=monday + timedelta(days=7),
         days=days,
         by_day=by_day,
-        progress_of=lists.progress_of,
         holidays={day: bank_holiday_name(day) for day in days},
         total=total,
         page=page,

@@ -9,7 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from epa.apprentices.forms import assessor_options, options_with_all
 from epa.extensions import db
 from epa.pages.forms import DayMonthYearField
-from epa.rules.progress import PROGRESS_LABELS
+from epa.rules.stages import STAGE_LABELS
 from epa.standards.models import AssessmentMethod
 
 
@@ -26,7 +26,7 @@ class AssessmentListForm(FlaskForm):
         "Status",
         widget=GovSelect(),
         validate_choice=False,
-        choices=options_with_all("All statuses", PROGRESS_LABELS.items()),
+        choices=options_with_all("All statuses", STAGE_LABELS.items()),
     )
     date_from = DayMonthYearField(
         "From",

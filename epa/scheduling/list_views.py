@@ -8,25 +8,12 @@ from epa.auth.decorators import roles_required
 from epa.errors import ServiceError
 from epa.pages.forms import show_service_error
 from epa.pagination import fetch_page, list_filters, page_count, page_from_args
-from epa.rules.progress import PROGRESS_LABELS, Progress
 from epa.scheduling import lists
 from epa.scheduling.blueprint import OFFICE, bp
 from epa.scheduling.list_forms import AssessmentListForm
 from epa.scheduling.schemas import AssessmentList
 
 PER_PAGE = 50
-PROGRESS_TAG_CLASSES = {
-    Progress.BOOKED: "govuk-tag--blue",
-    Progress.AWAITING_RESULT: "govuk-tag--yellow",
-    Progress.GRADED: "govuk-tag--green",
-    Progress.CANCELLED: "govuk-tag--grey",
-}
-
-
-@bp.app_template_global()
-def progress_tag(progress: Progress) -> dict:
-    """The GOV.UK tag for where a booking stands."""
-    return {"text": PROGRESS_LABELS[progress], "classes": PROGRESS_TAG_CLASSES[progress]}
 
 
 def read_filters(form: AssessmentListForm, extra: dict | None = None) -> AssessmentList | None:
@@ -69,7 +56,6 @@ def _page(form, assessments, total, page):
         form=form,
         filters=list_filters(form, request.args),
         assessments=assessments,
-        progress_of=lists.progress_of,
         total=total,
         page=page,
         pages=page_count(total, PER_PAGE),

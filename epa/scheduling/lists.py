@@ -12,7 +12,7 @@ from epa.apprentices.models import Apprentice
 from epa.auth.models import User
 from epa.errors import ServiceError
 from epa.extensions import db
-from epa.rules.progress import PROGRESS_LABELS, Progress, assessment_progress
+from epa.rules.stages import STAGE_LABELS, Stage, assessment_stage
 from epa.scheduling.instants import midnight
 from epa.scheduling.models import Assessment, AssessmentStatus
 from epa.scheduling.schemas import AssessmentList
@@ -27,16 +27,16 @@ def _graded():
     return exists().where(Result.assessment_id == Assessment.id, Result.is_submitted.is_(True))
 
 
-def _progress_is(progress: Progress):
-    """SQL for `assessment_progress`: the same four answers, as a filter."""
+def _stage_is(stage: Stage):
+    """SQL for `assessment_stage`: the same four answers, as a filter."""
     booked = Assessment.status == AssessmentStatus.BOOKED
     started = Assessment.starts_at <= clock.now()
     return {
-        Progress.CANCELLED: Assessment.status == AssessmentStatus.CANCELLED,
-        Progress.GRADED: and_(booked, _graded()),
-        Progress.AWAITING_RESULT: and_(booked, started, not_(_graded())),
-        Progress.BOOKED: and_(booked, not_(started), not_(_graded())),
-    }[progress]
+        Stage.CANCELLED: Assessment.status == AssessmentStatus.CANCELLED,
+        Stage.GRADED: and_(booked, _graded()),
+        Stage.AWAITING_RESULT: and_(booked, started, not_(_graded())),
+        Stage.BOOKED: and_(booked, not_(started), not_(_graded())),
+    }[stage]
 
 
 def _check_filters(asked: AssessmentList) -> None:
@@ -73,7 +73,7 @@ def list_assessments(user: User, asked: AssessmentList, *, active_only: bool = F
             )
         )
     if asked.status is not None:
-        query = query.where(_progress_is(asked.status))
+        query = query.where(_stage_is(asked.status))
     if active_only:
         query = query.where(Assessment.status == AssessmentStatus.BOOKED)
     if asked.from_ is not None:
@@ -100,15 +100,11 @@ def _ordered(query, sort: str):
     return query.order_by(*(column.desc() if backwards else column for column in columns))
 
 
-def progress_of(assessment: Assessment) -> Progress:
+def stage_of(assessment: Assessment) -> Stage:
     """Where the booking stands now (its result loaded with it)."""
     result = assessment.result
-    return assessment_progress(
-        cancelled=assessment.status == AssessmentStatus.CANCELLED,
-        starts_at=assessment.starts_at,
-        now=clock.now(),
-        submitted=result is not None and result.is_submitted,
-    )
+    submitted = result is not None and result.is_submitted
+    return assessment_stage(assessment.status, assessment.starts_at, clock.now(), submitted)
 
 
 CSV_HEADERS = [
@@ -143,7 +139,7 @@ def download(query, what: str, *, day=None):
                 a.method.name,
                 a.assessor.name,
                 a.location,
-                PROGRESS_LABELS[progress_of(a)],
+                STAGE_LABELS[stage_of(a)],
             ]
             for a in found
         ),

@@ -7,7 +7,7 @@ from datetime import date, datetime, time
 from pydantic import AliasPath, ConfigDict, Field
 
 from epa.rules.patterns import MOST_PER_DAY
-from epa.rules.progress import Progress
+from epa.rules.stages import Stage
 from epa.scheduling.instants import (
     LOCAL_INSTANT_SCHEMA,
     LocalInstant,
@@ -360,12 +360,12 @@ class SlotList(Shape):
     items: list[Slot]
 
 
-def _progress(value):
+def _stage(value):
     if value is None or value == "":
         return None
-    if value not in tuple(Progress):
-        raise problem(f"The status must be one of: {', '.join(Progress)}")
-    return Progress(value)
+    if value not in tuple(Stage):
+        raise problem(f"The status must be one of: {', '.join(Stage)}")
+    return Stage(value)
 
 
 class AssessmentList(Command):
@@ -375,10 +375,10 @@ class AssessmentList(Command):
     assessor_id: OptionalId("assessor") = _no_filter()
     method: OptionalText("assessment method", max_length=40) = _no_filter()
     status: checked(
-        Progress | None,
-        _progress,
+        Stage | None,
+        _stage,
         {
-            "anyOf": [{"type": "string", "enum": list(Progress)}, _BLANK_QUERY],
+            "anyOf": [{"type": "string", "enum": list(Stage)}, _BLANK_QUERY],
             "description": "booked (still to come), awaiting_result (started, no result "
             "submitted), graded (result submitted) or cancelled",
         },

@@ -7,6 +7,7 @@ from datetime import datetime
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from epa import clock
 from epa.apprentices.services import get_apprentice
 from epa.auth.decorators import roles_required
 from epa.errors import ServiceError
@@ -14,6 +15,7 @@ from epa.extensions import db
 from epa.pages.kit import action_page, long_date
 from epa.rules.local_time import LONDON, london_iso
 from epa.rules.slots import GRID
+from epa.rules.stages import STAGE_LABELS, Stage, assessment_stage
 from epa.scheduling import (
     assessor_views,
     availability_views,
@@ -39,9 +41,11 @@ from epa.scheduling.slots import find_slots
 
 #: the app registers `bp` from here; these modules' pages are on it too
 DIARY_PAGES = (assessor_views, availability_views, diary_views, list_views)
-ASSESSMENT_TAGS = {
-    AssessmentStatus.BOOKED: {"text": "Booked", "classes": "govuk-tag--blue"},
-    AssessmentStatus.CANCELLED: {"text": "Cancelled", "classes": "govuk-tag--grey"},
+STAGE_TAG_CLASSES = {
+    Stage.BOOKED: "govuk-tag--blue",
+    Stage.AWAITING_RESULT: "govuk-tag--yellow",
+    Stage.GRADED: "govuk-tag--green",
+    Stage.CANCELLED: "govuk-tag--grey",
 }
 
 
@@ -61,9 +65,12 @@ def assessment_times(assessment: Assessment) -> str:
 
 
 @bp.app_template_global()
-def assessment_tag(status: str) -> dict:
-    """The GOV.UK tag for a booking's status."""
-    return ASSESSMENT_TAGS[status]
+def assessment_tag(assessment: Assessment, result) -> dict:
+    """The GOV.UK tag for where an assessment stands: booked, awaiting its result, graded or
+    cancelled. `result` is its Result or None (lists read theirs in one query)."""
+    submitted = result is not None and result.is_submitted
+    stage = assessment_stage(assessment.status, assessment.starts_at, clock.now(), submitted)
+    return {"text": STAGE_LABELS[stage], "classes": STAGE_TAG_CLASSES[stage]}
 
 
 def _start_time(form) -> tuple:

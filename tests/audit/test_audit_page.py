@@ -67,7 +67,7 @@ def test_invalid_filters_are_shown_beside_their_fields(client, signed_in, histor
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert "There is a problem" in html and html.startswith("<!DOCTYPE html>")
-    assert 'href="#entity"' in html and 'href="#from"' in html
+    assert 'href="#entity"' in html and 'href="#from-day"' in html
     assert "govuk-select--error" in html and "govuk-input--error" in html
     assert "<title>Error: " in html
 

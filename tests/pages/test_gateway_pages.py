@@ -146,7 +146,7 @@ def test_a_failed_gateway_lists_its_reasons_in_plain_english(app, client, office
     assert response.status_code == 302
     assert status_of(app, apprentice_id) == "registered"
     html = client.get(f"/apprentices/{apprentice_id}").get_data(as_text=True)
-    assert "Gateway not passed on 2 January 2025: 6 requirements not met." in html
+    assert "6 requirements not met for a gateway on 2 January 2025." in html
     assert "Not passed" in html and "govuk-tag--red" in html
     for code in REASON_CODES:
         if code == "portfolio_missing":  # no longer a requirement, so never a reason now
@@ -171,7 +171,7 @@ def test_each_new_check_alone_fails_in_plain_words(
     assert record(client, apprentice_id, **{unticked: None}).status_code == 302
     assert status_of(app, apprentice_id) == "registered"
     html = client.get(f"/apprentices/{apprentice_id}").get_data(as_text=True)
-    assert "Gateway not passed on 15 January 2026: 1 requirement not met." in html
+    assert "1 requirement not met for a gateway on 15 January 2026." in html
     assert reason_text(reason) in html
 
 

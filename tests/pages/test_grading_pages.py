@@ -109,6 +109,7 @@ def text_of(html: str) -> str:
 
 
 def test_the_grading_page_groups_the_criteria_by_theme_with_their_ksbs(client, auth, world):
+    world["at"](AFTER_DISCUSSION)
     sign_in_as(client, auth, GRACE)
     html = client.get(page_of(world["discussion"])).get_data(as_text=True)
     assert html.count("<h1") == 1 and "<title>Record the result of the professional" in html
@@ -381,9 +382,9 @@ def test_the_queue_lists_a_provisional_outcome_and_confirming_it_completes_the_e
     for expected in [
         "Sam Taylor",
         "ULN 1234567899",
-        f"{PROJECT}: Pass",
-        f"{DISCUSSION}: Distinction",
-        "Merit",
+        f"{PROJECT} Pass.",
+        f"{DISCUSSION} Distinction.",
+        "Overall grade Merit",
         "Confirm outcome for Sam Taylor",
     ]:
         assert expected in words, expected
@@ -473,7 +474,8 @@ def test_the_apprentice_page_shows_every_attempt_its_grade_and_the_outcome(
     html = client.get(f"/apprentices/{world['apprentice']}").get_data(as_text=True)
     words = text_of(html)
     assert "Result Distinction (submitted)" in words
-    assert "Result Not recorded yet" in words  # the project, still to come
+    # the project, still to come
+    assert "Result Not held yet: the result can be recorded from 10:00 on Monday 1" in words
     assert f'href="{page_of(world["discussion"])}"' in html  # View result
     assert f'href="{page_of(world["project"])}"' not in html  # nothing to view yet
     assert "Status Incomplete" in words

@@ -24,6 +24,7 @@ def words_of(page: str) -> str:
 
 
 def test_the_assessor_sees_whose_words_each_theme_and_criterion_is(client, auth, world):
+    world["at"](AFTER_DISCUSSION)
     sign_in_as(client, auth, GRACE)
     page = client.get(page_of(world["discussion"])).get_data(as_text=True)
     words = words_of(page)
