@@ -9,7 +9,7 @@ import pytest
 from checks import ARTIFACTS, PageChecks
 from playwright.sync_api import sync_playwright
 from server import prepare, start, stop
-from steps import last_working_day
+from steps import last_working_day, sign_in
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 _checked: list[PageChecks] = []
@@ -67,18 +67,14 @@ def new_page(service, browser):
 def signed_in(service, new_page, check):
     """signed_in(role, n=0) -> a page signed in as the demonstration's n-th user of that role."""
 
-    def sign_in(role: str, n: int = 0):
+    def as_role(role: str, n: int = 0):
         email, password = service.sign_in_for(role, n)
         page = new_page()
-        page.goto("/sign-in")
-        page.get_by_label("Email address").fill(email)
-        page.get_by_label("Password", exact=True).fill(password)
-        page.get_by_role("button", name="Sign in").click()
-        page.wait_for_load_state()
+        sign_in(page, email, password)
         assert "/sign-in" not in page.url, f"{role} {email} could not sign in"
         return page
 
-    return sign_in
+    return as_role
 
 
 @pytest.fixture

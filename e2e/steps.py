@@ -24,6 +24,15 @@ def last_working_day() -> date:
     return day
 
 
+def sign_in(page, email: str, password: str) -> None:
+    """Sign in on the sign-in page, as typed; the page is wherever that leads."""
+    page.goto("/sign-in")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+
+
 def fill_date(page, legend: str, day: date) -> None:
     """A GOV.UK date input: the day, month and year boxes of the fieldset with this legend."""
     group = page.get_by_role("group", name=legend)

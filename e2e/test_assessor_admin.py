@@ -4,7 +4,7 @@ downloads the outcomes return and reads the audit trail."""
 import re
 
 from openpyxl import load_workbook
-from steps import banner_text, press
+from steps import banner_text, press, sign_in
 
 
 def test_assessor_drafts_submits_and_the_result_locks(signed_in, check, held_assessment):
@@ -95,11 +95,7 @@ def test_admin_adds_a_user_then_disables_them_and_their_session_ends(signed_in, 
 
     # The new member of staff signs in, in a browser of their own.
     staff = new_page()
-    staff.goto("/sign-in")
-    staff.get_by_label("Email address").fill("sam.rivers@example.com")
-    staff.get_by_label("Password", exact=True).fill("a long first password 7")
-    staff.get_by_role("button", name="Sign in").click()
-    staff.wait_for_load_state()
+    sign_in(staff, "sam.rivers@example.com", "a long first password 7")
     assert "/sign-in" not in staff.url
     staff.goto("/account")
     check(staff, "Your account")
@@ -122,10 +118,7 @@ def test_admin_adds_a_user_then_disables_them_and_their_session_ends(signed_in, 
     check(stranger, "Password set")
     staff.goto("/account")
     assert "/sign-in" in staff.url, staff.url
-    staff.get_by_label("Email address").fill("sam.rivers@example.com")
-    staff.get_by_label("Password", exact=True).fill("a second long password 8")
-    staff.get_by_role("button", name="Sign in").click()
-    staff.wait_for_load_state()
+    sign_in(staff, "sam.rivers@example.com", "a second long password 8")
     assert "/sign-in" not in staff.url
 
     admin.goto(admin.url.rsplit("/", 1)[0])
@@ -139,9 +132,6 @@ def test_admin_adds_a_user_then_disables_them_and_their_session_ends(signed_in, 
     # Their next request finds them signed out, and they cannot sign in again.
     staff.goto("/apprentices/")
     assert "/sign-in" in staff.url, staff.url
-    staff.get_by_label("Email address").fill("sam.rivers@example.com")
-    staff.get_by_label("Password", exact=True).fill("a second long password 8")
-    staff.get_by_role("button", name="Sign in").click()
-    staff.wait_for_load_state()
+    sign_in(staff, "sam.rivers@example.com", "a second long password 8")
     assert "/sign-in" in staff.url
     check(staff, "Sign in, refused")

@@ -258,3 +258,27 @@ def test_an_assessor_sees_the_organisations_named_not_linked(app, client, auth, 
     text = _text(page)
     assert "Northwind Digital Ltd" in text and "Midlands Tech Academy (UKPRN 10012345)" in text
     assert 'href="/employers/' not in text and 'href="/providers/' not in text
+
+
+def test_the_admin_home_page_leads_to_the_employers_and_providers(app, client, signed_in):
+    signed_in("admin")
+    html = client.get("/").get_data(as_text=True)
+    assert 'href="/employers/"' in html and 'href="/providers/"' in html
+
+
+def test_an_organisations_apprentices_are_paged(
+    client, signed_in, make_apprentice, organisations, monkeypatch
+):
+    from epa.demo_apprentices import uln_for
+    from epa.organisations import views
+
+    monkeypatch.setattr(views, "PER_PAGE", 2)
+    for n, family in enumerate(("Adams", "Baker", "Clark")):
+        make_apprentice(uln=uln_for(7000 + n), family_name=family)
+    signed_in("staff")
+    employer_id = organisations[0]
+    first = client.get(f"/employers/{employer_id}").get_data(as_text=True)
+    assert 'aria-label="Pages of apprentices"' in first
+    assert f"/employers/{employer_id}?page=2" in first and "Clark" not in first
+    second = client.get(f"/employers/{employer_id}?page=2").get_data(as_text=True)
+    assert "Clark" in second and "Page 2 of 2" in second
