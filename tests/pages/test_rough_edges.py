@@ -60,6 +60,7 @@ def test_the_grading_page_says_when_the_result_can_be_recorded(app, client, auth
     html = client.get(page_of(world["discussion"])).get_data(as_text=True)
     assert FROM_THE_START in text_of(html)
     assert 'type="radio"' not in html and 'name="save"' not in html
+    assert "Grade so far" not in html  # nothing can be judged yet
     # A form sent anyway is refused, saying when, and nothing is kept.
     response = post_result(client, world["discussion"], {"P1": True})
     assert response.status_code == 422
@@ -73,7 +74,8 @@ def test_record_result_is_offered_from_the_minute_it_starts(client, auth, world)
     html = client.get("/my-assessments").get_data(as_text=True)
     assert f'href="{page_of(world["discussion"])}">Record result' in html
     assert FROM_THE_START not in text_of(html)
-    assert 'type="radio"' in client.get(page_of(world["discussion"])).text
+    grading = client.get(page_of(world["discussion"])).text
+    assert 'type="radio"' in grading and "Grade so far" in grading
 
 
 # The status tag: booked, awaiting result, graded; no moving or cancelling a graded one
