@@ -128,8 +128,15 @@ def reset_password_command(email: str):
     from flask import current_app
 
     from epa.auth.resets import issue_reset
+    from epa.links import DEFAULT_PUBLIC_URL
     from epa.rules.local_time import london_iso
 
+    if not current_app.config.get("PUBLIC_URL"):
+        click.echo(
+            f"PUBLIC_URL is not set, so the link starts {DEFAULT_PUBLIC_URL} (where `make run` "
+            "serves). Set PUBLIC_URL to the service's own address before handing links out.",
+            err=True,
+        )
     try:
         user = auth_services.find_user_by_email(email)
         issued = issue_reset(user, current_app.config["EPAO_NAME"])

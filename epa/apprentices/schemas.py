@@ -169,7 +169,9 @@ class ApprenticeSearch(Command):
         LEFT_OUT,
     ] = None
     assessor_id: _optional_id(
-        "assessor", "Only apprentices with an assessment booked with this assessor (any status)"
+        "assessor",
+        "Only apprentices with an assessment booked with this assessor (held or to come; "
+        "a cancelled booking does not count)",
     ) = None
     deadline_before: OptionalDay(
         "EPA deadline",

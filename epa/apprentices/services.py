@@ -320,11 +320,13 @@ def mark_gateway_passed(apprentice: Apprentice, gateway_date, epa_deadline) -> b
     return result.rowcount == 1
 
 
-def assessor_apprentice_ids(user: User):
-    """The apprentices with an assessment booked with this assessor (in any status)."""
-    from epa.scheduling.models import Assessment  # scheduling builds on apprentices
+def assessor_apprentice_ids(user: User, *, cancelled: bool = True):
+    """The apprentices with an assessment booked with this assessor (in any status, or
+    leaving cancelled bookings out)."""
+    from epa.scheduling.models import Assessment, AssessmentStatus  # scheduling builds on this
 
-    return select(Assessment.apprentice_id).where(Assessment.assessor_id == user.id)
+    ids = select(Assessment.apprentice_id).where(Assessment.assessor_id == user.id)
+    return ids if cancelled else ids.where(Assessment.status != AssessmentStatus.CANCELLED)
 
 
 def visible_to(query, user: User):
@@ -408,7 +410,9 @@ def search(user: User, query: ApprenticeSearch):
         )
     if query.assessor_id is not None:
         found = found.where(
-            Apprentice.id.in_(assessor_apprentice_ids(db.session.get(User, query.assessor_id)))
+            Apprentice.id.in_(
+                assessor_apprentice_ids(db.session.get(User, query.assessor_id), cancelled=False)
+            )
         )
     if query.deadline_before is not None:
         found = found.where(Apprentice.epa_deadline < query.deadline_before)

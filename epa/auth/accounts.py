@@ -4,7 +4,7 @@ Disabling takes every way in away at once: signed-in sessions, API tokens, the c
 and any password reset link. The service always keeps one enabled administrator.
 """
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from epa.audit.services import changes, record
 from epa.auth import schemas
@@ -55,13 +55,16 @@ def change_user(user: User, change: schemas.UserChange, actor: User | None) -> U
 
 
 def _keep_an_administrator(user: User, field: str) -> None:
-    # Locked on PostgreSQL, so two administrators removing each other cannot both succeed.
-    others = db.session.scalars(
-        select(User.id)
-        .where(User.role == Role.ADMIN, User.is_enabled.is_(True), User.id != user.id)
-        .with_for_update()
-    ).all()
-    if not others:
+    # Every enabled administrator is locked before they are counted, so two administrators
+    # removing each other queue, and the second counts after the first's change: PostgreSQL
+    # locks the rows in id order (no deadlock); SQLite's first write takes its one write lock.
+    admins = select(User.id).where(User.role == Role.ADMIN, User.is_enabled.is_(True))
+    if db.session.get_bind().dialect.name == "postgresql":
+        enabled = db.session.scalars(admins.order_by(User.id).with_for_update()).all()
+    else:
+        db.session.execute(text("UPDATE users SET id = id WHERE role = 'admin'"))
+        enabled = db.session.scalars(admins).all()
+    if not [admin_id for admin_id in enabled if admin_id != user.id]:
         message = (
             f"{user.name} is the only enabled administrator, and the service needs one: "
             "make another user an administrator first."

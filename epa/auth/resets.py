@@ -1,6 +1,7 @@
 """One-time password reset links: an administrator issues one, the user opens it and sets a
 new password. Only the hash of the link's secret is kept, so a copy of the database opens
-nothing; a newer link, or disabling the account, ends the older ones."""
+nothing (the emailed copy is taken out of the outbox once sent); a newer link, or disabling the
+account, ends the older ones."""
 
 import secrets
 from dataclasses import dataclass
@@ -15,11 +16,12 @@ from epa.auth.services import hash_token, set_password
 from epa.errors import ServiceError
 from epa.extensions import db
 from epa.links import external_url
-from epa.mail.outbox import is_sendable_address, queue_message
+from epa.mail.outbox import is_sendable_address, queue_message, redact_once_sent
 
 LIFETIME = timedelta(hours=24)
 #: longer than any token the service issues: refused before it is hashed and looked up
 _LONGEST_TOKEN = 100
+redact_once_sent(r"/reset-password/[A-Za-z0-9_-]+", "/reset-password/(removed once sent)")
 
 
 @dataclass(frozen=True)
@@ -140,5 +142,5 @@ def use_reset(reset: PasswordReset, new_password: str) -> User:
         raise UnusableLink(
             "reset_link_used", "This password reset link has just been used or replaced."
         )
-    set_password(reset.user, new_password)
+    set_password(reset.user, new_password, via=f"reset_link {reset.id}")
     return reset.user

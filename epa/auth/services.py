@@ -85,11 +85,12 @@ def end_sessions(user: User) -> None:
     user.session_token = new_session_token()
 
 
-def set_password(user: User, password: str) -> None:
-    """A new password (already read by the policy), ending every signed-in session."""
+def set_password(user: User, password: str, via: str = "own_change") -> None:
+    """A new password (already read by the policy), ending every signed-in session; the audit
+    says how it was set (the user's own change, or a reset link, whose request has no user)."""
     user.password_hash = hash_password(password)
     end_sessions(user)
-    record("user", user.id, "password_change")
+    record("user", user.id, "password_change", after={"via": via})
 
 
 def change_own_password(user: User, change: PasswordChange) -> None:

@@ -95,7 +95,8 @@ def init_sessions(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
-        if request.blueprint != "api" and "Cache-Control" not in response.headers:
-            # Pages carry personal data: keep them out of shared and back-button caches.
+        if request.endpoint != "static" and "Cache-Control" not in response.headers:
+            # Pages and API answers carry personal data (and tokens or reset links shown once):
+            # keep them out of shared and back-button caches.
             response.headers["Cache-Control"] = "no-store"
         return response

@@ -19,6 +19,22 @@ _NAME_LENGTH = 200
 _SUBJECT_LENGTH = 300
 _ADDRESS_LENGTH = 254
 
+#: (pattern, replacement) applied to a message's stored body once it is sent: a secret that must
+#: reach its reader by email (a password reset link) is not kept in the database after that.
+#: Features register their own (the mail package knows none of them).
+REDACT_ONCE_SENT: list[tuple[re.Pattern, str]] = []
+
+
+def redact_once_sent(pattern: str, replacement: str) -> None:
+    REDACT_ONCE_SENT.append((re.compile(pattern), replacement))
+
+
+def redacted(body: str) -> str:
+    for pattern, replacement in REDACT_ONCE_SENT:
+        body = pattern.sub(replacement, body)
+    return body
+
+
 _FOLDED_LINE = re.compile(rb"\r?\n[ \t]")
 _METHOD_LINE = re.compile(rb"^METHOD(?:;[^:\r\n]*)?:([^\r\n]*)\r?$", re.MULTILINE | re.IGNORECASE)
 _BLANK_RUN = re.compile(r"\s+")

@@ -21,7 +21,7 @@ from sqlalchemy import select
 from epa import clock
 from epa.extensions import db
 from epa.mail.models import OutboxMessage
-from epa.mail.outbox import ICS_METHODS, calendar_method
+from epa.mail.outbox import ICS_METHODS, calendar_method, redacted
 
 logger = logging.getLogger("epa.mail")
 
@@ -223,6 +223,7 @@ def _deliver_one(message: OutboxMessage, connection: _Connection, config: Mappin
         _record_failure(message, error, config)
         return "failed"
     message.sent_at = clock.now()
+    message.body = redacted(message.body)
     return "sent"
 
 

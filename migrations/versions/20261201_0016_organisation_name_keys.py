@@ -1,7 +1,7 @@
 """training providers' name keys; employers' keys ignore runs of spaces too
 
 Revision ID: 0016
-Revises: 0014
+Revises: 0015
 Create Date: 2026-12-01 00:00:00.000000
 
 """

@@ -81,3 +81,24 @@ def test_the_csv_holds_what_the_list_selects_in_its_order(staff, lists):  # noqa
 def test_the_csv_is_for_the_office(api, lists):  # noqa: F811
     assert api("assessor").get("/api/v1/apprentices.csv").status_code == 403
     assert api("admin").get("/api/v1/apprentices.csv").status_code == 200
+
+
+def test_a_cancelled_booking_does_not_put_an_apprentice_on_the_assessors_list(
+    app,
+    staff,
+    lists,  # noqa: F811
+):
+    from sqlalchemy import update
+
+    from epa.extensions import db
+    from epa.scheduling.models import Assessment, AssessmentStatus
+
+    with app.app_context():
+        db.session.execute(
+            update(Assessment)
+            .where(Assessment.apprentice_id == lists["priya"])
+            .values(status=AssessmentStatus.CANCELLED)
+        )
+        db.session.commit()
+    found = family_names(staff.get(f"/api/v1/apprentices?assessor_id={lists['assessor']}"))
+    assert found == []

@@ -2,10 +2,13 @@
 and issues password reset links; everyone changes their own password and manages their own
 API tokens. Every change is audited."""
 
+import threading
+import time
 from datetime import UTC, date, datetime, timedelta
+from unittest.mock import patch
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from epa.audit.models import AuditEvent
 from epa.auth.models import ApiToken, PasswordReset, User
@@ -397,3 +400,39 @@ def test_a_database_too_busy_to_note_the_use_still_answers(client, api, monkeypa
 
     monkeypatch.setattr(services, "update", busy)
     assert api("staff").get("/api/v1/me/tokens").status_code == 200
+
+
+def test_two_administrators_disabling_each_other_at_once_leave_one(app, make_user, make_token):
+    """The second request waits for the first to finish, then counts the administrators left."""
+    from epa.auth import accounts
+
+    first, second = make_user("admin"), make_user("admin")
+    tokens = {first: make_token(user_id=first), second: make_token(user_id=second)}
+    answers = []
+
+    def disable(by, whom):
+        response = app.test_client().patch(
+            f"/api/v1/users/{whom}",
+            json={"enabled": False},
+            headers={"Authorization": f"Bearer {tokens[by]}"},
+        )
+        answers.append(response.status_code)
+
+    checked = accounts._keep_an_administrator
+    other = threading.Thread(target=disable, args=(second, first))
+
+    def check_then_let_the_other_in(user, field):
+        checked(user, field)
+        if not other.is_alive() and not answers:
+            other.start()
+            time.sleep(0.5)  # the other request reaches the lock and waits there
+
+    with patch.object(accounts, "_keep_an_administrator", check_then_let_the_other_in):
+        disable(first, second)
+        other.join()
+    assert sorted(answers) == [200, 409]
+    with app.app_context():
+        left = db.session.scalar(
+            select(func.count()).select_from(User).where(User.role == "admin", User.is_enabled)
+        )
+    assert left == 1

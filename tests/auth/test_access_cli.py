@@ -64,6 +64,7 @@ def test_reset_password_prints_a_link_that_works(app, runner, client, make_user,
     assert link.startswith("http://127.0.0.1:5000/reset-password/")
     assert "until 2026-11-27T12:00:00+00:00" in result.output
     assert "outbox" in result.output
+    assert "PUBLIC_URL is not set" in result.stderr  # a link to hand out needs the real address
     path = link.removeprefix("http://127.0.0.1:5000")
     page = client.get(path)
     assert page.status_code == 200
@@ -93,6 +94,7 @@ def test_reset_password_uses_the_configured_public_address(app, runner, make_use
         .splitlines()[-1]
         .startswith("https://epa.example.org/service/reset-password/")
     )
+    assert "PUBLIC_URL is not set" not in result.output
 
 
 def test_reset_password_refuses_unknown_and_disabled_users(app, runner, make_user):

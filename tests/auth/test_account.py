@@ -58,6 +58,7 @@ def test_changing_your_password_keeps_this_session_and_ends_the_others(app, clie
     with app.app_context():
         event = db.session.scalar(select(AuditEvent).filter_by(action="password_change"))
         assert event.actor_id == user_id and event.channel == "web"
+        assert event.after == {"via": "own_change"}
 
 
 @pytest.mark.parametrize(

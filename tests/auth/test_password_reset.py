@@ -59,6 +59,7 @@ def test_the_link_sets_a_new_password_and_ends_every_session(app, client, issue)
     with app.app_context():
         event = db.session.scalar(select(AuditEvent).filter_by(action="password_change"))
         assert event.entity_id == str(user_id) and event.channel == "web"
+        assert event.after["via"].startswith("reset_link ")  # no user is signed in
 
 
 def test_a_used_link_says_so(app, client, issue):

@@ -234,3 +234,14 @@ def test_sign_out_ends_every_copy_of_the_session(app, client, auth, make_user):
     thief = app.test_client()
     thief.set_cookie("session", copied)
     assert thief.get("/").status_code == 302  # back to sign-in
+
+
+def test_api_answers_are_not_cached_but_static_files_may_be(client, api):
+    """A token or reset link shown once, and every apprentice's details, stay out of caches."""
+    created = api("staff").post("/api/v1/me/tokens", json={"name": "Nightly export"})
+    assert created.status_code == 201
+    assert created.headers["Cache-Control"] == "no-store"
+    assert api("admin").get("/api/v1/apprentices").headers["Cache-Control"] == "no-store"
+    static = client.get("/static/build/epa.css")
+    static.close()
+    assert static.headers.get("Cache-Control") != "no-store"

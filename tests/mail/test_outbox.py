@@ -617,3 +617,20 @@ def test_messages_tried_fewest_times_go_first(app, ctx, queue, smtp_server, conf
     assert deliver_pending(config, limit=1) == (1, 0)
     assert db.session.get(OutboxMessage, fresh).sent_at is not None
     assert db.session.get(OutboxMessage, stuck).sent_at is None
+
+
+def test_a_password_reset_link_is_delivered_and_then_taken_out_of_the_outbox(
+    ctx, queue, smtp_server, configure_mail
+):
+    import epa.auth.resets  # noqa: F401  (registers the link's redaction)
+
+    config = configure_mail(smtp_server.port)
+    link = "https://epa.example/reset-password/Abc-123_xyz"
+    message_id = queue(ics=None, ics_method=None, body=f"Open this link:\n\n{link}\n\nThanks.")
+
+    assert deliver_pending(config) == (1, 0)
+
+    [received] = smtp_server.inbox.messages()
+    assert link in received.get_content()
+    kept = row(message_id).body
+    assert "Abc-123_xyz" not in kept and "/reset-password/(removed once sent)" in kept
