@@ -31,14 +31,16 @@ def create_app(test_config: dict | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
     app.url_map.converters["id"] = IdConverter
     app.url_map.merge_slashes = False  # `/api/v1//x` is not found, rather than redirected
+    # First, so the request id and timer are set before any other hook can answer (sign-in's
+    # redirect, CSRF's refusal, a 414): every answer is logged with its id and duration.
+    register_logging(app)
     register_templates(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
     register_proxy(app)
-    register_logging(app)
-    register_target_limit(app)  # after the request id and timer are set, so 414s are logged
+    register_target_limit(app)
     return app
 
 

@@ -87,6 +87,20 @@ def test_each_request_logs_a_json_line_with_its_request_id(client, json_lines):
     assert {"time", "level", "message", "duration_ms", "method"} <= set(lines[-1])
 
 
+@pytest.mark.parametrize(
+    "method, path",
+    [("get", "/employers/"), ("post", "/sign-in")],  # sign-in's redirect; CSRF's refusal
+)
+def test_an_answer_from_an_earlier_hook_is_logged_with_its_id_and_time(
+    client, json_lines, method, path
+):
+    response = getattr(client, method)(path, headers={"X-Request-ID": "early-1"})
+    assert response.status_code in (302, 400)
+    assert response.headers["X-Request-ID"] == "early-1"
+    [line] = [line for line in json_lines() if line.get("logger") == "epa.access"]
+    assert line["request_id"] == "early-1" and line["duration_ms"] >= 0
+
+
 def test_a_request_id_is_made_when_none_or_an_unsafe_one_is_given(client, json_lines):
     first = client.get("/healthz").headers["X-Request-ID"]
     unsafe = client.get("/healthz", headers={"X-Request-ID": "a b\\n<script>"})
