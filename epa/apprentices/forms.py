@@ -23,7 +23,13 @@ from epa.apprentices.schemas import ApprenticeNew, ApprenticeSearch, VersionChan
 from epa.auth.models import User
 from epa.extensions import db
 from epa.organisations.models import Employer, Provider
-from epa.pages.forms import CommandData, DayMonthYearField, GovCheckboxWithHint, reason_form
+from epa.pages.forms import (
+    CommandData,
+    DayMonthYearField,
+    GovCheckboxWithHint,
+    LinkedDateField,
+    reason_form,
+)
 from epa.pages.widgets import GovRadioWithHints
 from epa.rules.identifiers import TEMPORARY_ULN
 from epa.standards.models import Standard
@@ -154,7 +160,7 @@ class SearchForm(CommandData, FlaskForm):
         validate_choice=False,
         description="Apprentices with an assessment booked with them",
     )
-    deadline_before = DayMonthYearField(
+    deadline_before = LinkedDateField(
         "EPA deadline before",
         what="EPA deadline",
         example="1 3 2027",

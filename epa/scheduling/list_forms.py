@@ -8,7 +8,7 @@ from wtforms.fields.choices import SelectChoice
 
 from epa.apprentices.forms import assessor_options, options_with_all
 from epa.extensions import db
-from epa.pages.forms import DayMonthYearField
+from epa.pages.forms import LinkedDateField
 from epa.rules.stages import STAGE_LABELS
 from epa.standards.models import AssessmentMethod
 
@@ -28,14 +28,14 @@ class AssessmentListForm(FlaskForm):
         validate_choice=False,
         choices=options_with_all("All statuses", STAGE_LABELS.items()),
     )
-    date_from = DayMonthYearField(
+    date_from = LinkedDateField(
         "From",
         name="from",
         what="from date",
         example="1 12 2026",
         description="For example, 1 12 2026",
     )
-    date_to = DayMonthYearField(
+    date_to = LinkedDateField(
         "To", name="to", what="to date", example="31 12 2026", description="For example, 31 12 2026"
     )
     sort = SelectField(

@@ -72,6 +72,7 @@ def test_the_list_filters_by_organisation_standard_assessor_status_and_deadline(
     # Before 1 March 2027: Priya's deadline (1 February); Sam's is 2 March; Lena has none.
     one_march = "deadline_before=1&deadline_before=3&deadline_before=2027"
     assert listed(client, one_march) == ["Shah, Priya"]
+    assert listed(client, "deadline_before=2027-03-01") == ["Shah, Priya"]  # as the API writes it
     assert listed(client, DEADLINE_3_MARCH) == ["Shah, Priya", "Taylor, Sam"]
     assert listed(client, f"{DEADLINE_3_MARCH}&employer_id={lists['employer']}&q=sam") == [
         "Taylor, Sam"

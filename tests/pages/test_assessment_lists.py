@@ -99,6 +99,7 @@ def test_the_list_shows_every_booking_and_where_it_stands(client, world):
         ("from=1&from=12&from=2026", [BOOKED, CANCELLED]),
         ("to=24&to=11&to=2026", [GRADED, AWAITING]),
         ("from=24&from=11&from=2026&to=1&to=2&to=2027", [AWAITING, BOOKED]),
+        ("from=2026-11-24&to=2027-02-01", [AWAITING, BOOKED]),  # as the API writes dates
         ("sort=-starts_at", [CANCELLED, BOOKED, AWAITING, GRADED]),
         ("sort=apprentice", [GRADED, CANCELLED, AWAITING, BOOKED]),  # Shah, then Taylor
         ("sort=-apprentice", [BOOKED, AWAITING, CANCELLED, GRADED]),
