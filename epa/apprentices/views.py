@@ -63,16 +63,19 @@ def _listed(form, answer):
             return answer(services.search(current_user, ApprenticeSearch.read(form.service_data())))
         except ServiceError as error:
             show_service_error(form, error)
-    page = render_template(
+    return _page(form, [], 0, 1), 422
+
+
+def _page(form, apprentices, total, page):
+    return render_template(
         "apprentices/index.html",
         form=form,
         filters=list_filters(form, request.args),
-        apprentices=[],
-        total=0,
-        page=1,
-        pages=1,
+        apprentices=apprentices,
+        total=total,
+        page=page,
+        pages=page_count(total, PER_PAGE),
     )
-    return page, 422
 
 
 @bp.get("/")
@@ -84,15 +87,7 @@ def index():
 
     def show(query):
         apprentices, total = fetch_page(query, page, PER_PAGE)
-        return render_template(
-            "apprentices/index.html",
-            form=form,
-            filters=list_filters(form, request.args),
-            apprentices=apprentices,
-            total=total,
-            page=page,
-            pages=page_count(total, PER_PAGE),
-        )
+        return _page(form, apprentices, total, page)
 
     return _listed(form, show)
 

@@ -17,10 +17,12 @@ from epa.shapes import Command
 
 
 def show_service_error(form, error: ServiceError) -> None:
-    """Put a service's refusal beside the fields it names, or above the form."""
+    """Put a service's refusal beside the fields it names (through the form's FIELDS, where its
+    boxes are named otherwise), or above the form."""
     placed = False
+    names = getattr(form, "FIELDS", {})
     for name, message in error.fields.items():
-        field = getattr(form, name, None)
+        field = getattr(form, names.get(name, name), None)
         if field is not None:
             field.errors = [*field.errors, message]
             placed = True
@@ -100,7 +102,18 @@ class LinkedDateField(DayMonthYearField):
         super().process_formdata(valuelist)
 
 
-class DateRangeForm(FlaskForm):
+class NamedAsTheApi:
+    """For a query-string form whose fields the service names otherwise: FIELDS maps each of
+    the service's names to the form field that holds it (and shows its problems)."""
+
+    FIELDS: dict[str, str] = {}
+
+    def service_data(self) -> dict:
+        """The form's values under the service's names, None where left blank."""
+        return {name: self[attribute].data for name, attribute in self.FIELDS.items()}
+
+
+class DateRangeForm(NamedAsTheApi, FlaskForm):
     """From and to dates, both optional, read from the query string; the boxes are named
     `from` and `to` as in the API."""
 
@@ -118,12 +131,7 @@ class DateRangeForm(FlaskForm):
         "To", name="to", what="to date", example="31 7 2027", description="For example, 31 7 2027"
     )
 
-    #: the service's field names and the fields that show their problems
     FIELDS = {"from": "date_from", "to": "date_to"}
-
-    def service_data(self) -> dict:
-        """The range as the API takes it: `from` and `to`, None when left blank."""
-        return {name: self[attribute].data for name, attribute in self.FIELDS.items()}
 
 
 class GovCheckboxWithHint(GovCheckboxInput):

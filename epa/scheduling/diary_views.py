@@ -11,6 +11,7 @@ from epa.auth.decorators import roles_required
 from epa.auth.models import User
 from epa.errors import ServiceError
 from epa.extensions import db
+from epa.pages.forms import show_service_error
 from epa.pagination import fetch_page, list_filters, page_count, page_from_args
 from epa.rules.dates import parse_iso_date
 from epa.rules.local_time import LONDON
@@ -57,7 +58,7 @@ def _week_of_bookings(form: AssessmentListForm, monday: date):
     try:
         return lists.list_assessments(current_user, asked, active_only=asked.status is None)
     except ServiceError as error:
-        list_views.show_on(form, error)
+        show_service_error(form, error)
         return None
 
 
@@ -90,7 +91,7 @@ def diary_download():
         try:
             return lists.download(query, "diary-week-of", day=monday)
         except ServiceError as error:
-            list_views.show_on(form, error)
+            show_service_error(form, error)
     return _diary_page(form, monday, None)
 
 

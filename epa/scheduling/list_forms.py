@@ -8,12 +8,12 @@ from wtforms.fields.choices import SelectChoice
 
 from epa.apprentices.forms import assessor_options, options_with_all
 from epa.extensions import db
-from epa.pages.forms import LinkedDateField
+from epa.pages.forms import LinkedDateField, NamedAsTheApi
 from epa.rules.stages import STAGE_LABELS
 from epa.standards.models import AssessmentMethod
 
 
-class AssessmentListForm(FlaskForm):
+class AssessmentListForm(NamedAsTheApi, FlaskForm):
     """The assessment list's filters and order, read from the query string; the date boxes are
     named `from` and `to` as in the API."""
 
@@ -50,7 +50,6 @@ class AssessmentListForm(FlaskForm):
         ],
     )
 
-    #: the service's field names and the fields that show their problems
     FIELDS = {
         "assessor_id": "assessor_id",
         "method": "method",
@@ -71,6 +70,3 @@ class AssessmentListForm(FlaskForm):
                 .order_by(func.min(AssessmentMethod.name), AssessmentMethod.code)
             ),
         )
-
-    def service_data(self) -> dict:
-        return {name: self[attribute].data for name, attribute in self.FIELDS.items()}

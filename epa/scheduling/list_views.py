@@ -23,21 +23,8 @@ def read_filters(form: AssessmentListForm, extra: dict | None = None) -> Assessm
     try:
         return AssessmentList.read({**form.service_data(), **(extra or {})})
     except ServiceError as error:
-        show_on(form, error)
+        show_service_error(form, error)
         return None
-
-
-def show_on(form: AssessmentListForm, error: ServiceError) -> None:
-    """A refusal beside the box that shows the field it names (`from` is the from box)."""
-    show_service_error(
-        form,
-        ServiceError(
-            error.code,
-            error.message,
-            status=error.status,
-            fields={form.FIELDS.get(name, name): text for name, text in error.fields.items()},
-        ),
-    )
 
 
 def _listed(form, answer):
@@ -46,7 +33,7 @@ def _listed(form, answer):
         try:
             return answer(lists.list_assessments(current_user, asked))
         except ServiceError as error:
-            show_on(form, error)
+            show_service_error(form, error)
     return _page(form, [], 0, 1), 422
 
 
