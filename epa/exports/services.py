@@ -5,6 +5,7 @@ The pages and the API call the same functions; the file itself comes from the pu
 """
 
 import logging
+from collections.abc import Iterable
 from datetime import date
 
 from flask import Response
@@ -47,19 +48,44 @@ def _long(day: date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def _outcomes(span: DateRange) -> bytes:
+def _outcomes(span: DateRange) -> tuple[str, list[str], Iterable[list]]:
     names = queries.outcome_method_names(span.first, span.last)
     rows = queries.outcome_rows(span.first, span.last, names)
-    return generate_xlsx("Outcomes", queries.outcome_headers(names), rows)
+    return "Outcomes", queries.outcome_headers(names), rows
 
 
-def _bookings(span: DateRange) -> bytes:
-    rows = queries.booking_rows(span.first, span.last)
-    return generate_xlsx("Bookings", queries.BOOKING_HEADERS, rows)
+def _bookings(span: DateRange) -> tuple[str, list[str], Iterable[list]]:
+    return "Bookings", queries.BOOKING_HEADERS, queries.booking_rows(span.first, span.last)
 
 
-#: each export's workbook, by the name its file, metrics and log give it
-BUILDERS = {"outcomes": _outcomes, "bookings": _bookings}
+#: each export's sheet name, headers and rows, by the name its file, metrics and log give it
+TABLES = {"outcomes": _outcomes, "bookings": _bookings}
+#: rows written between two reports of progress
+PROGRESS_EVERY = 1000
+
+
+def file_name(kind: str, span: DateRange) -> str:
+    return f"{kind}-{span.first}-to-{span.last}.xlsx"
+
+
+def write_export(kind: str, span: DateRange, path, *, progress=None) -> int:
+    """Write the export's workbook to `path`; how many rows it holds. `progress(done, None)`
+    is told as rows are written (how many there will be is not counted first)."""
+    sheet, headers, rows = TABLES[kind](span)
+    counted = 0
+
+    def counting(rows):
+        nonlocal counted
+        for row in rows:
+            counted += 1
+            if progress is not None and counted % PROGRESS_EVERY == 0:
+                progress(counted, None)
+            yield row
+
+    data = generate_xlsx(sheet, headers, counting(rows))
+    with open(path, "wb") as out:
+        out.write(data)
+    return counted
 
 
 def export_file(kind: str, asked: ExportRange, user_id: int) -> Response:
@@ -67,10 +93,10 @@ def export_file(kind: str, asked: ExportRange, user_id: int) -> Response:
     asked is logged."""
     span = date_range(asked, kind)
     with timed(EXPORT_SECONDS, kind=kind):
-        data = BUILDERS[kind](span)
+        data = generate_xlsx(*TABLES[kind](span))
     EXPORTS.labels(kind=kind).inc()
     log.info("User %s exported %s from %s to %s", user_id, kind, span.first, span.last)
-    return send_xlsx(f"{kind}-{span.first}-to-{span.last}.xlsx", data)
+    return send_xlsx(file_name(kind, span), data)
 
 
 def send_xlsx(filename: str, data: bytes) -> Response:

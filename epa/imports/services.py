@@ -50,12 +50,14 @@ def template_file() -> tuple[str, bytes]:
     return TEMPLATE_NAME, generate_xlsx(SHEET_NAME, list(reading.HEADERS), [])
 
 
-def import_apprentices(data: bytes, filename: str | None = None) -> int:
-    """Register every apprentice in the file and return how many; timed and counted."""
+def import_apprentices(data: bytes, filename: str | None = None, *, progress=None) -> int:
+    """Register every apprentice in the file and return how many; timed and counted.
+
+    `progress(done, total)` is told as rows are checked."""
     outcome = "unreadable"
     try:
         with timed(IMPORT_SECONDS):
-            created = _import_apprentices(data, filename)
+            created = _import_apprentices(data, filename, progress)
         outcome = "created"
         return created
     except ServiceError as error:
@@ -65,7 +67,7 @@ def import_apprentices(data: bytes, filename: str | None = None) -> int:
         IMPORTS.labels(outcome=outcome).inc()
 
 
-def _import_apprentices(data: bytes, filename: str | None = None) -> int:
+def _import_apprentices(data: bytes, filename: str | None = None, progress=None) -> int:
     """Register every apprentice in the file and return how many; any problem refuses all.
 
     A refused file raises `import_rejected` with `rows`: every problem as
@@ -74,10 +76,13 @@ def _import_apprentices(data: bytes, filename: str | None = None) -> int:
     try:
         rows = reading.read_rows(data, filename)
     except reading.FileRefused as refusal:
-        status = 413 if refusal.code == "file_too_large" else 422
-        raise ServiceError(refusal.code, refusal.message, status=status) from None
+        raise refused(refusal) from None
     importer = _Importer()
-    problems = [problem for number, cells in rows for problem in importer.register(number, cells)]
+    problems = []
+    for done, (number, cells) in enumerate(rows, 1):
+        problems += importer.register(number, cells)
+        if progress is not None and (done % 500 == 0 or done == len(rows)):
+            progress(done, len(rows))
     if problems:
         db.session.rollback()
         raise ServiceError(
@@ -85,6 +90,11 @@ def _import_apprentices(data: bytes, filename: str | None = None) -> int:
         )
     log.info("Imported %s apprentices from a spreadsheet", len(rows))
     return len(rows)
+
+
+def refused(refusal: reading.FileRefused) -> ServiceError:
+    status = 413 if refusal.code == "file_too_large" else 422
+    return ServiceError(refusal.code, refusal.message, status=status)
 
 
 def _refusal(problems: list[dict], total: int) -> str:

@@ -1,0 +1,35 @@
+"""Following long work: a job's state and result, and the file an export job made."""
+
+from flask import g, send_file
+
+from epa.api.contract import ALL, operation
+from epa.jobs import services
+from epa.jobs.schemas import JobOut
+
+TAG = "Jobs"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def job_url(job_id: int) -> str:
+    return f"/api/v1/jobs/{job_id}"
+
+
+@operation("get", "/jobs/<id:job_id>", roles=ALL, tag=TAG, response=JobOut)
+def job(job_id: int):
+    """A job: queued, running (with progress), succeeded (with its result) or failed (with the
+    error); only for the user who started it, or an administrator"""
+    found = services.visible_job(job_id, g.actor)
+    return services.described(found, f"{job_url(found.id)}/file")
+
+
+@operation("get", "/jobs/<id:job_id>/file", roles=ALL, tag=TAG, content=XLSX)
+def job_file(job_id: int):
+    """The file an export job made, for the user who asked for it, for 7 days"""
+    found, path = services.file_of(job_id, g.actor)
+    return send_file(
+        path,
+        mimetype=XLSX,
+        as_attachment=True,
+        download_name=found.params.get("filename", path.name),
+        max_age=0,
+    )
