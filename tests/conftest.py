@@ -220,6 +220,17 @@ def api(client, make_token):
     return as_role
 
 
+@pytest.fixture
+def held_tasks(monkeypatch):
+    """The tasks handed to the queue after each commit, as (name, args), held instead of run:
+    a test then runs them (or not) itself, as a worker would."""
+    from epa.jobs import queue
+
+    held = []
+    monkeypatch.setattr(queue, "dispatch", lambda name, *args, **kw: held.append((name, args)))
+    return held
+
+
 def csrf_token(html: bytes) -> str:
     match = re.search(rb'name="csrf_token"[^>]*value="([^"]+)"', html) or re.search(
         rb'value="([^"]+)"[^>]*name="csrf_token"', html

@@ -7,7 +7,7 @@ from pydantic import ConfigDict, Field
 
 from epa.api.contract import OFFICE, operation
 from epa.api.errors import ErrorDetail, api_error_response
-from epa.api.jobs import job_url
+from epa.api.jobs import started
 from epa.errors import ServiceError
 from epa.exports.services import send_xlsx
 from epa.extensions import db
@@ -75,8 +75,6 @@ def import_apprentices():
     if job.status == "failed":
         error = dict(job.error)
         return api_error_response(422, error.pop("code"), error.pop("message"), **error)
-    reply = jsonify(
-        JobStarted.of({"job": {"id": job.id, "status": job.status, "url": job_url(job.id)}})
-    )
+    reply = jsonify(JobStarted.of(started(job)))
     reply.status_code = 202
     return reply

@@ -14,6 +14,11 @@ def job_url(job_id: int) -> str:
     return f"/api/v1/jobs/{job_id}"
 
 
+def started(job) -> dict:
+    """The 202 answer's body: the job, and where to follow it."""
+    return {"job": {"id": job.id, "status": job.status, "url": job_url(job.id)}}
+
+
 @operation("get", "/jobs/<id:job_id>", roles=ALL, tag=TAG, response=JobOut)
 def job(job_id: int):
     """A job: queued, running (with progress), succeeded (with its result) or failed (with the

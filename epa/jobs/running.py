@@ -83,7 +83,7 @@ def run(job_id: int) -> Outcome:
     try:
         result = work(job, reporter.step)
         reporter.stop()
-        if _succeed(job_id, token, result):
+        if _succeed(job_id, token, result, reporter.latest):
             db.session.commit()
             log.info("Job %s (%s) succeeded", job_id, job.kind)
         else:
@@ -147,13 +147,14 @@ def _why_not(job_id: int) -> Outcome:
     return Outcome("done")
 
 
-def _succeed(job_id: int, token: str, result: dict) -> bool:
+def _succeed(job_id: int, token: str, result: dict, progress) -> bool:
     """Mark the job done in the work's own transaction, if the claim still stands."""
+    done = dict(zip(("done", "total"), progress, strict=True)) if progress else {}
     return bool(
         db.session.execute(
             update(Job)
             .where(Job.id == job_id, Job.claim == token)
-            .values(**_ended("succeeded"), result=result)
+            .values(**_ended("succeeded"), result=result, **done)
             .execution_options(synchronize_session=False)
         ).rowcount
     )

@@ -8,9 +8,9 @@ from sqlalchemy import select
 from epa.auth.models import User
 from epa.errors import NotFound, ServiceError
 from epa.extensions import db
+from epa.jobs import queue
 from epa.jobs.files import kept_path
 from epa.jobs.models import Job
-from epa.jobs.queue import after_commit, dispatch
 
 #: each kind's name as its page says it
 TITLES = {
@@ -37,7 +37,7 @@ def start(
     )
     db.session.add(job)
     db.session.flush()
-    after_commit(db.session(), partial(dispatch, "epa.jobs.run", job.id))
+    queue.after_commit(db.session(), partial(queue.dispatch, "epa.jobs.run", job.id))
     return job
 
 

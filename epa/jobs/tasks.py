@@ -10,9 +10,8 @@ from sqlalchemy import select
 
 from epa import clock
 from epa.extensions import db
-from epa.jobs import files, running
+from epa.jobs import files, queue, running
 from epa.jobs.models import Job
-from epa.jobs.queue import REMINDERS_AT, dispatch
 from epa.rules.local_time import LONDON
 
 log = logging.getLogger("epa.jobs")
@@ -33,7 +32,7 @@ def recover() -> int:
     """Hand again to the queue every job whose worker died or whose message was lost."""
     ids = running.recover()
     for job_id in ids:
-        dispatch(RUN, job_id)
+        queue.dispatch(RUN, job_id)
     if ids:
         log.warning("Jobs %s handed to the queue again", ids)
     return len(ids)
@@ -70,7 +69,7 @@ def daily_reminders() -> int | None:
     already there (beat calls this at 07:00; the embedded ticker every minute)."""
     now = clock.now()
     local = now.astimezone(LONDON)
-    if (local.hour, local.minute) < (REMINDERS_AT["hour"], REMINDERS_AT["minute"]):
+    if (local.hour, local.minute) < (queue.REMINDERS_AT["hour"], queue.REMINDERS_AT["minute"]):
         return None
     day = local.date().isoformat()
     since = now - timedelta(days=1)
@@ -90,7 +89,7 @@ def _again(task, name: str, args: tuple, countdown: float) -> None:
     """Try later: through Celery's own retry on a worker, or the embedded queue's timer."""
     if task.request.called_directly or task.request.is_eager:
         if not current_app.config.get("JOBS_INLINE"):
-            dispatch(name, *args, countdown=countdown)
+            queue.dispatch(name, *args, countdown=countdown)
         return
     if task.max_retries is not None and task.request.retries >= task.max_retries:
         log.warning("%s%s gave up after %s tries", name, args, task.request.retries)

@@ -11,11 +11,10 @@ from aiosmtpd.smtp import AuthResult
 from sqlalchemy import func, select
 
 from epa.extensions import db
+from epa.jobs import tasks
 from epa.mail import sending
 from epa.mail.models import OutboxMessage
 from epa.mail.outbox import is_sendable_address, queue_message
-from epa.jobs import queue as jobs_queue
-from epa.jobs import tasks
 from epa.mail.sending import build_email, deliver_pending
 
 SENDER = "bookings@epao.example"
@@ -144,14 +143,6 @@ def queue(ctx, held_tasks):
         return message.id
 
     return add
-
-
-@pytest.fixture
-def held_tasks(monkeypatch):
-    """The tasks handed to the queue after each commit, as (name, args), instead of run."""
-    held = []
-    monkeypatch.setattr(jobs_queue, "dispatch", lambda name, *args, **kw: held.append((name, args)))
-    return held
 
 
 def row(message_id) -> OutboxMessage:
@@ -524,9 +515,7 @@ def test_a_message_another_sender_holds_is_left_to_it(ctx, queue, smtp_server, c
     assert row(free).sent_at is not None
 
 
-def test_a_committed_message_is_handed_to_a_worker_and_a_rolled_back_one_is_not(
-    ctx, held_tasks
-):
+def test_a_committed_message_is_handed_to_a_worker_and_a_rolled_back_one_is_not(ctx, held_tasks):
     kept = queue_message(to_address="kept@example.com", to_name="Kept", subject="S", body="B")
     db.session.commit()
     queue_message(to_address="gone@example.com", to_name="Gone", subject="S", body="B")
