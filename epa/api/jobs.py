@@ -1,13 +1,12 @@
 """Following long work: a job's state and result, and the file an export job made."""
 
-from flask import g, send_file
+from flask import g
 
 from epa.api.contract import ALL, operation
-from epa.jobs import services
+from epa.jobs import files, services
 from epa.jobs.schemas import JobOut
 
 TAG = "Jobs"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def job_url(job_id: int) -> str:
@@ -27,14 +26,7 @@ def job(job_id: int):
     return services.described(found, f"{job_url(found.id)}/file")
 
 
-@operation("get", "/jobs/<id:job_id>/file", roles=ALL, tag=TAG, content=XLSX)
+@operation("get", "/jobs/<id:job_id>/file", roles=ALL, tag=TAG, content=files.XLSX)
 def job_file(job_id: int):
     """The file an export job made, for the user who asked for it, for 7 days"""
-    found, path = services.file_of(job_id, g.actor)
-    return send_file(
-        path,
-        mimetype=XLSX,
-        as_attachment=True,
-        download_name=found.params.get("filename", path.name),
-        max_age=0,
-    )
+    return files.send(*services.file_of(job_id, g.actor))

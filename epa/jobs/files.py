@@ -9,7 +9,7 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
-from flask import current_app
+from flask import Response, current_app, send_file
 from sqlalchemy import select
 
 from epa import clock
@@ -18,6 +18,7 @@ from epa.jobs.models import Job
 
 log = logging.getLogger("epa.jobs")
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: how long a made file can be downloaded
 KEEP = timedelta(days=7)
 
@@ -39,6 +40,15 @@ def kept_path(job: Job) -> Path | None:
         return None
     path = folder() / job.file_name
     return path if path.is_file() else None
+
+
+def send(job: Job, path: Path) -> Response:
+    """The file as a download under the name it was asked for; personal data, so never cached."""
+    response = send_file(
+        path, mimetype=XLSX, as_attachment=True, download_name=job.params.get("filename", path.name)
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def remove_expired() -> int:

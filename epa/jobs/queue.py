@@ -14,9 +14,12 @@ from functools import partial
 
 from celery import Celery, Task
 from celery.schedules import crontab
+from celery.signals import worker_process_init
 from flask import Flask, current_app
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
+
+from epa.extensions import db
 
 log = logging.getLogger("epa.jobs")
 
@@ -34,6 +37,12 @@ def init_app(app: Flask) -> Celery:
         def __call__(self, *args, **kwargs):
             with app.app_context():
                 return self.run(*args, **kwargs)
+
+    @worker_process_init.connect(weak=False)
+    def fresh_connections(**kwargs):
+        # A forked worker process must not share the parent's database connections.
+        with app.app_context():
+            db.engine.dispose(close=False)
 
     celery = Celery(app.import_name, task_cls=AppTask)
     celery.config_from_object(celery_settings(app.config))

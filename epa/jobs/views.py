@@ -1,17 +1,16 @@
 """A job's page: its progress while it runs (refreshed in place, or by reloading without
 JavaScript), then its result; and the file an export made."""
 
-from flask import Blueprint, jsonify, render_template, send_file, url_for
+from flask import Blueprint, jsonify, render_template, url_for
 from flask_login import current_user
 
 from epa.auth.decorators import roles_required
 from epa.auth.models import ROLES
-from epa.jobs import services
+from epa.jobs import files, services
 from epa.jobs.files import KEEP, kept_path
 from epa.rules.local_time import LONDON
 
 bp = Blueprint("jobs", __name__, url_prefix="/jobs")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: how often the page asks for progress while the job runs
 POLL_MILLISECONDS = 1500
 
@@ -61,11 +60,4 @@ def status(job_id: int):
 @bp.get("/<id:job_id>/file")
 @roles_required(*ROLES)
 def download(job_id: int):
-    job, path = services.file_of(job_id, current_user)
-    return send_file(
-        path,
-        mimetype=XLSX,
-        as_attachment=True,
-        download_name=job.params.get("filename", path.name),
-        max_age=0,
-    )
+    return files.send(*services.file_of(job_id, current_user))
