@@ -8,6 +8,7 @@ from epa.grading.models import Outcome, Result
 from epa.mail.models import OutboxMessage
 from epa.organisations.models import Employer, Provider
 from epa.planning.models import Plan, PlanItem, PlanUnplaced
+from epa.reminders.models import Notice
 from epa.scheduling.models import Assessment, AssessorConflict, AssessorPattern, Unavailability
 from epa.standards.models import (
     AssessmentMethod,
@@ -33,6 +34,7 @@ __all__ = [
     "GatewayAttempt",
     "GradingRow",
     "Ksb",
+    "Notice",
     "Outcome",
     "OutboxMessage",
     "Plan",
