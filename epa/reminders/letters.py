@@ -77,8 +77,7 @@ def digest_letter(name: str, at_risk: list[AtRisk], today: date, *, more: int) -
             "",
             f"{one.name}, ULN {one.uln}",
             f"  Not booked: {', '.join(one.methods)}",
-            f"  EPA deadline: {long_date(one.epa_deadline)} "
-            f"({days_left(one.epa_deadline, today)})",
+            f"  EPA deadline: {long_date(one.epa_deadline)} ({days_left(one.epa_deadline, today)})",
             f"  Book: {external_url('scheduling.book', apprentice_id=one.apprentice_id)}",
         ]
     if more:

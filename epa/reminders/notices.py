@@ -29,5 +29,11 @@ def claim(key: str, today: date) -> bool:
     """
     values = {"key": key, "sent_on": today, "created_at": clock.now()}
     insert = _UPSERTING[db.session.get_bind().dialect.name]
-    statement = insert(Notice).values(**values).on_conflict_do_nothing(index_elements=["key"])
-    return db.session.execute(statement).rowcount == 1
+    statement = (
+        insert(Notice.__table__)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["key"])
+        # rowcount is not reliable here across drivers (psycopg gives -1); a returned row is
+        .returning(Notice.__table__.c.id)
+    )
+    return db.session.execute(statement).first() is not None

@@ -112,7 +112,9 @@ def at_risk(today: date) -> tuple[list[AtRisk], int]:
     first, last = at_risk_window(today)
     query = not_booked().where(Apprentice.epa_deadline.between(first, last))
     apprentices = db.session.scalars(query.limit(DIGEST_LIMIT + 1)).all()
-    shown = [a for a in apprentices[:DIGEST_LIMIT] if is_at_risk(a.epa_deadline, today, booked=False)]
+    shown = [
+        a for a in apprentices[:DIGEST_LIMIT] if is_at_risk(a.epa_deadline, today, booked=False)
+    ]
     methods = unbooked_methods([a.id for a in shown])
     listed = [
         AtRisk(a.id, a.full_name, a.uln, tuple(methods[a.id]), a.epa_deadline)
