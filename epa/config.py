@@ -91,6 +91,8 @@ def settings_from(env: dict[str, str]) -> dict:
         "CELERY_BEAT_SCHEDULE": env.get("CELERY_BEAT_SCHEDULE", "").strip()
         or str(INSTANCE_PATH / "celerybeat-schedule"),
         "JOBS_INLINE": False,
+        # Without REDIS_URL, each web process also runs the timed work (beat's part) itself.
+        "JOBS_TICKER": True,
         # The cohort planner's solver stops here with the best plan found so far.
         "PLANNER_SECONDS": _whole_number(env, "PLANNER_SECONDS", 10),
     }

@@ -33,7 +33,9 @@ def test_an_outcomes_return_is_made_by_a_worker_and_fetched_by_whoever_asked(
 ):
     add_outcome(app, booking_world["apprentice"])
     staff = api("staff")
-    started = staff.post("/api/v1/exports/outcomes", json={"from": "2026-11-01", "to": "2026-11-30"})
+    started = staff.post(
+        "/api/v1/exports/outcomes", json={"from": "2026-11-01", "to": "2026-11-30"}
+    )
     assert started.status_code == 202, started.get_json()
     job_id = started.get_json()["job"]["id"]
 
