@@ -3,9 +3,14 @@ book many at once (the slot finder, the week's availability and the cohort plann
 
 import csv
 import re
+from datetime import date
 
 from icalendar import Calendar
+from openpyxl import Workbook
 from steps import banner_text, choose_option, fill_date, press, register_apprentice, today
+
+from epa.demo_apprentices import uln_for
+from epa.imports.reading import HEADERS
 
 
 def test_register_gateway_and_book_both_methods(signed_in, check):
@@ -178,3 +183,39 @@ def test_lists_downloads_and_organisations(signed_in, check, tmp_path):
     press(page, "Add training provider")
     check(page, "A training provider, added")
     assert "Harbour Skills College" in page.locator("h1").inner_text()
+
+
+def test_import_a_spreadsheet_and_follow_its_progress(signed_in, check, tmp_path):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(list(HEADERS))
+    for n in range(300):
+        sheet.append(
+            [
+                uln_for(7000 + n),
+                f"Ira{n}",
+                "Imported",
+                date(2001, 4, 12),
+                None,
+                "Northwind Digital Ltd",
+                "10012345",
+                "ST0825",
+                date(2025, 6, 2),
+                "No",
+            ]
+        )
+    path = tmp_path / "apprentices.xlsx"
+    workbook.save(path)
+
+    page = signed_in("staff")
+    page.goto("/imports")
+    check(page, "Import apprentices")
+    page.get_by_label("Upload the filled-in template").set_input_files(str(path))
+    page.get_by_role("button", name="Import apprentices").click()
+    page.wait_for_load_state()
+    # The job page: a progress bar while a worker thread registers the rows, then the result.
+    page.get_by_text("300 apprentices were registered").wait_for(timeout=60_000)
+    check(page, "Import complete")
+    page.goto("/imports")
+    check(page, "Import apprentices, recent work")
+    assert page.get_by_role("link", name=re.compile("Apprentices import, started")).count() == 1
