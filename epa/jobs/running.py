@@ -16,7 +16,7 @@ from datetime import timedelta
 
 from flask import current_app, g
 from sqlalchemy import and_, or_, select, text, update
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from epa import clock
 from epa.auth.models import User
@@ -30,8 +30,10 @@ log = logging.getLogger("epa.jobs")
 MAX_ATTEMPTS = 5
 #: progress and the lease are written at most this often
 REPORT_SECONDS = 1.0
-#: errors worth another try later: the database or another server was away for a moment
-TRANSIENT = (OperationalError, ConnectionError, TimeoutError)
+#: errors worth another try later: the database or another server was away for a moment, or a
+#: simultaneous change won a unique key first (two imports adding one new employer): on the next
+#: try the work sees that change and either uses it or names the row it clashes with
+TRANSIENT = (OperationalError, IntegrityError, ConnectionError, TimeoutError)
 
 Progress = Callable[[int, int | None], None]
 #: kind -> the function doing the work: it takes the job and a progress callback, changes rows in
