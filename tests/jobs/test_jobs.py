@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from epa import clock
 from epa.apprentices.models import Apprentice
@@ -232,3 +233,24 @@ def test_a_file_that_is_not_an_xlsx_is_refused_before_it_is_queued(app, api, hel
     assert response.status_code == 422
     assert response.get_json()["error"]["code"] == "unreadable_file"
     assert held_tasks == [] and count(app, Job) == 0
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        OperationalError("SELECT 1", {}, Exception("server closed the connection")),
+        IntegrityError("INSERT", {}, Exception("duplicate key value violates unique constraint")),
+    ],
+    ids=["database away", "unique key lost to a simultaneous change"],
+)
+def test_errors_that_may_pass_are_tried_again(
+    app, api, held_tasks, organisations, standard, monkeypatch, error
+):
+    job_id = queue_import(api("staff"), [row()])
+
+    def failing(job, progress):
+        raise error
+
+    monkeypatch.setitem(running.HANDLERS, "import_apprentices", failing)
+    assert run(app, job_id).state == "retry"
+    assert job_row(app, job_id).status == "queued"
