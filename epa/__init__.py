@@ -114,6 +114,7 @@ def register_extensions(app: Flask) -> None:
     init_guards(app)
     init_sessions(app)
     init_jobs(app)
+    import epa.jobs.tasks  # noqa: F401  (the tasks, on every Celery app made after it)
 
 
 def register_blueprints(app: Flask) -> None:

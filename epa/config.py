@@ -86,6 +86,8 @@ def settings_from(env: dict[str, str]) -> dict:
         # A running job renews its lease every second; one not renewed for this long is taken
         # over by another worker (its worker died).
         "JOB_LEASE_SECONDS": _whole_number(env, "JOB_LEASE_SECONDS", 60),
+        # A job still running after this long is stopped and tried again (5 tries in all).
+        "JOB_MAX_SECONDS": _whole_number(env, "JOB_MAX_SECONDS", 3600),
         "JOB_VISIBILITY_SECONDS": _whole_number(env, "JOB_VISIBILITY_SECONDS", 3600),
         "JOB_FILES_PATH": env.get("JOB_FILES_PATH", "").strip() or str(INSTANCE_PATH / "files"),
         "CELERY_BEAT_SCHEDULE": env.get("CELERY_BEAT_SCHEDULE", "").strip()

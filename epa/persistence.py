@@ -85,9 +85,12 @@ def lock_many_diaries(apprentice_ids: list[int], assessor_ids: list[int]) -> Non
 
 
 @event.listens_for(Engine, "connect")
-def _sqlite_enforces_foreign_keys(dbapi_connection, connection_record):
-    # SQLite ignores foreign keys unless asked, per connection; PostgreSQL always enforces them.
+def _sqlite_settings(dbapi_connection, connection_record):
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         cursor = dbapi_connection.cursor()
+        # SQLite ignores foreign keys unless asked, per connection; PostgreSQL always does.
         cursor.execute("PRAGMA foreign_keys=ON")
+        # Write-ahead logging: pages keep reading while a job (a large import) writes, instead
+        # of waiting on the one lock and answering 503.
+        cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()

@@ -23,7 +23,7 @@ def job(job_id: int):
     """A job: queued, running (with progress), succeeded (with its result) or failed (with the
     error); only for the user who started it, or an administrator"""
     found = services.visible_job(job_id, g.actor)
-    return services.described(found, f"{job_url(found.id)}/file")
+    return services.described(found, f"{job_url(found.id)}/file", g.actor)
 
 
 @operation("get", "/jobs/<id:job_id>/file", roles=ALL, tag=TAG, content=files.XLSX)

@@ -10,7 +10,7 @@ from epa.exports.schemas import DateRange, ExportRange
 from epa.jobs import files
 from epa.jobs import services as jobs
 from epa.jobs.models import Job
-from epa.jobs.running import Progress, handler
+from epa.jobs.running import Progress, handler, made_file
 from epa.ops.metrics import EXPORT_SECONDS, EXPORTS, timed
 from epa.rules.local_time import london_iso
 
@@ -39,6 +39,7 @@ def _export(kind: str):
         name = files.new_name(job, ".xlsx")
         path = files.folder() / name
         partial = path.with_name(name + ".part")
+        made_file(path)  # deleted again unless the job's success is committed
         try:
             with timed(EXPORT_SECONDS, kind=kind):
                 rows = services.write_export(kind, span, partial, progress=progress)

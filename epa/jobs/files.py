@@ -21,6 +21,8 @@ log = logging.getLogger("epa.jobs")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: how long a made file can be downloaded
 KEEP = timedelta(days=7)
+#: beyond KEEP, how old a file no job names must be before the sweep deletes it
+LEFTOVER_GRACE = timedelta(days=1)
 
 
 def folder() -> Path:
@@ -61,6 +63,12 @@ def remove_expired() -> int:
         (folder() / job.file_name).unlink(missing_ok=True)
         job.file_name = None
     db.session.commit()
-    if jobs:
-        log.info("Removed %s expired job files", len(jobs))
-    return len(jobs)
+    # A worker that died between writing a file and committing its job leaves a file no job
+    # names; whatever is older than any kept file can only be such a leftover.
+    oldest = (clock.now() - KEEP - LEFTOVER_GRACE).timestamp()
+    leftovers = [path for path in folder().iterdir() if path.stat().st_mtime < oldest]
+    for path in leftovers:
+        path.unlink(missing_ok=True)
+    if jobs or leftovers:
+        log.info("Removed %s expired job files and %s left over", len(jobs), len(leftovers))
+    return len(jobs) + len(leftovers)

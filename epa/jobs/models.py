@@ -30,8 +30,12 @@ class Job(db.Model):
     #: "web" or "api": where it was started, for the audit of what it changes
     channel: Mapped[str] = mapped_column(String(10), default="web")
     params: Mapped[dict] = mapped_column(JSON, default=dict)
+    #: timed work's once-only key (the day's reminders): a second start of it is refused
+    once_key: Mapped[str | None] = mapped_column(String(100), unique=True)
     #: the uploaded file an import reads; emptied once the job has finished
-    upload: Mapped[bytes | None] = mapped_column(LargeBinary)
+    upload: Mapped[bytes | None] = mapped_column(
+        LargeBinary, deferred=True, deferred_raiseload=True
+    )
     done: Mapped[int] = mapped_column(default=0)
     total: Mapped[int | None] = mapped_column()
     result: Mapped[dict | None] = mapped_column(JSON)

@@ -38,7 +38,7 @@ def init_app(app: Flask) -> Celery:
             with app.app_context():
                 return self.run(*args, **kwargs)
 
-    @worker_process_init.connect(weak=False)
+    @worker_process_init.connect(weak=False, dispatch_uid="epa.jobs.fresh_connections")
     def fresh_connections(**kwargs):
         # A forked worker process must not share the parent's database connections.
         with app.app_context():
@@ -57,8 +57,6 @@ def init_app(app: Flask) -> Celery:
         if local.ticker is None:
             local.start_ticker()
 
-    from epa.jobs import tasks  # noqa: F401  (the tasks, registered on this Celery app)
-
     return celery
 
 
@@ -67,8 +65,14 @@ def celery_settings(config) -> dict:
     lease = config["JOB_LEASE_SECONDS"]
     return {
         "broker_url": redis_url or "memory://",
+        # Redis stores task results, but nothing waits on them: a job's state and result are in
+        # the database, so a web process never subscribes to (or waits on) a result channel.
         "result_backend": redis_url or None,
-        "task_ignore_result": False,
+        "task_ignore_result": True,
+        # Redis away: a request that hands on work gives up in seconds, not after Celery's
+        # default retries; the job waits in the database and `epa.jobs.recover` hands it on.
+        "task_publish_retry_policy": {"max_retries": 1, "interval_start": 0.2},
+        "broker_connection_timeout": 2,
         "result_expires": 7 * 24 * 3600,
         "task_default_queue": config["JOB_QUEUE"],
         # A task is taken off the queue only once it has finished: a worker that dies mid-job
@@ -77,7 +81,14 @@ def celery_settings(config) -> dict:
         "task_reject_on_worker_lost": True,
         "worker_prefetch_multiplier": 1,
         # How long a message taken by a worker that went silent waits before another may take it.
-        "broker_transport_options": {"visibility_timeout": config["JOB_VISIBILITY_SECONDS"]},
+        "broker_transport_options": {
+            "visibility_timeout": config["JOB_VISIBILITY_SECONDS"],
+            "socket_connect_timeout": 2,
+            "socket_timeout": 5,
+        },
+        # A job still running after this long is stopped; its lease runs out and it is retried.
+        "task_soft_time_limit": config["JOB_MAX_SECONDS"],
+        "task_time_limit": config["JOB_MAX_SECONDS"] + 60,
         "broker_connection_retry_on_startup": True,
         "timezone": "Europe/London",
         "enable_utc": True,
@@ -89,9 +100,11 @@ def celery_settings(config) -> dict:
                 "task": "epa.jobs.remove_expired_files",
                 "schedule": FILES_EVERY_SECONDS,
             },
+            # Every quarter of an hour through the morning, not once at seven: a database away at
+            # seven costs an hour, not a day (the task starts the day's job only once).
             "morning-reminders": {
                 "task": "epa.reminders.daily",
-                "schedule": crontab(**REMINDERS_AT),
+                "schedule": crontab(minute="*/15", hour=f"{REMINDERS_AT['hour']}-11"),
             },
         },
     }
@@ -112,7 +125,9 @@ def dispatch(name: str, *args, countdown: float | None = None) -> None:
     """Hand a task to the queue (Redis), or to this process's own worker thread."""
     app = current_app._get_current_object()
     if app.config.get("REDIS_URL"):
-        app.extensions["celery"].send_task(name, args=list(args), countdown=countdown)
+        app.extensions["celery"].send_task(
+            name, args=list(args), countdown=countdown, ignore_result=True
+        )
     else:
         app.extensions["epa_jobs"].submit(name, args, countdown)
 
@@ -163,7 +178,12 @@ class _Local:
         stop = threading.Event()
         while not stop.wait(MAIL_EVERY_SECONDS):
             # The morning reminders check the hour and the day themselves: once a day, from 07:00.
-            for name in ("epa.jobs.recover", "epa.mail.send_waiting", "epa.reminders.daily"):
+            for name in (
+                "epa.jobs.recover",
+                "epa.mail.send_waiting",
+                "epa.jobs.remove_expired_files",
+                "epa.reminders.daily",
+            ):
                 self.submit(name, (), None)
 
 

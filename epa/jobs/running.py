@@ -10,13 +10,16 @@ because the work's own transaction stays open until everything is done.
 import logging
 import secrets
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
+from celery.exceptions import SoftTimeLimitExceeded
 from flask import current_app, g
 from sqlalchemy import and_, or_, select, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.orm import undefer
 
 from epa import clock
 from epa.auth.models import User
@@ -33,9 +36,19 @@ REPORT_SECONDS = 1.0
 #: errors worth another try later: the database or another server was away for a moment, or a
 #: simultaneous change won a unique key first (two imports adding one new employer): on the next
 #: try the work sees that change and either uses it or names the row it clashes with
-TRANSIENT = (OperationalError, IntegrityError, ConnectionError, TimeoutError)
+TRANSIENT = (
+    OperationalError,
+    IntegrityError,
+    ConnectionError,
+    TimeoutError,
+    SoftTimeLimitExceeded,  # ran past JOB_MAX_SECONDS: perhaps stuck on something that passes
+)
 
 Progress = Callable[[int, int | None], None]
+#: job id -> (done, total) of the jobs running in this process, as they go: where the work's own
+#: transaction holds SQLite's one write lock, the progress page reads it here (the embedded
+#: default runs jobs in the web process that shows the page)
+LIVE: dict[int, tuple[int, int | None]] = {}
 #: kind -> the function doing the work: it takes the job and a progress callback, changes rows in
 #: db.session without committing, and returns the job's result (JSON)
 HANDLERS: dict[str, Callable[[Job, Progress], dict]] = {}
@@ -82,6 +95,7 @@ def run(job_id: int) -> Outcome:
     g.actor = db.session.get(User, job.user_id) if job.user_id else None
     g.channel = job.channel
     g.job_id = job.id
+    g.job_files = []
     try:
         result = work(job, reporter.step)
         reporter.stop()
@@ -89,29 +103,38 @@ def run(job_id: int) -> Outcome:
             db.session.commit()
             log.info("Job %s (%s) succeeded", job_id, job.kind)
         else:
-            db.session.rollback()
+            _undo()
             log.warning("Job %s lost its claim before finishing; another run holds it", job_id)
         return Outcome("done")
     except ServiceError as error:
-        reporter.stop()
-        db.session.rollback()
+        _undo()
         _finish(job_id, token, status="failed", error=error.detail())
         return Outcome("done")
     except (*TRANSIENT, TransientJobError) as error:
-        reporter.stop()
-        db.session.rollback()
+        _undo()
         wait = backoff(job.attempts)
         log.warning("Job %s will be tried again in %.0f s: %s", job_id, wait, type(error).__name__)
         _release(job_id, token, wait)
         return Outcome("retry", wait)
     except Exception:
-        reporter.stop()
-        db.session.rollback()
+        _undo()
         log.exception("Job %s (%s) failed", job_id, job.kind)
         _finish(job_id, token, status="failed", error=_broke())
         return Outcome("done")
     finally:
         reporter.stop()
+        LIVE.pop(job_id, None)
+
+
+def made_file(path) -> None:
+    """Say that this run wrote a file: it is deleted unless the run's work is committed."""
+    g.job_files.append(path)
+
+
+def _undo() -> None:
+    db.session.rollback()
+    for path in g.pop("job_files", []):
+        path.unlink(missing_ok=True)
 
 
 def _claim(job_id: int, token: str) -> Job | None:
@@ -137,7 +160,10 @@ def _claim(job_id: int, token: str) -> Job | None:
     if not claimed:
         return None
     return db.session.scalars(
-        select(Job).where(Job.id == job_id).execution_options(populate_existing=True)
+        select(Job)
+        .where(Job.id == job_id)
+        .options(undefer(Job.upload))
+        .execution_options(populate_existing=True)
     ).one()
 
 
@@ -247,13 +273,16 @@ class _Reporter:
         self.job_id, self.token = job_id, token
         self.engine = db.engine
         self.lease = _lease()
+        # Past this the lease is no longer renewed, so a run stuck for good (a hung connection)
+        # is taken over by another worker, and this one's work, if it ever ends, is not kept.
+        self.renew_until = time.monotonic() + current_app.config["JOB_MAX_SECONDS"]
         self.latest: tuple[int, int | None] | None = None
         self.stopped = threading.Event()
         self.thread = threading.Thread(target=self._loop, name=f"epa-job-{job_id}", daemon=True)
         self.thread.start()
 
     def step(self, done: int, total: int | None) -> None:
-        self.latest = (done, total)
+        self.latest = LIVE[self.job_id] = (done, total)
 
     def stop(self) -> None:
         if not self.stopped.is_set():
@@ -265,9 +294,13 @@ class _Reporter:
             self._write()
 
     def _write(self) -> None:
-        values = {"lease_until": clock.now() + self.lease}
+        values = {}
+        if time.monotonic() < self.renew_until:
+            values["lease_until"] = clock.now() + self.lease
         if self.latest is not None:
             values["done"], values["total"] = self.latest
+        if not values:
+            return
         statement = (
             update(Job).where(Job.id == self.job_id, Job.claim == self.token).values(**values)
         )

@@ -11,6 +11,7 @@ from epa.extensions import db
 from epa.jobs import queue
 from epa.jobs.files import kept_path
 from epa.jobs.models import Job
+from epa.jobs.running import LIVE
 
 #: each kind's name as its page says it
 TITLES = {
@@ -61,17 +62,22 @@ def recent_jobs(user: User, kinds: tuple[str, ...], limit: int = 5) -> list[Job]
     )
 
 
-def described(job: Job, file_url: str) -> dict:
+def described(job: Job, file_url: str, user: User) -> dict:
     """The job as the API and the progress page give it; an export's result carries the address
-    of its file while the file is kept."""
+    of its file while the file is kept, for the user who asked for it (no one else may fetch it)."""
     result = dict(job.result) if job.result is not None else None
-    if result is not None and "rows" in result and job.kind.startswith("export_"):
-        result["download_url"] = file_url if kept_path(job) is not None else None
+    if result is not None and job.kind.startswith("export_"):
+        mine = job.user_id == user.id and kept_path(job) is not None
+        result["download_url"] = file_url if mine else None
+    done, total = job.done, job.total
+    live = LIVE.get(job.id)
+    if job.status == "running" and live is not None and live[0] > done:
+        done, total = live
     return {
         "id": job.id,
         "kind": job.kind,
         "status": job.status,
-        "progress": {"done": job.done, "total": job.total},
+        "progress": {"done": done, "total": total},
         "result": result,
         "error": job.error,
     }

@@ -2,11 +2,10 @@
 and the reminders' notices keep the effect to one."""
 
 import logging
-from datetime import timedelta
 
 from celery import shared_task
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from epa import clock
 from epa.extensions import db
@@ -18,13 +17,15 @@ from epa.rules.local_time import LONDON
 log = logging.getLogger("epa.jobs")
 
 RUN = "epa.jobs.run"
+#: how many times the mail task itself tries a batch before leaving it to the sweep
+MAIL_TRIES = 4
 
 
-@shared_task(bind=True, name=RUN, max_retries=None)
-def run_job(self, job_id: int) -> str:
+@shared_task(name=RUN)
+def run_job(job_id: int) -> str:
     outcome = running.run(job_id)
     if outcome.state == "retry":
-        _again(self, RUN, (job_id,), outcome.countdown)
+        _again(RUN, (job_id,), outcome.countdown)  # the job's own attempts bound the retries
     return outcome.state
 
 
@@ -44,15 +45,17 @@ def remove_expired_files() -> int:
     return files.remove_expired()
 
 
-@shared_task(bind=True, name="epa.mail.send", max_retries=8)
-def send_mail(self, ids: list[int]) -> int:
-    """Send messages just committed to the outbox; a server that cannot be reached is tried
-    again with backoff (and the minutely sweep picks up whatever is still waiting)."""
-    from epa.mail.sending import deliver_pending
+@shared_task(name="epa.mail.send")
+def send_mail(ids: list[int], tries: int = 0) -> int:
+    """Send messages just committed to the outbox. Those that could not be sent are tried again
+    with backoff, a few times; after that the minutely sweep keeps trying each one until it has
+    failed `MAX_ATTEMPTS` times."""
+    from epa.mail.sending import deliver_pending, unsent
 
     sent, failed = deliver_pending(current_app.config, limit=len(ids), ids=ids)
-    if failed:
-        _again(self, "epa.mail.send", (ids,), running.backoff(self.request.retries + 1))
+    waiting = unsent(ids) if failed else []
+    if waiting and tries + 1 < MAIL_TRIES:
+        _again("epa.mail.send", (waiting, tries + 1), running.backoff(tries + 1))
     return sent
 
 
@@ -73,26 +76,26 @@ def daily_reminders() -> int | None:
     if (local.hour, local.minute) < (queue.REMINDERS_AT["hour"], queue.REMINDERS_AT["minute"]):
         return None
     day = local.date().isoformat()
-    since = now - timedelta(days=1)
-    started = db.session.scalars(
-        select(Job.params).where(Job.kind == REMINDERS, Job.created_at >= since)
-    ).all()
-    if any(params.get("date") == day for params in started):
-        return None
-    job = Job(kind=REMINDERS, channel="system", params={"date": day}, done=0, attempts=0)
+    job = Job(
+        kind=REMINDERS,
+        channel="system",
+        params={"date": day},
+        once_key=f"{REMINDERS}:{day}",
+        done=0,
+        attempts=0,
+    )
     db.session.add(job)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:  # started already today, by this or another process
+        db.session.rollback()
+        return None
     run_job(job.id)
     return job.id
 
 
-def _again(task, name: str, args: tuple, countdown: float) -> None:
-    """Try later: through Celery's own retry on a worker, or the embedded queue's timer."""
-    if task.request.called_directly or task.request.is_eager:
-        if not current_app.config.get("JOBS_INLINE"):
-            queue.dispatch(name, *args, countdown=countdown)
-        return
-    if task.max_retries is not None and task.request.retries >= task.max_retries:
-        log.warning("%s%s gave up after %s tries", name, args, task.request.retries)
-        return
-    raise task.retry(countdown=countdown)
+def _again(name: str, args: tuple, countdown: float) -> None:
+    """Hand the task to the queue again for later (never at once when tests run jobs inline:
+    they call it again themselves)."""
+    if not current_app.config.get("JOBS_INLINE"):
+        queue.dispatch(name, *args, countdown=countdown)

@@ -30,7 +30,7 @@ def when(instant) -> str:
 @roles_required(*ROLES)
 def show(job_id: int):
     job = services.visible_job(job_id, current_user)
-    described = services.described(job, url_for("jobs.download", job_id=job.id))
+    described = services.described(job, url_for("jobs.download", job_id=job.id), current_user)
     problems, unlisted = [], None
     if job.kind == "import_apprentices" and job.error:
         from epa.imports.views import problem_lines
@@ -54,7 +54,7 @@ def show(job_id: int):
 def status(job_id: int):
     """What the progress bar reads while the page is open."""
     job = services.visible_job(job_id, current_user)
-    return jsonify(services.described(job, url_for("jobs.download", job_id=job.id)))
+    return jsonify(services.described(job, url_for("jobs.download", job_id=job.id), current_user))
 
 
 @bp.get("/<id:job_id>/file")

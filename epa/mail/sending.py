@@ -26,6 +26,8 @@ from epa.mail.outbox import ICS_METHODS, calendar_method, redacted
 logger = logging.getLogger("epa.mail")
 
 SMTP_TIMEOUT_SECONDS = 10
+#: a message refused this many times is left for a person to look at (`last_error` says why)
+MAX_ATTEMPTS = 10
 INVITE_FILENAME = "invite.ics"
 _ERROR_LENGTH = 500
 _BLANK_RUN = re.compile(r"\s+")
@@ -90,6 +92,16 @@ def build_email(message: OutboxMessage, *, sender_address: str, sender_name: str
     return outgoing
 
 
+def unsent(ids: list[int]) -> list[int]:
+    """Those of the messages not yet sent that will still be tried."""
+    query = select(OutboxMessage.id).where(
+        OutboxMessage.id.in_(ids),
+        OutboxMessage.sent_at.is_(None),
+        OutboxMessage.attempts < MAX_ATTEMPTS,
+    )
+    return list(db.session.scalars(query.order_by(OutboxMessage.id)))
+
+
 def deliver_pending(
     app_config: Mapping, *, limit: int = 100, ids: list[int] | None = None
 ) -> tuple[int, int]:
@@ -102,7 +114,7 @@ def deliver_pending(
         return 0, 0
     query = (
         select(OutboxMessage.id)
-        .where(OutboxMessage.sent_at.is_(None))
+        .where(OutboxMessage.sent_at.is_(None), OutboxMessage.attempts < MAX_ATTEMPTS)
         # Fewest tries first: messages a server keeps refusing never hold back newer ones.
         .order_by(OutboxMessage.attempts, OutboxMessage.id)
         .limit(limit)

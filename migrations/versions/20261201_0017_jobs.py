@@ -26,6 +26,7 @@ def upgrade():
         sa.Column("user_id", sa.Integer(), nullable=True),
         sa.Column("channel", sa.String(length=10), nullable=False),
         sa.Column("params", sa.JSON(), nullable=False),
+        sa.Column("once_key", sa.String(length=100), nullable=True),
         sa.Column("upload", sa.LargeBinary(), nullable=True),
         sa.Column("done", sa.Integer(), nullable=False),
         sa.Column("total", sa.Integer(), nullable=True),
@@ -47,6 +48,7 @@ def upgrade():
             ["user_id"], ["users.id"], name=op.f("fk_jobs_user_id_users"), ondelete="SET NULL"
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_jobs")),
+        sa.UniqueConstraint("once_key", name=op.f("uq_jobs_once_key")),
     )
     with op.batch_alter_table("jobs", schema=None) as batch_op:
         batch_op.create_index("ix_jobs_status_lease_until", ["status", "lease_until"], unique=False)

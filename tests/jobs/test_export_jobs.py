@@ -122,3 +122,39 @@ def test_the_page_needs_a_return_chosen_and_a_csrf_token(client, signed_in):
     assert no_kind.status_code == 422
     assert "Choose which return to make" in no_kind.get_data(as_text=True)
     assert client.post("/exports", data={"kind": "outcomes"}).status_code == 400
+
+
+def test_an_administrator_sees_the_job_but_is_offered_no_download(app, api, client, signed_in):
+    job_id = api("staff").post("/api/v1/exports/bookings", json={}).get_json()["job"]["id"]
+    assert api("admin").get(f"/api/v1/jobs/{job_id}").get_json()["result"]["download_url"] is None
+    signed_in("admin")
+    page = client.get(f"/jobs/{job_id}").get_data(as_text=True)
+    assert "for the person who asked for it only" in page and f"/jobs/{job_id}/file" not in page
+
+
+def test_a_file_made_by_a_run_whose_work_is_not_kept_is_deleted(app, api, held_tasks, monkeypatch):
+    from epa.jobs import running
+
+    folder = Path(app.config["JOB_FILES_PATH"])
+    folder.mkdir(parents=True, exist_ok=True)
+    before = set(folder.iterdir())
+    job_id = api("staff").post("/api/v1/exports/bookings", json={}).get_json()["job"]["id"]
+    monkeypatch.setattr(running, "_succeed", lambda *args: False)  # the claim was lost
+    with app.app_context():
+        running.run(job_id)
+    assert set(folder.iterdir()) == before
+
+
+def test_the_sweep_deletes_files_no_job_names_once_older_than_any_kept_file(app):
+    import os
+
+    folder = Path(app.config["JOB_FILES_PATH"])
+    folder.mkdir(parents=True, exist_ok=True)
+    old, new = folder / "job-9-left.xlsx", folder / "job-9-left.xlsx.part"
+    for path, days in ((old, 9), (new, 1)):
+        path.write_bytes(b"x")
+        stamp = (clock.now() - timedelta(days=days)).timestamp()
+        os.utime(path, (stamp, stamp))
+    with app.app_context():
+        assert tasks.remove_expired_files() == 1
+    assert not old.exists() and new.exists()

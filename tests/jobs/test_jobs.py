@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import undefer
 
 from epa import clock
 from epa.apprentices.models import Apprentice
@@ -26,7 +27,7 @@ def queue_import(api_client, rows) -> int:
 
 def job_row(app, job_id) -> Job:
     with app.app_context():
-        job = db.session.get(Job, job_id)
+        job = db.session.get(Job, job_id, options=[undefer(Job.upload)])
         db.session.expunge(job)
         return job
 

@@ -641,3 +641,26 @@ def test_a_password_reset_link_is_delivered_and_then_taken_out_of_the_outbox(
     assert link in received.get_content()
     kept = row(message_id).body
     assert "Abc-123_xyz" not in kept and "/reset-password/(removed once sent)" in kept
+
+
+def test_the_worker_tries_a_batch_a_few_times_then_leaves_it_to_the_sweep(
+    app, ctx, queue, configure_mail, held_tasks, monkeypatch
+):
+    monkeypatch.setitem(app.config, "JOBS_INLINE", False)
+    configure_mail(free_port())
+    message_id = queue()
+    held_tasks.clear()
+    tasks.send_mail([message_id])
+    assert held_tasks == [("epa.mail.send", ([message_id], 1))]
+    held_tasks.clear()
+    tasks.send_mail([message_id], tasks.MAIL_TRIES - 1)
+    assert held_tasks == []
+
+
+def test_a_message_refused_too_often_is_no_longer_tried(ctx, queue, configure_mail, smtp_server):
+    config = configure_mail(smtp_server.port)
+    message_id = queue()
+    db.session.get(OutboxMessage, message_id).attempts = sending.MAX_ATTEMPTS
+    db.session.commit()
+    assert deliver_pending(config) == (0, 0)
+    assert row(message_id).sent_at is None
