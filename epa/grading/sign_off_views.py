@@ -18,7 +18,7 @@ from epa.grading.grades import OutcomeStatus, grade_label
 from epa.grading.models import Result
 from epa.grading.queries import attempt_where, signed_off
 from epa.pages.kit import long_date
-from epa.pagination import fetch_page, page_count, page_from_args
+from epa.pagination import fetch_list_page, page_count, page_from_args
 from epa.standards.documents import criterion_document
 from epa.standards.models import StandardVersion
 
@@ -72,7 +72,7 @@ def _judged_methods(apprentice: Apprentice, summary: outcomes.Summary) -> list[d
 
 
 def _sign_off_page(form, page: int, status: int = 200):
-    candidates, total = fetch_page(_sign_off_candidates(), page, SIGN_OFF_PER_PAGE)
+    candidates, total = fetch_list_page(_sign_off_candidates(), page, SIGN_OFF_PER_PAGE)
     rows = []
     for apprentice in candidates:
         summary = outcomes.summarise(apprentice)
