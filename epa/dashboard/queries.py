@@ -1,19 +1,20 @@
-"""The start pages' counts and the lists behind them. Each count is one aggregate query, and each
-list a fixed number of queries, however many apprentices there are: no query per apprentice."""
+"""The start pages' counts and the lists behind them. Each count is one aggregate query over an
+index, and each list a fixed number of queries, however many apprentices there are: where an
+apprentice's EPA stands is kept on its row (epa.dashboard.standing), not judged on every visit."""
 
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from epa.apprentices.models import STATUSES, Apprentice
 from epa.auth.models import User
 from epa.dashboard.chart import last_twelve_months
+from epa.dashboard.standing import booked_method
 from epa.extensions import db
 from epa.grading.models import Outcome, Result
-from epa.grading.queries import attempt_where, signed_off
 from epa.rules.local_time import LONDON
-from epa.scheduling.models import Assessment, in_current_epa
+from epa.scheduling.models import Assessment
 from epa.standards.models import AssessmentMethod
 
 #: past gateway and not finished: the apprentices whose methods still need booking
@@ -39,30 +40,6 @@ def status_counts() -> dict[str, int]:
     return {status: found.get(status, 0) for status in STATUSES}
 
 
-def _booked_method():
-    """An assessment that is not cancelled for the apprentice and method in the outer query."""
-    return (
-        select(Assessment.id)
-        .where(
-            Assessment.apprentice_id == Apprentice.id,
-            in_current_epa(),
-            Assessment.method_id == AssessmentMethod.id,
-            Assessment.status != "cancelled",
-        )
-        .correlate(Apprentice, AssessmentMethod)  # two levels down: say so, or no correlation
-        .exists()
-    )
-
-
-def _method_not_booked():
-    """Some method of the apprentice's version has no assessment that is not cancelled."""
-    return (
-        select(AssessmentMethod.id)
-        .where(AssessmentMethod.version_id == Apprentice.version_id, ~_booked_method())
-        .exists()
-    )
-
-
 def _in_order(query):
     return query.options(
         selectinload(Apprentice.standard), selectinload(Apprentice.version)
@@ -74,7 +51,9 @@ def _in_order(query):
 def not_booked():
     """Apprentices past gateway (and not finished) with a method not yet booked, the nearest
     EPA deadline first."""
-    return _in_order(select(Apprentice).where(Apprentice.status.in_(ACTIVE), _method_not_booked()))
+    return _in_order(
+        select(Apprentice).where(Apprentice.status.in_(ACTIVE), Apprentice.method_unbooked)
+    )
 
 
 def not_booked_count() -> int:
@@ -95,7 +74,7 @@ def deadline_soon(today: date):
         select(Apprentice).where(
             Apprentice.status.in_(ACTIVE),
             Apprentice.epa_deadline.between(first, last),
-            _method_not_booked(),
+            Apprentice.method_unbooked,
         )
     )
 
@@ -113,7 +92,7 @@ def unbooked_methods(apprentice_ids: list[int]) -> dict[int, list[str]]:
     rows = db.session.execute(
         select(Apprentice.id, AssessmentMethod.name)
         .join(AssessmentMethod, AssessmentMethod.version_id == Apprentice.version_id)
-        .where(Apprentice.id.in_(apprentice_ids), ~_booked_method())
+        .where(Apprentice.id.in_(apprentice_ids), ~booked_method())
         .order_by(Apprentice.id, AssessmentMethod.position)
     ).all()
     methods: dict[int, list[str]] = {}
@@ -142,27 +121,11 @@ def this_week_count(today: date) -> int:
     )
 
 
-def _provisional():
-    """The grading services' "provisional", as SQL: in EPA, every method of the version has a
-    submitted result on an attempt that is not cancelled, no such attempt is without a
-    submitted result (so each method's latest attempt is graded), and no sign-off stands."""
-    ungraded = attempt_where(or_(Result.id.is_(None), Result.is_submitted.is_(False)))
-    graded = attempt_where(
-        Assessment.method_id == AssessmentMethod.id,
-        Result.is_submitted.is_(True),
-        correlate=(Apprentice, AssessmentMethod),
-    )
-    method_without_grade = (
-        select(AssessmentMethod.id)
-        .where(AssessmentMethod.version_id == Apprentice.version_id, ~graded)
-        .exists()
-    )
-    return and_(Apprentice.status == "in_epa", ~ungraded, ~method_without_grade, ~signed_off())
-
-
 def provisional_count() -> int:
     """How many outcomes are provisional: complete, and waiting for quality-assurance sign-off."""
-    return db.session.scalar(select(func.count()).select_from(Apprentice).where(_provisional()))
+    return db.session.scalar(
+        select(func.count()).select_from(Apprentice).where(Apprentice.outcome_provisional)
+    )
 
 
 def confirmed_outcomes(today: date) -> list[tuple[date, str, int]]:
