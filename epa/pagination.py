@@ -46,6 +46,13 @@ class Total:
     def __hash__(self) -> int:
         return hash((self.value, self.qualifier))
 
+    @classmethod
+    def sum(cls, totals) -> "Total":
+        """The totals added up: about so many when any of them is not exact."""
+        totals = list(totals)
+        exact = all(total.exact for total in totals)
+        return cls(sum(total.value for total in totals), "" if exact else "about")
+
 
 class Pages(int):
     """How many pages a list fills: an int that also says whether it is known exactly."""

@@ -56,9 +56,21 @@ class Apprentice(db.Model):
         Index("ix_apprentices_name_order", "family_name", "given_names", "id"),
         Index("ix_apprentices_status", "status"),
         # The start pages' counts and the lists behind them, read in deadline order.
-        Index("ix_apprentices_unbooked_deadline", "method_unbooked", "status", "epa_deadline"),
-        Index("ix_apprentices_provisional", "outcome_provisional"),
-        Index("ix_apprentices_deadline_order", "epa_deadline", "family_name", "given_names", "id"),
+        Index(
+            "ix_apprentices_unbooked_order",
+            "epa_deadline",
+            "family_name",
+            "given_names",
+            "id",
+            sqlite_where=text("method_unbooked"),
+            postgresql_where=text("method_unbooked"),
+        ),
+        Index(
+            "ix_apprentices_provisional",
+            "id",
+            sqlite_where=text("outcome_provisional"),
+            postgresql_where=text("outcome_provisional"),
+        ),
         Index("ix_apprentices_uln", "uln"),
     )
 

@@ -13,6 +13,7 @@ from epa.dashboard.chart import last_twelve_months
 from epa.dashboard.standing import booked_method
 from epa.extensions import db
 from epa.grading.models import Outcome, Result
+from epa.pagination import Total, list_total
 from epa.rules.local_time import LONDON
 from epa.scheduling.models import Assessment
 from epa.standards.models import AssessmentMethod
@@ -22,8 +23,9 @@ ACTIVE = ("gateway_passed", "in_epa")
 DEADLINE_WINDOW_DAYS = 30
 
 
-def _count(query) -> int:
-    return db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+def _count(query) -> Total:
+    """Only for display: exact up to epa.pagination.EXACT_UP_TO, "about" beyond."""
+    return list_total(query)
 
 
 def _midnight(day: date) -> datetime:
@@ -31,13 +33,12 @@ def _midnight(day: date) -> datetime:
     return datetime.combine(day, time(0), LONDON)
 
 
-def status_counts() -> dict[str, int]:
+def status_counts() -> dict[str, Total]:
     """How many apprentices have each status (every status, zero included)."""
-    rows = db.session.execute(
-        select(Apprentice.status, func.count()).group_by(Apprentice.status)
-    ).all()
-    found = dict(rows)
-    return {status: found.get(status, 0) for status in STATUSES}
+    return {
+        status: _count(select(Apprentice.id).where(Apprentice.status == status))
+        for status in STATUSES
+    }
 
 
 def _in_order(query):
@@ -56,7 +57,7 @@ def not_booked():
     )
 
 
-def not_booked_count() -> int:
+def not_booked_count() -> Total:
     """How many apprentices past gateway have a method not yet booked."""
     return _count(not_booked())
 
@@ -79,7 +80,7 @@ def deadline_soon(today: date):
     )
 
 
-def deadline_soon_count(today: date) -> int:
+def deadline_soon_count(today: date) -> Total:
     """How many apprentices have an EPA deadline in the next 30 days and a method unbooked."""
     return _count(deadline_soon(today))
 
@@ -121,11 +122,9 @@ def this_week_count(today: date) -> int:
     )
 
 
-def provisional_count() -> int:
+def provisional_count() -> Total:
     """How many outcomes are provisional: complete, and waiting for quality-assurance sign-off."""
-    return db.session.scalar(
-        select(func.count()).select_from(Apprentice).where(Apprentice.outcome_provisional)
-    )
+    return _count(select(Apprentice.id).where(Apprentice.outcome_provisional))
 
 
 def confirmed_outcomes(today: date) -> list[tuple[date, str, int]]:
@@ -153,7 +152,7 @@ def _with_people(query):
     return query.options(selectinload(Assessment.apprentice), selectinload(Assessment.method))
 
 
-def upcoming_for(assessor: User, now: datetime, limit: int) -> tuple[list[Assessment], int]:
+def upcoming_for(assessor: User, now: datetime, limit: int) -> tuple[list[Assessment], Total]:
     """The assessor's next booked assessments that have not started, soonest first, and how
     many there are in all."""
     query = select(Assessment).where(
@@ -167,7 +166,7 @@ def upcoming_for(assessor: User, now: datetime, limit: int) -> tuple[list[Assess
     return list(rows), _count(query)
 
 
-def to_submit_for(assessor: User, now: datetime, limit: int) -> tuple[list[Assessment], int]:
+def to_submit_for(assessor: User, now: datetime, limit: int) -> tuple[list[Assessment], Total]:
     """The assessor's assessments that have started, are not cancelled and have no submitted
     result (a draft or nothing yet), the earliest first, and how many there are in all."""
     query = (

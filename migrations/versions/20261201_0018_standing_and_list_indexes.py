@@ -56,15 +56,18 @@ def upgrade():
     op.execute(_FILL)
     with op.batch_alter_table("apprentices", schema=None) as batch_op:
         batch_op.create_index(
-            "ix_apprentices_unbooked_deadline",
-            ["method_unbooked", "status", "epa_deadline"],
-            unique=False,
-        )
-        batch_op.create_index("ix_apprentices_provisional", ["outcome_provisional"], unique=False)
-        batch_op.create_index(
-            "ix_apprentices_deadline_order",
+            "ix_apprentices_unbooked_order",
             ["epa_deadline", "family_name", "given_names", "id"],
             unique=False,
+            sqlite_where=sa.text("method_unbooked"),
+            postgresql_where=sa.text("method_unbooked"),
+        )
+        batch_op.create_index(
+            "ix_apprentices_provisional",
+            ["id"],
+            unique=False,
+            sqlite_where=sa.text("outcome_provisional"),
+            postgresql_where=sa.text("outcome_provisional"),
         )
     with op.batch_alter_table("outcomes", schema=None) as batch_op:
         batch_op.create_index("ix_outcomes_epa_date", ["epa_date"], unique=False)
@@ -74,8 +77,7 @@ def downgrade():
     with op.batch_alter_table("outcomes", schema=None) as batch_op:
         batch_op.drop_index("ix_outcomes_epa_date")
     with op.batch_alter_table("apprentices", schema=None) as batch_op:
-        batch_op.drop_index("ix_apprentices_deadline_order")
         batch_op.drop_index("ix_apprentices_provisional")
-        batch_op.drop_index("ix_apprentices_unbooked_deadline")
+        batch_op.drop_index("ix_apprentices_unbooked_order")
         batch_op.drop_column("outcome_provisional")
         batch_op.drop_column("method_unbooked")
