@@ -46,6 +46,19 @@ class Total:
     def __hash__(self) -> int:
         return hash((self.value, self.qualifier))
 
+    # Ordered by the number, as "more than 50 shown" reads it.
+    def __lt__(self, other) -> bool:
+        return self.value < int(other)
+
+    def __gt__(self, other) -> bool:
+        return self.value > int(other)
+
+    def __le__(self, other) -> bool:
+        return self.value <= int(other)
+
+    def __ge__(self, other) -> bool:
+        return self.value >= int(other)
+
     @classmethod
     def sum(cls, totals) -> "Total":
         """The totals added up: about so many when any of them is not exact."""
