@@ -178,8 +178,15 @@ def _utc_text(moment: datetime) -> str:
 def _folded(line: str, limit: int = 75) -> str:
     """icalendar's folding: a line break and a space before the octet that would reach the
     limit, never straight after a backslash or caret (an escape stays whole)."""
-    if len(line) < limit and line.isascii():
-        return line
+    if line.isascii():  # a character an octet: cut by length
+        parts, start = [], 0
+        while len(line) - start >= limit:
+            end = start + limit - 1
+            if line[end - 1] in "\\^":
+                end -= 1
+            parts.append(line[start:end])
+            start = end
+        return "\r\n ".join([*parts, line[start:]])
     parts, current, octets = [], [], 0
     for char in line:
         size = len(char.encode())
