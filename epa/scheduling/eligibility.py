@@ -7,12 +7,12 @@ this module only words it. The booking is checked again, under locks, when it is
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import func, or_, select
 
 from epa.apprentices.models import Apprentice
 from epa.auth.models import User
 from epa.extensions import db
+from epa.organisations.models import Employer, Provider
 from epa.rules.patterns import describe
 from epa.scheduling.checks import assessor_refusals
 from epa.scheduling.models import AssessorConflict
@@ -69,8 +69,10 @@ def assessor_choices(
 def _conflicts(apprentice: Apprentice, assessor_ids: list[int]) -> dict[int, list[str]]:
     """The names of the apprentice's employer and provider each assessor declared a conflict
     with (one query)."""
-    rows = db.session.scalars(
-        select(AssessorConflict)
+    rows = db.session.execute(
+        select(AssessorConflict.assessor_id, func.coalesce(Employer.name, Provider.name))
+        .outerjoin(Employer, Employer.id == AssessorConflict.employer_id)
+        .outerjoin(Provider, Provider.id == AssessorConflict.provider_id)
         .where(
             AssessorConflict.assessor_id.in_(assessor_ids),
             or_(
@@ -78,14 +80,11 @@ def _conflicts(apprentice: Apprentice, assessor_ids: list[int]) -> dict[int, lis
                 AssessorConflict.provider_id == apprentice.provider_id,
             ),
         )
-        .options(selectinload(AssessorConflict.employer), selectinload(AssessorConflict.provider))
         .order_by(AssessorConflict.id)
     ).all()
     names: dict[int, list[str]] = {}
-    for conflict in rows:
-        names.setdefault(conflict.assessor_id, []).append(
-            (conflict.employer or conflict.provider).name
-        )
+    for assessor_id, name in rows:
+        names.setdefault(assessor_id, []).append(name)
     return names
 
 
