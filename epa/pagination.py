@@ -86,11 +86,8 @@ def fetch_page(query, page: int, per_page: int) -> tuple[list, int]:
 
 
 def fetch_list_page(query, page: int, per_page: int) -> tuple[list, Total]:
-    """The rows of page `page` (from 1) and the size of the whole list as a page shows it. A first
-    page that is not full is the whole list, so it needs no count at all."""
+    """The rows of page `page` (from 1) and the size of the whole list as a page shows it."""
     rows = db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)).all()
-    if page == 1 and len(rows) < per_page:
-        return rows, Total(len(rows))
     return rows, list_total(query)
 
 
