@@ -7,7 +7,7 @@ from sqlalchemy import select
 from epa.auth.models import User
 from epa.dashboard.views import assessor_dashboard, staff_dashboard
 from epa.organisations.models import Employer, Provider
-from epa.pages.kit import long_date, long_iso_date
+from epa.pages.kit import long_date, long_iso_date, tag_html
 from epa.pagination import list_total
 from epa.standards.services import list_standards
 
@@ -15,6 +15,7 @@ bp = Blueprint("pages", __name__)
 # The page kit's filters, for every blueprint's templates.
 bp.add_app_template_filter(long_date, "long_date")
 bp.add_app_template_filter(long_iso_date, "long_iso_date")
+bp.add_app_template_global(tag_html, "tag_html")
 
 
 @bp.route("/")
