@@ -71,9 +71,20 @@ def upgrade():
         )
     with op.batch_alter_table("outcomes", schema=None) as batch_op:
         batch_op.create_index("ix_outcomes_epa_date", ["epa_date"], unique=False)
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    op.create_index(
+        "ix_apprentices_search_name_trgm",
+        "apprentices",
+        ["search_name"],
+        unique=False,
+        postgresql_using="gin",
+        postgresql_ops={"search_name": "gin_trgm_ops"},
+    )
 
 
 def downgrade():
+    op.drop_index("ix_apprentices_search_name_trgm", table_name="apprentices")
     with op.batch_alter_table("outcomes", schema=None) as batch_op:
         batch_op.drop_index("ix_outcomes_epa_date")
     with op.batch_alter_table("apprentices", schema=None) as batch_op:
