@@ -133,6 +133,18 @@ ADMIN_PAGES = ["/", "/users/", "/audit"]
 ASSESSOR_PAGES = ["/", "/my-assessments"]
 
 
+def _statements_with_3_and_30(app, client, assessor_id, path, count_statements):
+    """How many statements a GET of `path` sends with 3 of everything, then with 30; and the
+    last response."""
+    sent = []
+    for n, start in [(3, 0), (27, 3)]:
+        _grow(app, _standard_id(app), assessor_id, n, start)
+        count, response = count_statements(lambda: client.get(path))
+        assert response.status_code == 200, path
+        sent.append(count)
+    return *sent, response
+
+
 @pytest.mark.parametrize(
     ("role", "path"),
     [("staff", p) for p in STAFF_PAGES]
@@ -145,12 +157,7 @@ def test_a_page_costs_the_same_with_ten_times_the_rows(
     move_clock(NOW)
     user_id = signed_in(role)
     assessor_id = user_id if role == "assessor" else make_user("assessor")
-    _grow(app, _standard_id(app), assessor_id, 3, 0)
-    few, response = count_statements(lambda: client.get(path))
-    assert response.status_code == 200, path
-    _grow(app, _standard_id(app), assessor_id, 27, 3)
-    many, response = count_statements(lambda: client.get(path))
-    assert response.status_code == 200, path
+    few, many, _ = _statements_with_3_and_30(app, client, assessor_id, path, count_statements)
     assert many <= few, f"{path}: {few} statements with 3 rows, {many} with 30"
 
 
@@ -160,12 +167,8 @@ def test_an_api_list_costs_the_same_with_ten_times_the_rows(
 ):
     move_clock(NOW)
     client = api("staff")
-    assessor_id = make_user("assessor")
-    _grow(app, _standard_id(app), assessor_id, 3, 0)
-    few, response = count_statements(lambda: client.get(path))
-    assert response.status_code == 200, path
-    _grow(app, _standard_id(app), assessor_id, 27, 3)
-    many, response = count_statements(lambda: client.get(path))
-    assert response.status_code == 200, path
+    few, many, response = _statements_with_3_and_30(
+        app, client, make_user("assessor"), path, count_statements
+    )
     assert len(response.get_json()["items"]) > 30
     assert many <= few, f"{path}: {few} statements with 3 rows, {many} with 30"
