@@ -62,10 +62,15 @@ def provisional():
     return and_(Apprentice.status == "in_epa", ~ungraded, ~method_without_grade, ~signed_off())
 
 
+#: Apprentices judged a statement: a large import's ids stay within any driver's limit.
+CHUNK = 1000
+
+
 def refresh(session, apprentice_ids) -> None:
-    """Judge the listed apprentices again (one statement)."""
-    if apprentice_ids:
-        _refresh(session, Apprentice.id.in_(sorted(apprentice_ids)))
+    """Judge the listed apprentices again (a statement a thousand)."""
+    ids = sorted(apprentice_ids)
+    for start in range(0, len(ids), CHUNK):
+        _refresh(session, Apprentice.id.in_(ids[start : start + CHUNK]))
 
 
 def refresh_all(session) -> None:
