@@ -18,7 +18,7 @@ from epa.grading.grades import OutcomeStatus, grade_label
 from epa.pages.kit import long_date
 from epa.pagination import fetch_list_page, page_count, page_from_args
 from epa.standards.documents import criterion_document
-from epa.standards.models import StandardVersion
+from epa.standards.models import AssessmentMethod, Criterion, StandardVersion
 
 OFFICE = ("admin", "staff")
 #: apprentices whose outcome may be provisional, looked at 50 at a time
@@ -32,7 +32,11 @@ def _sign_off_candidates():
         select(Apprentice)
         .where(Apprentice.outcome_provisional)
         .options(
-            selectinload(Apprentice.version).selectinload(StandardVersion.methods),
+            # a result kept without its criteria shows the method's: read them all at once
+            selectinload(Apprentice.version)
+            .selectinload(StandardVersion.methods)
+            .selectinload(AssessmentMethod.criteria)
+            .selectinload(Criterion.ksbs),
             selectinload(Apprentice.version).selectinload(StandardVersion.grading_rows),
         )
         .order_by(Apprentice.id)
