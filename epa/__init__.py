@@ -104,6 +104,7 @@ def register_templates(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     from epa import models, persistence  # noqa: F401  (models on the metadata; SQLite pragmas)
     from epa.auth.sessions import init_sessions
+    from epa.dashboard import standing  # noqa: F401  (keeps each apprentice's standing on commit)
     from epa.extensions import csrf, db, migrate
     from epa.guards import init_guards
     from epa.jobs.queue import init_app as init_jobs

@@ -1,15 +1,127 @@
-"""One page of a query and the count of the whole, for the API and the pages alike."""
+"""One page of a query and how many rows the whole holds, for the API and the pages alike.
+
+An exact count of a long list costs as much as reading every row of it, on every page, though
+the number is only shown. Above EXACT_UP_TO rows a page says "about N" instead: PostgreSQL's
+planner estimate, read without running the query; SQLite has none, so its pages say
+"more than N". The cost of a page is then bounded whatever the size of the list.
+"""
+
+import json
+from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
 from epa.extensions import db
 
+#: Lists up to this long are counted exactly, beyond it estimated.
+EXACT_UP_TO = 10_000
+
+
+@dataclass(frozen=True, eq=False)
+class Total:
+    """How many rows a list holds, as a page shows it: exactly, or about so many."""
+
+    value: int
+    #: "" when exact, else how it is worded: "about" or "more than"
+    qualifier: str = ""
+
+    @property
+    def exact(self) -> bool:
+        return not self.qualifier
+
+    def __str__(self) -> str:
+        return f"{self.qualifier} {self.value:,}".strip()
+
+    def __int__(self) -> int:
+        return self.value
+
+    def __bool__(self) -> bool:
+        return self.value > 0
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, Total):
+            return (self.value, self.qualifier) == (other.value, other.qualifier)
+        return self.exact and self.value == other
+
+    def __hash__(self) -> int:
+        return hash((self.value, self.qualifier))
+
+    # Ordered by the number, as "more than 50 shown" reads it.
+    def __lt__(self, other) -> bool:
+        return self.value < int(other)
+
+    def __gt__(self, other) -> bool:
+        return self.value > int(other)
+
+    def __le__(self, other) -> bool:
+        return self.value <= int(other)
+
+    def __ge__(self, other) -> bool:
+        return self.value >= int(other)
+
+    @classmethod
+    def sum(cls, totals) -> "Total":
+        """The totals added up: about so many when any of them is not exact."""
+        totals = list(totals)
+        exact = all(total.exact for total in totals)
+        return cls(sum(total.value for total in totals), "" if exact else "about")
+
+
+class Pages(int):
+    """How many pages a list fills: an int that also says whether it is known exactly."""
+
+    exact: bool = True
+
+    def __new__(cls, count: int, exact: bool = True):
+        pages = super().__new__(cls, count)
+        pages.exact = exact
+        return pages
+
 
 def fetch_page(query, page: int, per_page: int) -> tuple[list, int]:
-    """The rows of page `page` (from 1) and the total number of rows."""
+    """The rows of page `page` (from 1) and the exact number of rows (the API's `total`)."""
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     rows = db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)).all()
     return rows, total
+
+
+def fetch_list_page(query, page: int, per_page: int) -> tuple[list, Total]:
+    """The rows of page `page` (from 1) and the size of the whole list as a page shows it."""
+    rows = db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)).all()
+    return rows, list_total(query)
+
+
+def list_total(query) -> Total:
+    """The size of the list a select gives: exact up to EXACT_UP_TO rows, estimated beyond,
+    at the cost of at most EXACT_UP_TO rows read."""
+    query = query.order_by(None)
+    if db.engine.dialect.name == "postgresql":
+        estimate = _planner_rows(query)
+        if estimate > EXACT_UP_TO:
+            return Total(_round(estimate), "about")
+    capped = db.session.scalar(
+        select(func.count()).select_from(query.limit(EXACT_UP_TO + 1).subquery())
+    )
+    if capped > EXACT_UP_TO:
+        return Total(EXACT_UP_TO, "more than")
+    return Total(capped)
+
+
+def _planner_rows(query) -> int:
+    """PostgreSQL's estimate of the rows a select returns (EXPLAIN, nothing run)."""
+    compiled = query.compile(dialect=db.engine.dialect, compile_kwargs={"render_postcompile": True})
+    plan = db.session.connection().exec_driver_sql(
+        f"EXPLAIN (FORMAT JSON) {compiled}", compiled.params
+    )
+    found = plan.scalar()
+    found = json.loads(found) if isinstance(found, str) else found
+    return int(found[0]["Plan"]["Plan Rows"])
+
+
+def _round(estimate: int) -> int:
+    """Two significant figures: an estimate should not look exact."""
+    digits = len(str(estimate)) - 2
+    return round(estimate, -digits) if digits > 0 else estimate
 
 
 def page_from_args(args, default: int = 1) -> int:
@@ -20,9 +132,9 @@ def page_from_args(args, default: int = 1) -> int:
     return default
 
 
-def page_count(total: int, per_page: int) -> int:
+def page_count(total, per_page: int) -> Pages:
     """How many pages `total` rows fill; an empty list still has one page."""
-    return max(1, -(-total // per_page))
+    return Pages(max(1, -(-int(total) // per_page)), getattr(total, "exact", True))
 
 
 def list_filters(form, args) -> dict[str, list[str]]:

@@ -416,3 +416,28 @@ def booking_world(app, make_gateway_passed, make_user, move_clock):
         "employer": employer_id,
         "provider": provider_id,
     }
+
+
+@pytest.fixture
+def count_statements(app):
+    """count_statements(call) -> (how many SQL statements `call()` sent, what it returned): for
+    tests that a page's cost does not grow with the rows behind it."""
+    from sqlalchemy import event
+
+    with app.app_context():
+        engine = db.engine
+
+    def count(call):
+        sent = []
+
+        def note(*_):
+            sent.append(1)
+
+        event.listen(engine, "before_cursor_execute", note)
+        try:
+            returned = call()
+        finally:
+            event.remove(engine, "before_cursor_execute", note)
+        return len(sent), returned
+
+    return count

@@ -30,7 +30,7 @@ from epa.pages.forms import (
     LinkedDateField,
     reason_form,
 )
-from epa.pages.widgets import GovRadioWithHints
+from epa.pages.widgets import GovLongSelect, GovRadioWithHints
 from epa.rules.identifiers import TEMPORARY_ULN
 from epa.standards.models import Standard
 
@@ -151,12 +151,12 @@ class SearchForm(CommandData, FlaskForm):
     status = SelectField(
         "Status", widget=GovSelect(), choices=STATUS_CHOICES, validate_choice=False
     )
-    employer_id = SelectField("Employer", widget=GovSelect(), validate_choice=False)
-    provider_id = SelectField("Training provider", widget=GovSelect(), validate_choice=False)
+    employer_id = SelectField("Employer", widget=GovLongSelect(), validate_choice=False)
+    provider_id = SelectField("Training provider", widget=GovLongSelect(), validate_choice=False)
     standard = SelectField("Standard", widget=GovSelect(), validate_choice=False)
     assessor_id = SelectField(
         "Assessor",
-        widget=GovSelect(),
+        widget=GovLongSelect(),
         validate_choice=False,
         description="Apprentices with an assessment booked with them",
     )

@@ -3,7 +3,7 @@
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from epa import clock
@@ -55,6 +55,30 @@ class Apprentice(db.Model):
         # The lists' order: a page deep in 100,000 apprentices reads the index, not a sort.
         Index("ix_apprentices_name_order", "family_name", "given_names", "id"),
         Index("ix_apprentices_status", "status"),
+        # Name search finds words anywhere in the name: PostgreSQL's trigrams find them without
+        # reading every name (on SQLite, which has none, a plain index of the same name).
+        Index(
+            "ix_apprentices_search_name_trgm",
+            "search_name",
+            postgresql_using="gin",
+            postgresql_ops={"search_name": "gin_trgm_ops"},
+        ),
+        # The start pages' counts and the lists behind them, read in deadline order.
+        Index(
+            "ix_apprentices_unbooked_order",
+            "epa_deadline",
+            "family_name",
+            "given_names",
+            "id",
+            sqlite_where=text("method_unbooked"),
+            postgresql_where=text("method_unbooked"),
+        ),
+        Index(
+            "ix_apprentices_provisional",
+            "id",
+            sqlite_where=text("outcome_provisional"),
+            postgresql_where=text("outcome_provisional"),
+        ),
         Index("ix_apprentices_uln", "uln"),
     )
 
@@ -86,6 +110,10 @@ class Apprentice(db.Model):
     #: the London date of the last restart, which began the current EPA period; null while the
     #: first EPA, begun at gateway, is the current one
     epa_restarted_on: Mapped[date | None]
+    #: kept by epa.dashboard.standing: a method of the current EPA's plan has no booking
+    method_unbooked: Mapped[bool] = mapped_column(default=False, server_default=false())
+    #: kept by epa.dashboard.standing: the current EPA's outcome is provisional
+    outcome_provisional: Mapped[bool] = mapped_column(default=False, server_default=false())
     withdrawn_reason: Mapped[str | None] = mapped_column(Text)
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)

@@ -22,7 +22,7 @@ from epa.gateway.forms import LEVEL_LABELS
 from epa.gateway.services import attempts_for
 from epa.pages.forms import show_service_error
 from epa.pages.kit import action_page, days_left, long_date, submit
-from epa.pagination import fetch_page, list_filters, page_count, page_from_args
+from epa.pagination import fetch_list_page, list_filters, page_count, page_from_args
 from epa.rules.dates import add_months
 from epa.rules.gateway import reason_text, warning_text
 from epa.standards.models import StandardVersion
@@ -86,7 +86,7 @@ def index():
     page = page_from_args(request.args)
 
     def show(query):
-        apprentices, total = fetch_page(query, page, PER_PAGE)
+        apprentices, total = fetch_list_page(query, page, PER_PAGE)
         return _page(form, apprentices, total, page)
 
     return _listed(form, show)

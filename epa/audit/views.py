@@ -14,7 +14,7 @@ from epa.auth.models import User
 from epa.clock import LONDON
 from epa.errors import ServiceError
 from epa.extensions import db
-from epa.pagination import fetch_page, page_count, page_from_args
+from epa.pagination import fetch_list_page, page_count, page_from_args
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 #: the filters, by their names in the query string (as the API names them)
@@ -51,7 +51,7 @@ def index():
     kept = {name: value for name, value in filters.items() if value}
     if _sent_as_boxes():
         return redirect(url_for("audit.index", **kept))
-    events, total = fetch_page(query, page, PER_PAGE)
+    events, total = fetch_list_page(query, page, PER_PAGE)
     pages = page_count(total, PER_PAGE)
     if page > pages:
         return redirect(url_for("audit.index", **kept, page=pages))

@@ -17,7 +17,7 @@ from epa.auth.user_forms import EditUserForm, NewUserForm
 from epa.errors import ServiceError
 from epa.extensions import db
 from epa.pages.forms import show_service_error
-from epa.pagination import fetch_page, page_count, page_from_args
+from epa.pagination import fetch_list_page, page_count, page_from_args
 
 bp = Blueprint("users", __name__, url_prefix="/users")
 PER_PAGE = 50
@@ -31,7 +31,7 @@ def index():
     """Every user, by name, a page at a time."""
     page = page_from_args(request.args)
     query = select(User).order_by(User.name, User.id)
-    users, total = fetch_page(query, page, PER_PAGE)
+    users, total = fetch_list_page(query, page, PER_PAGE)
     pages = page_count(total, PER_PAGE)
     if page > pages:
         return redirect(url_for("users.index", page=pages))

@@ -1,19 +1,21 @@
-"""The start pages' counts and the lists behind them. Each count is one aggregate query, and each
-list a fixed number of queries, however many apprentices there are: no query per apprentice."""
+"""The start pages' counts and the lists behind them. Each count is one aggregate query over an
+index, and each list a fixed number of queries, however many apprentices there are: where an
+apprentice's EPA stands is kept on its row (epa.dashboard.standing), not judged on every visit."""
 
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from epa.apprentices.models import STATUSES, Apprentice
 from epa.auth.models import User
 from epa.dashboard.chart import last_twelve_months
+from epa.dashboard.standing import booked_method
 from epa.extensions import db
 from epa.grading.models import Outcome, Result
-from epa.grading.queries import attempt_where, signed_off
+from epa.pagination import Total, list_total
 from epa.rules.local_time import LONDON
-from epa.scheduling.models import Assessment, in_current_epa
+from epa.scheduling.models import Assessment
 from epa.standards.models import AssessmentMethod
 
 #: past gateway and not finished: the apprentices whose methods still need booking
@@ -21,8 +23,9 @@ ACTIVE = ("gateway_passed", "in_epa")
 DEADLINE_WINDOW_DAYS = 30
 
 
-def _count(query) -> int:
-    return db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+def _count(query) -> Total:
+    """Only for display: exact up to epa.pagination.EXACT_UP_TO, "about" beyond."""
+    return list_total(query)
 
 
 def _midnight(day: date) -> datetime:
@@ -30,37 +33,12 @@ def _midnight(day: date) -> datetime:
     return datetime.combine(day, time(0), LONDON)
 
 
-def status_counts() -> dict[str, int]:
+def status_counts() -> dict[str, Total]:
     """How many apprentices have each status (every status, zero included)."""
-    rows = db.session.execute(
-        select(Apprentice.status, func.count()).group_by(Apprentice.status)
-    ).all()
-    found = dict(rows)
-    return {status: found.get(status, 0) for status in STATUSES}
-
-
-def _booked_method():
-    """An assessment that is not cancelled for the apprentice and method in the outer query."""
-    return (
-        select(Assessment.id)
-        .where(
-            Assessment.apprentice_id == Apprentice.id,
-            in_current_epa(),
-            Assessment.method_id == AssessmentMethod.id,
-            Assessment.status != "cancelled",
-        )
-        .correlate(Apprentice, AssessmentMethod)  # two levels down: say so, or no correlation
-        .exists()
-    )
-
-
-def _method_not_booked():
-    """Some method of the apprentice's version has no assessment that is not cancelled."""
-    return (
-        select(AssessmentMethod.id)
-        .where(AssessmentMethod.version_id == Apprentice.version_id, ~_booked_method())
-        .exists()
-    )
+    return {
+        status: _count(select(Apprentice.id).where(Apprentice.status == status))
+        for status in STATUSES
+    }
 
 
 def _in_order(query):
@@ -74,10 +52,12 @@ def _in_order(query):
 def not_booked():
     """Apprentices past gateway (and not finished) with a method not yet booked, the nearest
     EPA deadline first."""
-    return _in_order(select(Apprentice).where(Apprentice.status.in_(ACTIVE), _method_not_booked()))
+    return _in_order(
+        select(Apprentice).where(Apprentice.status.in_(ACTIVE), Apprentice.method_unbooked)
+    )
 
 
-def not_booked_count() -> int:
+def not_booked_count() -> Total:
     """How many apprentices past gateway have a method not yet booked."""
     return _count(not_booked())
 
@@ -95,12 +75,12 @@ def deadline_soon(today: date):
         select(Apprentice).where(
             Apprentice.status.in_(ACTIVE),
             Apprentice.epa_deadline.between(first, last),
-            _method_not_booked(),
+            Apprentice.method_unbooked,
         )
     )
 
 
-def deadline_soon_count(today: date) -> int:
+def deadline_soon_count(today: date) -> Total:
     """How many apprentices have an EPA deadline in the next 30 days and a method unbooked."""
     return _count(deadline_soon(today))
 
@@ -113,7 +93,7 @@ def unbooked_methods(apprentice_ids: list[int]) -> dict[int, list[str]]:
     rows = db.session.execute(
         select(Apprentice.id, AssessmentMethod.name)
         .join(AssessmentMethod, AssessmentMethod.version_id == Apprentice.version_id)
-        .where(Apprentice.id.in_(apprentice_ids), ~_booked_method())
+        .where(Apprentice.id.in_(apprentice_ids), ~booked_method())
         .order_by(Apprentice.id, AssessmentMethod.position)
     ).all()
     methods: dict[int, list[str]] = {}
@@ -142,27 +122,9 @@ def this_week_count(today: date) -> int:
     )
 
 
-def _provisional():
-    """The grading services' "provisional", as SQL: in EPA, every method of the version has a
-    submitted result on an attempt that is not cancelled, no such attempt is without a
-    submitted result (so each method's latest attempt is graded), and no sign-off stands."""
-    ungraded = attempt_where(or_(Result.id.is_(None), Result.is_submitted.is_(False)))
-    graded = attempt_where(
-        Assessment.method_id == AssessmentMethod.id,
-        Result.is_submitted.is_(True),
-        correlate=(Apprentice, AssessmentMethod),
-    )
-    method_without_grade = (
-        select(AssessmentMethod.id)
-        .where(AssessmentMethod.version_id == Apprentice.version_id, ~graded)
-        .exists()
-    )
-    return and_(Apprentice.status == "in_epa", ~ungraded, ~method_without_grade, ~signed_off())
-
-
-def provisional_count() -> int:
+def provisional_count() -> Total:
     """How many outcomes are provisional: complete, and waiting for quality-assurance sign-off."""
-    return db.session.scalar(select(func.count()).select_from(Apprentice).where(_provisional()))
+    return _count(select(Apprentice.id).where(Apprentice.outcome_provisional))
 
 
 def confirmed_outcomes(today: date) -> list[tuple[date, str, int]]:
@@ -190,7 +152,7 @@ def _with_people(query):
     return query.options(selectinload(Assessment.apprentice), selectinload(Assessment.method))
 
 
-def upcoming_for(assessor: User, now: datetime, limit: int) -> tuple[list[Assessment], int]:
+def upcoming_for(assessor: User, now: datetime, limit: int) -> tuple[list[Assessment], Total]:
     """The assessor's next booked assessments that have not started, soonest first, and how
     many there are in all."""
     query = select(Assessment).where(
@@ -204,7 +166,7 @@ def upcoming_for(assessor: User, now: datetime, limit: int) -> tuple[list[Assess
     return list(rows), _count(query)
 
 
-def to_submit_for(assessor: User, now: datetime, limit: int) -> tuple[list[Assessment], int]:
+def to_submit_for(assessor: User, now: datetime, limit: int) -> tuple[list[Assessment], Total]:
     """The assessor's assessments that have started, are not cancelled and have no submitted
     result (a draft or nothing yet), the earliest first, and how many there are in all."""
     query = (

@@ -19,7 +19,7 @@ from epa.dashboard.chart import (
     monthly_outcomes,
 )
 from epa.pages.kit import days_left, long_date
-from epa.pagination import fetch_page, page_count, page_from_args
+from epa.pagination import Total, fetch_list_page, page_count, page_from_args
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 OFFICE = ("admin", "staff")
@@ -86,7 +86,7 @@ def staff_dashboard() -> dict:
             }
             for status, count in by_status.items()
         ],
-        "all": sum(by_status.values()),
+        "all": Total.sum(by_status.values()),
         "not_booked": queries.not_booked_count(),
         "deadline_soon": queries.deadline_soon_count(today),
         "deadline_last": queries.deadline_window(today)[1],
@@ -114,7 +114,7 @@ def assessor_dashboard(assessor: User) -> dict:
 def _list_page(query, **context):
     today = clock.today()
     page = page_from_args(request.args)
-    apprentices, total = fetch_page(query, page, PER_PAGE)
+    apprentices, total = fetch_list_page(query, page, PER_PAGE)
     return render_template(
         "dashboard/apprentices.html",
         apprentices=apprentices,

@@ -2,7 +2,16 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint, text
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from epa import clock
@@ -57,6 +66,8 @@ class Outcome(db.Model):
             name="overall_grade_known",
         ),
         UniqueConstraint("apprentice_id", "epa_round"),
+        # the start page's chart reads a year of confirmed outcomes by EPA date
+        Index("ix_outcomes_epa_date", "epa_date"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

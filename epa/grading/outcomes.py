@@ -95,7 +95,34 @@ def summarise(apprentice: Apprentice) -> Summary:
     """Each method's latest submitted grade, the overall grade (capped after a resit or retake
     booked without exceptional circumstances) and the outcome's status."""
     attempts = _attempts(apprentice)
-    results = _results(attempts)
+    return _summary(apprentice, attempts, _results(attempts), outcome_of(apprentice))
+
+
+def summarise_many(apprentices: list[Apprentice]) -> dict[int, Summary]:
+    """`summarise` for each apprentice of a list, by id, in three queries for the whole list."""
+    ids = [a.id for a in apprentices]
+    if not ids:
+        return {}
+    rounds = {a.id: a.epa_round for a in apprentices}
+    attempts: dict[int, list[Assessment]] = {a.id: [] for a in apprentices}
+    for attempt in db.session.scalars(
+        select(Assessment)
+        .where(Assessment.apprentice_id.in_(ids), Assessment.status != "cancelled")
+        .options(selectinload(Assessment.method))
+        .order_by(Assessment.starts_at, Assessment.id)
+    ):
+        if attempt.epa_round == rounds[attempt.apprentice_id]:
+            attempts[attempt.apprentice_id].append(attempt)
+    results = _results([a for held in attempts.values() for a in held])
+    outcomes = {
+        o.apprentice_id: o
+        for o in db.session.scalars(select(Outcome).where(Outcome.apprentice_id.in_(ids)))
+        if o.epa_round == rounds[o.apprentice_id]
+    }
+    return {a.id: _summary(a, attempts[a.id], results, outcomes.get(a.id)) for a in apprentices}
+
+
+def _summary(apprentice, attempts, results, outcome) -> Summary:
     version = apprentice.version
     codes = [m.code for m in version.methods]
     counted: dict[str, Assessment] = {}
@@ -127,7 +154,6 @@ def summarise(apprentice: Apprentice) -> Summary:
         cap=version.retry_grade_cap,
         order=version.overall_grades,
     )
-    outcome = outcome_of(apprentice)
     confirmed = outcome is not None and outcome.confirmed_at is not None
     status = OutcomeStatus(outcome_status(codes, grades, ungraded, confirmed))
     # A confirmed outcome keeps the grade, and the cap's effect, it was confirmed with.

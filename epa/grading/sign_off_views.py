@@ -15,12 +15,10 @@ from epa.grading import outcomes, schemas
 from epa.grading.blueprint import bp
 from epa.grading.forms import ConfirmOutcomeForm
 from epa.grading.grades import OutcomeStatus, grade_label
-from epa.grading.models import Result
-from epa.grading.queries import attempt_where, signed_off
 from epa.pages.kit import long_date
-from epa.pagination import fetch_page, page_count, page_from_args
+from epa.pagination import fetch_list_page, page_count, page_from_args
 from epa.standards.documents import criterion_document
-from epa.standards.models import StandardVersion
+from epa.standards.models import AssessmentMethod, Criterion, StandardVersion
 
 OFFICE = ("admin", "staff")
 #: apprentices whose outcome may be provisional, looked at 50 at a time
@@ -28,17 +26,17 @@ SIGN_OFF_PER_PAGE = 50
 
 
 def _sign_off_candidates():
-    """Apprentices in EPA with a submitted result and no sign-off standing: a provisional
-    outcome is among these; the grading services say which."""
+    """Apprentices whose outcome is provisional (as epa.dashboard.standing keeps it); the
+    grading services say so again for each."""
     return (
         select(Apprentice)
-        .where(
-            Apprentice.status == "in_epa",
-            attempt_where(Result.is_submitted.is_(True)),
-            ~signed_off(),
-        )
+        .where(Apprentice.outcome_provisional)
         .options(
-            selectinload(Apprentice.version).selectinload(StandardVersion.methods),
+            # a result kept without its criteria shows the method's: read them all at once
+            selectinload(Apprentice.version)
+            .selectinload(StandardVersion.methods)
+            .selectinload(AssessmentMethod.criteria)
+            .selectinload(Criterion.ksbs),
             selectinload(Apprentice.version).selectinload(StandardVersion.grading_rows),
         )
         .order_by(Apprentice.id)
@@ -72,10 +70,11 @@ def _judged_methods(apprentice: Apprentice, summary: outcomes.Summary) -> list[d
 
 
 def _sign_off_page(form, page: int, status: int = 200):
-    candidates, total = fetch_page(_sign_off_candidates(), page, SIGN_OFF_PER_PAGE)
+    candidates, total = fetch_list_page(_sign_off_candidates(), page, SIGN_OFF_PER_PAGE)
     rows = []
+    summaries = outcomes.summarise_many(candidates)
     for apprentice in candidates:
-        summary = outcomes.summarise(apprentice)
+        summary = summaries[apprentice.id]
         if summary.outcome.status == OutcomeStatus.PROVISIONAL:
             outcome = schemas.Outcome.of(summary.outcome)
             rows.append((apprentice, outcome, _judged_methods(apprentice, summary)))

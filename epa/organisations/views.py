@@ -16,7 +16,7 @@ from epa.organisations import services
 from epa.organisations.forms import EmployerForm, ProviderForm, SearchForm
 from epa.organisations.schemas import OrganisationSearch
 from epa.pages.forms import show_service_error
-from epa.pagination import fetch_page, page_count, page_from_args
+from epa.pagination import fetch_list_page, page_count, page_from_args
 from epa.rules.local_time import london_date
 
 bp = Blueprint("organisations", __name__)
@@ -86,7 +86,7 @@ def _listing(pages: Pages):
     except ServiceError as error:
         show_service_error(form, error)
         return render_template("organisations/index.html", page=1, page_total=1, **shown), 422
-    rows, total = fetch_page(query, page, PER_PAGE)
+    rows, total = fetch_list_page(query, page, PER_PAGE)
     shown.update(
         rows=rows,
         total=total,
@@ -100,7 +100,7 @@ def _detail(pages: Pages, organisation_id: int):
     """One organisation: its details, its apprentices (a page at a time) and the conflicts."""
     row = getattr(services, f"get_{pages.entity}")(organisation_id)
     page = page_from_args(request.args)
-    apprentices, total = fetch_page(
+    apprentices, total = fetch_list_page(
         services.apprentices_of(pages.kind, organisation_id), page, PER_PAGE
     )
     conflicts = [

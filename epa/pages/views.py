@@ -2,19 +2,20 @@
 
 from flask import Blueprint, render_template
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from epa.auth.models import User
 from epa.dashboard.views import assessor_dashboard, staff_dashboard
-from epa.extensions import db
 from epa.organisations.models import Employer, Provider
-from epa.pages.kit import long_date, long_iso_date
+from epa.pages.kit import long_date, long_iso_date, tag_html
+from epa.pagination import list_total
 from epa.standards.services import list_standards
 
 bp = Blueprint("pages", __name__)
 # The page kit's filters, for every blueprint's templates.
 bp.add_app_template_filter(long_date, "long_date")
 bp.add_app_template_filter(long_iso_date, "long_iso_date")
+bp.add_app_template_global(tag_html, "tag_html")
 
 
 @bp.route("/")
@@ -25,12 +26,12 @@ def home():
     dashboard = None
     if current_user.has_role("admin", "staff"):
         counts = {
-            "employers": db.session.scalar(select(func.count()).select_from(Employer)),
-            "providers": db.session.scalar(select(func.count()).select_from(Provider)),
+            "employers": list_total(select(Employer.id)),
+            "providers": list_total(select(Provider.id)),
         }
         dashboard = staff_dashboard()
     if current_user.has_role("admin"):
-        counts["users"] = db.session.scalar(select(func.count()).select_from(User))
+        counts["users"] = list_total(select(User.id))
     if current_user.has_role("assessor"):
         dashboard = assessor_dashboard(current_user)
     return render_template(

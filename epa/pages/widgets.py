@@ -1,6 +1,9 @@
 """Widgets the GOV.UK WTForms set lacks."""
 
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput
+import re
+
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect
+from markupsafe import Markup
 
 
 class GovRadioWithHints(GovRadioInput):
@@ -19,3 +22,26 @@ class GovRadioWithHints(GovRadioInput):
             if item["value"] in self.hints:
                 item["hint"] = {"text": self.hints[item["value"]]}
         return params
+
+
+_OPTIONS_MARK = "epa-options-go-here"
+_OPTION_MARKED = re.compile(rf'<option value="{_OPTIONS_MARK}">\s*{_OPTIONS_MARK}\s*</option>')
+
+
+class GovLongSelect(GovSelect):
+    """GovSelect for a list of every employer, provider or assessor: the same markup, but each
+    option written here instead of by a macro call (hundreds of them took most of a list
+    page's time). The macro writes one marked option, which the options replace."""
+
+    def __call__(self, field, **kwargs):
+        kwargs.setdefault("id", field.id)
+        kwargs["items"] = [{"text": _OPTIONS_MARK, "value": _OPTIONS_MARK}]
+        html = super(GovSelect, self).__call__(field, **kwargs)
+        options = Markup("\n").join(
+            Markup('<option value="{}"{}>{}</option>').format(
+                value, Markup(" selected") if selected else "", label
+            )
+            for value, label, selected, _ in field.iter_choices()
+        )
+        # the macro's own markup, and options escaped by Markup.format
+        return Markup(_OPTION_MARKED.sub(lambda _: str(options), str(html), count=1))  # noqa: S704

@@ -12,7 +12,7 @@ from epa import clock
 from epa.auth.decorators import roles_required
 from epa.auth.models import User
 from epa.extensions import db
-from epa.pagination import fetch_page, page_count, page_from_args
+from epa.pagination import fetch_list_page, page_count, page_from_args
 from epa.rules.local_time import LONDON
 from epa.scheduling import diaries
 from epa.scheduling.blueprint import EVERYONE, OFFICE, bp, submit_timed
@@ -50,7 +50,7 @@ def assessors():
     """Every assessor, by name, a page at a time."""
     page = page_from_args(request.args)
     query = select(User).where(User.role == "assessor").order_by(User.name, User.id)
-    people, total = fetch_page(query, page, PER_PAGE)
+    people, total = fetch_list_page(query, page, PER_PAGE)
     return render_template(
         "scheduling/assessors.html",
         assessors=people,
@@ -69,7 +69,7 @@ def _assessor_page(assessor: User, *, own: bool, failed=None, status: int = 200)
         )
     ).all()
     page = page_from_args(request.args)
-    periods, total = fetch_page(
+    periods, total = fetch_list_page(
         diaries.unavailability_of(assessor).where(Unavailability.ends_at > midnight(clock.today())),
         page,
         PER_PAGE,

@@ -124,10 +124,85 @@ def feed_ics(events: list[CalendarEvent], *, name: str, product: str = DEFAULT_P
     calendar.add("x-wr-calname", _Text(clean_name(name)))
     calendar.add("refresh-interval", vDuration(FEED_REFRESH), parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", vDuration(FEED_REFRESH))
-    for event in events:
-        # No ATTENDEE: RFC 5546 forbids it in PUBLISH, and with it Outlook offers to reply.
-        calendar.add_component(_vevent(event))
-    return calendar.to_ical()
+    # No ATTENDEE: RFC 5546 forbids it in PUBLISH, and with it Outlook offers to reply.
+    # icalendar takes milliseconds an event, too long for a feed of hundreds: each is written
+    # here instead, byte for byte as icalendar writes it, but for a name it would escape.
+    head, tail = calendar.to_ical().rsplit(b"END:VCALENDAR", 1)
+    return b"".join([head, *(_feed_vevent(event) for event in events), b"END:VCALENDAR", tail])
+
+
+# What icalendar quotes in a CN parameter (QUOTABLE, and its quote_also for CN), and what it
+# would escape or refuse.
+_PARAMETER_QUOTED = re.compile("[,;:\u2019 ']")
+_PARAMETER_SPECIAL = re.compile('[\x00-\x1f\x7f"^]')
+
+
+def _feed_vevent(event: CalendarEvent) -> bytes:
+    """One booking of a feed, as icalendar writes `_vevent(event)`: its canonical properties
+    first (SUMMARY to SEQUENCE), then the rest by name, each line folded at 75 octets."""
+    organiser = clean_name(event.organiser_name)
+    if _PARAMETER_SPECIAL.search(organiser) or _PARAMETER_SPECIAL.search(event.organiser_email):
+        return _vevent(event).to_ical()
+    if _PARAMETER_QUOTED.search(organiser):
+        organiser = f'"{organiser}"'
+    lines = [
+        "BEGIN:VEVENT",
+        f"SUMMARY:{_escaped(clean_text(event.summary))}",
+        f"DTSTART:{_utc_text(event.starts_at)}",
+        f"DTEND:{_utc_text(event.ends_at)}",
+        f"DTSTAMP:{_utc_text(event.changed_at)}",
+        f"UID:{_escaped(event.uid)}",
+        f"SEQUENCE:{event.sequence}",
+        f"DESCRIPTION:{_escaped(clean_text(event.description))}",
+        f"LAST-MODIFIED:{_utc_text(event.changed_at)}",
+    ]
+    if event.location is not None:
+        lines.append(f"LOCATION:{_escaped(clean_text(event.location))}")
+    lines += [
+        f"ORGANIZER;CN={organiser}:mailto:{event.organiser_email}",
+        f"STATUS:{'CANCELLED' if event.cancelled else 'CONFIRMED'}",
+        "TRANSP:OPAQUE",
+        "END:VEVENT",
+    ]
+    return "".join(_folded(line) + "\r\n" for line in lines).encode()
+
+
+def _escaped(text: str) -> str:
+    return _Text(text).to_ical().decode()
+
+
+def _utc_text(moment: datetime) -> str:
+    return _utc(moment).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _folded(line: str, limit: int = 75) -> str:
+    """icalendar's folding: a line break and a space before the octet that would reach the
+    limit, never straight after a backslash or caret (an escape stays whole)."""
+    if line.isascii():  # a character an octet: cut by length
+        parts, start = [], 0
+        while len(line) - start >= limit:
+            end = start + limit - 1
+            if line[end - 1] in "\\^":
+                end -= 1
+            parts.append(line[start:end])
+            start = end
+        return "\r\n ".join([*parts, line[start:]])
+    parts, current, octets = [], [], 0
+    for char in line:
+        size = len(char.encode())
+        if current and octets + size >= limit:
+            if len(current) > 1 and current[-1] in "\\^":
+                carried = current.pop()
+                parts.append("".join(current))
+                current, octets = [carried], len(carried.encode())
+            else:
+                parts.append("".join(current))
+                current, octets = [], 0
+        current.append(char)
+        octets += size
+    if current:
+        parts.append("".join(current))
+    return "\r\n ".join(parts)
 
 
 def _calendar(product: str, method: str) -> Calendar:

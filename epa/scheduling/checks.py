@@ -22,13 +22,12 @@ from epa.rules.scheduling import (
     time_limit_of,
     time_refusal,
 )
-from epa.scheduling.instants import midnight
+from epa.scheduling.around import booked_overlapping, diaries_around
 from epa.scheduling.models import (
     Assessment,
     AssessmentStatus,
     AssessorConflict,
     AssessorPattern,
-    Unavailability,
     in_current_epa,
 )
 from epa.scheduling.refusals import refusal
@@ -44,11 +43,7 @@ def _intervals(query) -> list[Interval]:
 
 def _diary(apprentice, assessor, method, starts_at, ends_at, exclude_id=None) -> Diary:
     """What is already booked or declared around this time, read after the locks are held."""
-
-    def around(query, model):
-        query = query.where(model.starts_at < ends_at, model.ends_at > starts_at)
-        return query
-
+    around = diaries_around([assessor.id], starts_at, ends_at, exclude_id)[assessor.id]
     others = select(Assessment)
     if exclude_id is not None:
         others = others.where(Assessment.id != exclude_id)
@@ -73,30 +68,17 @@ def _diary(apprentice, assessor, method, starts_at, ends_at, exclude_id=None) ->
             ~and_(Result.is_submitted.is_(True), Result.method_grade == "fail"),
         )
     )
-    day = london_date(starts_at)
     return Diary(
-        pattern=pattern_of(assessor.id),
-        assessor_day_count=db.session.scalar(
-            _booked(others)
-            .where(
-                Assessment.assessor_id == assessor.id,
-                Assessment.starts_at >= midnight(day),
-                Assessment.starts_at < midnight(day + timedelta(days=1)),
-            )
-            .with_only_columns(func.count())
-        ),
-        assessor_bookings=_intervals(
-            around(_booked(others).where(Assessment.assessor_id == assessor.id), Assessment)
-        ),
+        pattern=around.pattern,
+        assessor_day_count=around.day_count,
+        assessor_bookings=around.bookings,
         apprentice_bookings=_intervals(
-            around(_booked(others).where(Assessment.apprentice_id == apprentice.id), Assessment)
-        ),
-        unavailability=_intervals(
-            around(
-                select(Unavailability).where(Unavailability.assessor_id == assessor.id),
-                Unavailability,
+            select(Assessment).where(
+                Assessment.apprentice_id == apprentice.id,
+                *booked_overlapping(starts_at, ends_at, exclude_id),
             )
         ),
+        unavailability=[interval for interval, _ in around.away],
         conflict_of_interest=conflict is not None,
         method_already_booked=db.session.scalar(same_method.with_only_columns(Assessment.id))
         is not None,
@@ -299,13 +281,27 @@ def time_problem(apprentice, method, starts_at, *, exclude_id=None) -> ServiceEr
     return None if code is None else _refused(code, request, method, apprentice)
 
 
-def assessor_refusal(apprentice, assessor, method, starts_at, *, exclude_id=None) -> str | None:
-    """The diary rule that rules this assessor out of the booking, if any; read-only, no locks.
+def assessor_refusals(
+    apprentice, assessor_ids, method, starts_at, conflicted, *, exclude_id=None
+) -> tuple[dict[int, str | None], dict]:
+    """The diary rule that rules each assessor out of the booking, if any, and what their
+    diaries hold around the time; read-only, no locks, a fixed number of queries for any number
+    of assessors. `conflicted` holds the assessors with a conflict of interest with the
+    apprentice's employer or provider.
 
     Only refusals about the assessor (see ASSESSOR_REFUSALS), for offering assessors on a page;
     the booking itself is checked again, under locks, when it is made.
     """
     request = booking_request(apprentice, method, starts_at, time_limit=False)
-    diary = _diary(apprentice, assessor, method, starts_at, request.ends_at, exclude_id)
-    own = replace(diary, apprentice_bookings=[], method_already_booked=False)
-    return diary_refusal(request, own)
+    around = diaries_around(assessor_ids, starts_at, request.ends_at, exclude_id)
+    refusals = {}
+    for assessor_id, diary in around.items():
+        own = Diary(
+            pattern=diary.pattern,
+            assessor_day_count=diary.day_count,
+            assessor_bookings=diary.bookings,
+            unavailability=[interval for interval, _ in diary.away],
+            conflict_of_interest=assessor_id in conflicted,
+        )
+        refusals[assessor_id] = diary_refusal(request, own)
+    return refusals, around

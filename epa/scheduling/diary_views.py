@@ -12,7 +12,7 @@ from epa.auth.models import User
 from epa.errors import ServiceError
 from epa.extensions import db
 from epa.pages.forms import show_service_error
-from epa.pagination import fetch_page, list_filters, page_count, page_from_args
+from epa.pagination import fetch_list_page, list_filters, page_count, page_from_args
 from epa.rules.dates import parse_iso_date
 from epa.rules.local_time import LONDON
 from epa.rules.scheduling import bank_holiday_name
@@ -98,7 +98,9 @@ def diary_download():
 def _diary_page(form: AssessmentListForm, monday: date, query):
     """The week's page; with no query (the filters were refused), the boxes say why."""
     page = page_from_args(request.args)
-    assessments, total = fetch_page(query, page, DIARY_PER_PAGE) if query is not None else ([], 0)
+    assessments, total = (
+        fetch_list_page(query, page, DIARY_PER_PAGE) if query is not None else ([], 0)
+    )
     by_day: dict[date, list[Assessment]] = {}
     for assessment in assessments:
         by_day.setdefault(assessment.starts_at.astimezone(LONDON).date(), []).append(assessment)
@@ -136,7 +138,7 @@ def my_assessments():
         .limit(UPCOMING_LIMIT + 1)
     ).all()
     page = page_from_args(request.args)
-    past, total = fetch_page(
+    past, total = fetch_list_page(
         mine.where(Assessment.ends_at < today).order_by(
             Assessment.starts_at.desc(), Assessment.id.desc()
         ),

@@ -1,21 +1,21 @@
 """Which assessors a booking form may offer, and why the others are left out.
 
-The decision is the booking checks' (`checks.assessor_refusal`, the booking's own diary rules);
+The decision is the booking checks' (`checks.assessor_refusals`, the booking's own diary rules);
 this module only words it. The booking is checked again, under locks, when it is made.
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import func, or_, select
 
 from epa.apprentices.models import Apprentice
 from epa.auth.models import User
 from epa.extensions import db
+from epa.organisations.models import Employer, Provider
 from epa.rules.patterns import describe
-from epa.scheduling.checks import assessor_refusal, pattern_of
-from epa.scheduling.models import AssessorConflict, Unavailability
+from epa.scheduling.checks import assessor_refusals
+from epa.scheduling.models import AssessorConflict
 from epa.standards.models import AssessmentMethod
 
 DOUBLE_BOOKED = "Has another assessment at that time"
@@ -44,14 +44,22 @@ def assessor_choices(
         select(User).where(User.role == "assessor").order_by(User.name, User.id)
     ).all()
     conflicts = _conflicts(apprentice, [a.id for a in assessors])
-    timed = method is not None and starts_at is not None
+    refusals, around = {}, {}
+    if method is not None and starts_at is not None:
+        refusals, around = assessor_refusals(
+            apprentice,
+            [a.id for a in assessors if a.is_enabled],
+            method,
+            starts_at,
+            set(conflicts),
+            exclude_id=exclude_id,
+        )
     choices = []
     for assessor in assessors:
         if not assessor.is_enabled:
             reason = DISABLED
-        elif timed:
-            code = assessor_refusal(apprentice, assessor, method, starts_at, exclude_id=exclude_id)
-            reason = _reason(code, assessor, conflicts, method, starts_at)
+        elif assessor.id in around:
+            reason = _reason(refusals[assessor.id], conflicts.get(assessor.id), around[assessor.id])
         else:
             reason = _conflict_reason(conflicts.get(assessor.id))
         choices.append(AssessorChoice(assessor.id, assessor.name, reason))
@@ -61,8 +69,10 @@ def assessor_choices(
 def _conflicts(apprentice: Apprentice, assessor_ids: list[int]) -> dict[int, list[str]]:
     """The names of the apprentice's employer and provider each assessor declared a conflict
     with (one query)."""
-    rows = db.session.scalars(
-        select(AssessorConflict)
+    rows = db.session.execute(
+        select(AssessorConflict.assessor_id, func.coalesce(Employer.name, Provider.name))
+        .outerjoin(Employer, Employer.id == AssessorConflict.employer_id)
+        .outerjoin(Provider, Provider.id == AssessorConflict.provider_id)
         .where(
             AssessorConflict.assessor_id.in_(assessor_ids),
             or_(
@@ -70,14 +80,11 @@ def _conflicts(apprentice: Apprentice, assessor_ids: list[int]) -> dict[int, lis
                 AssessorConflict.provider_id == apprentice.provider_id,
             ),
         )
-        .options(selectinload(AssessorConflict.employer), selectinload(AssessorConflict.provider))
         .order_by(AssessorConflict.id)
     ).all()
     names: dict[int, list[str]] = {}
-    for conflict in rows:
-        names.setdefault(conflict.assessor_id, []).append(
-            (conflict.employer or conflict.provider).name
-        )
+    for assessor_id, name in rows:
+        names.setdefault(assessor_id, []).append(name)
     return names
 
 
@@ -85,25 +92,16 @@ def _conflict_reason(names: list[str] | None) -> str | None:
     return f"Conflict of interest with {' and '.join(names)}" if names else None
 
 
-def _reason(code, assessor, conflicts, method, starts_at) -> str | None:
+def _reason(code, conflicts, around) -> str | None:
     if code is None:
         return None
     if code == "assessor_conflict_of_interest":
-        return _conflict_reason(conflicts.get(assessor.id)) or "Conflict of interest"
+        return _conflict_reason(conflicts) or "Conflict of interest"
     if code == "assessor_unavailable":
-        ends_at = starts_at + timedelta(minutes=method.duration_minutes)
-        why = db.session.scalar(
-            select(Unavailability.reason)
-            .where(
-                Unavailability.assessor_id == assessor.id,
-                Unavailability.starts_at < ends_at,
-                Unavailability.ends_at > starts_at,
-            )
-            .order_by(Unavailability.starts_at)
-        )
+        why = around.away[0][1] if around.away else None
         return f"Unavailable: {why}" if why else "Unavailable at that time"
     if code == "assessor_not_working":
-        return f"Does not work then: {describe(pattern_of(assessor.id))}"
+        return f"Does not work then: {describe(around.pattern)}"
     if code == "assessor_day_full":
-        return f"Has their most assessments that day ({pattern_of(assessor.id).max_per_day})"
+        return f"Has their most assessments that day ({around.pattern.max_per_day})"
     return DOUBLE_BOOKED

@@ -10,6 +10,7 @@ from epa import clock
 from epa.apprentices.models import Apprentice
 from epa.extensions import db
 from epa.links import external_url
+from epa.scheduling.around import LONGEST_SITTING
 from epa.scheduling.diaries import assessor_for_feed
 from epa.scheduling.invites import feed_file
 from epa.scheduling.models import Assessment
@@ -29,9 +30,15 @@ def feed_address(token: str) -> str:
 def calendar(token: str):
     """The assessor's bookings, cancelled ones marked so subscribed calendars drop them."""
     assessor = assessor_for_feed(token)
+    since = clock.now() - HISTORY
     assessments = db.session.scalars(
         select(Assessment)
-        .where(Assessment.assessor_id == assessor.id, Assessment.ends_at >= clock.now() - HISTORY)
+        .where(
+            Assessment.assessor_id == assessor.id,
+            Assessment.ends_at >= since,
+            # the same, as a bound the assessor's index can seek to
+            Assessment.starts_at >= since - LONGEST_SITTING,
+        )
         .options(
             selectinload(Assessment.method),
             selectinload(Assessment.apprentice).selectinload(Apprentice.employer),

@@ -9,6 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from epa.apprentices.forms import assessor_options, options_with_all
 from epa.extensions import db
 from epa.pages.forms import LinkedDateField, NamedAsTheApi
+from epa.pages.widgets import GovLongSelect
 from epa.rules.stages import STAGE_LABELS
 from epa.standards.models import AssessmentMethod
 
@@ -20,7 +21,7 @@ class AssessmentListForm(NamedAsTheApi, FlaskForm):
     class Meta:
         csrf = False  # a list changes nothing
 
-    assessor_id = SelectField("Assessor", widget=GovSelect(), validate_choice=False)
+    assessor_id = SelectField("Assessor", widget=GovLongSelect(), validate_choice=False)
     method = SelectField("Method", widget=GovSelect(), validate_choice=False)
     status = SelectField(
         "Status",

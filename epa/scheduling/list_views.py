@@ -7,7 +7,7 @@ from flask_login import current_user
 from epa.auth.decorators import roles_required
 from epa.errors import ServiceError
 from epa.pages.forms import show_service_error
-from epa.pagination import fetch_page, list_filters, page_count, page_from_args
+from epa.pagination import fetch_list_page, list_filters, page_count, page_from_args
 from epa.scheduling import lists
 from epa.scheduling.blueprint import OFFICE, bp
 from epa.scheduling.list_forms import AssessmentListForm
@@ -57,7 +57,7 @@ def assessments():
     page = page_from_args(request.args)
 
     def show(query):
-        found, total = fetch_page(query, page, PER_PAGE)
+        found, total = fetch_list_page(query, page, PER_PAGE)
         return _page(form, found, total, page)
 
     return _listed(form, show)

@@ -425,7 +425,7 @@ def test_an_incomplete_outcome_is_not_in_the_queue_and_cannot_be_confirmed(
     signed_in("admin")
     html = client.get("/sign-off").get_data(as_text=True)
     assert "Sam Taylor" not in html
-    assert "No outcome on this page is waiting for sign-off" in html  # a candidate, not ready
+    assert "No outcome is waiting for sign-off." in html
     response = confirm_outcome(client, world["apprentice"])
     assert response.status_code == 422
     assert "Every method needs a submitted result" in response.get_data(as_text=True)

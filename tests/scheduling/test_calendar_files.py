@@ -424,3 +424,30 @@ def test_generator_knows_no_web_framework_or_database():
 
     roots = {name.split(".")[0] for name in imported}
     assert roots.isdisjoint({"flask", "flask_sqlalchemy", "sqlalchemy", "epa"})
+
+
+ORGANISER_NAMES = [
+    "Northern Assessment Ltd",
+    "Assess, Grade & Co; Ltd: North",
+    "O’Brien Assessments",
+    'The "Best" Assessors',
+    "Caret ^ and back\\slash",
+    "Ünïcödé Åssessors " * 4,
+]
+
+
+@pytest.mark.parametrize("name", ORGANISER_NAMES)
+@pytest.mark.parametrize("text", AWKWARD_TEXT + ["x" * 73 + "\\" + "y" * 80, "é" * 60])
+def test_feed_writes_each_booking_as_icalendar_does(name, text):
+    """The feed writes its events itself, for speed: byte for byte what icalendar writes."""
+    events = [
+        make_event(uid="a@epa", summary=text, organiser_name=name),
+        make_event(uid="b@epa", description=text, location=None, cancelled=True, sequence=3),
+        make_event(uid="c@epa", location=text, starts_at=datetime(2026, 7, 1, 8, 0, tzinfo=LONDON)),
+    ]
+    calendar = calendar_files._calendar(DEFAULT_PRODUCT, "PUBLISH")
+    raw = feed_ics(events, name="Priya Shah: assessments")
+    for event in events:
+        calendar.add_component(calendar_files._vevent(event))
+    expected = calendar.to_ical()
+    assert raw.split(b"BEGIN:VEVENT", 1)[1] == expected.split(b"BEGIN:VEVENT", 1)[1]

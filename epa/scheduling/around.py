@@ -1,0 +1,104 @@
+"""What many assessors' diaries hold around one time, read in a fixed number of queries however
+many assessors there are and however long their history: the booking form offers every
+assessor at once, and a booking reads the same for its one assessor."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+
+from epa.extensions import db
+from epa.rules.fixture_fields import WHOLE_NUMBER_RANGE
+from epa.rules.local_time import london_date
+from epa.rules.patterns import WorkingPattern
+from epa.rules.scheduling import Interval
+from epa.scheduling.instants import midnight
+from epa.scheduling.models import Assessment, AssessmentStatus, Unavailability
+from epa.scheduling.readers import patterns_of
+
+#: No sitting is longer than a method can last (a standard's methods are loaded within this), so
+#: a booking that overlaps a time started less than this before it: the lower bound that keeps
+#: the overlap query to the days around the time instead of the assessor's whole history.
+LONGEST_SITTING = timedelta(minutes=WHOLE_NUMBER_RANGE["duration_minutes"][1])
+
+
+@dataclass
+class AssessorAround:
+    """One assessor's diary around the time asked about."""
+
+    pattern: WorkingPattern = WorkingPattern()
+    #: booked sittings that overlap the time
+    bookings: list[Interval] = field(default_factory=list)
+    #: declared time away that overlaps the time, with its reason
+    away: list[tuple[Interval, str]] = field(default_factory=list)
+    #: booked sittings that start on the London date of the time
+    day_count: int = 0
+
+
+def booked_overlapping(starts_at: datetime, ends_at: datetime, exclude_id: int | None = None):
+    """Booked sittings that overlap the time, as conditions on Assessment (the one being moved,
+    `exclude_id`, left out)."""
+    conditions = [
+        Assessment.status == AssessmentStatus.BOOKED,
+        Assessment.starts_at < ends_at,
+        Assessment.starts_at > starts_at - LONGEST_SITTING,
+        Assessment.ends_at > starts_at,
+    ]
+    if exclude_id is not None:
+        conditions.append(Assessment.id != exclude_id)
+    return conditions
+
+
+def diaries_around(
+    assessor_ids: list[int], starts_at: datetime, ends_at: datetime, exclude_id: int | None = None
+) -> dict[int, AssessorAround]:
+    """Each assessor's pattern, bookings and time away around the time, and their bookings that
+    day: four queries."""
+    found = {assessor_id: AssessorAround() for assessor_id in assessor_ids}
+    if not assessor_ids:
+        return found
+    for assessor_id, pattern in patterns_of(assessor_ids).items():
+        found[assessor_id].pattern = pattern
+    for assessor_id, starts, ends in db.session.execute(
+        select(Assessment.assessor_id, Assessment.starts_at, Assessment.ends_at).where(
+            Assessment.assessor_id.in_(assessor_ids),
+            *booked_overlapping(starts_at, ends_at, exclude_id),
+        )
+    ):
+        found[assessor_id].bookings.append(Interval(starts, ends))
+    for row in db.session.execute(
+        select(
+            Unavailability.assessor_id,
+            Unavailability.starts_at,
+            Unavailability.ends_at,
+            Unavailability.reason,
+        )
+        .where(
+            Unavailability.assessor_id.in_(assessor_ids),
+            Unavailability.starts_at < ends_at,
+            Unavailability.ends_at > starts_at,
+        )
+        .order_by(Unavailability.starts_at)
+    ):
+        found[row.assessor_id].away.append((Interval(row.starts_at, row.ends_at), row.reason))
+    day = london_date(starts_at)
+    same_day = [
+        Assessment.assessor_id.in_(assessor_ids),
+        Assessment.status == AssessmentStatus.BOOKED,
+        Assessment.starts_at >= midnight(day),
+        Assessment.starts_at < midnight(day + timedelta(days=1)),
+    ]
+    if exclude_id is not None:
+        same_day.append(Assessment.id != exclude_id)
+    counts: dict[int, int] = defaultdict(int)
+    counts.update(
+        db.session.execute(
+            select(Assessment.assessor_id, func.count())
+            .where(*same_day)
+            .group_by(Assessment.assessor_id)
+        ).all()
+    )
+    for assessor_id, around in found.items():
+        around.day_count = counts[assessor_id]
+    return found
