@@ -572,26 +572,138 @@ def test_cell_yes_no_refuses_anything_else(value):
 
 
 def test_a_row_lost_to_a_simultaneous_request_is_its_only_problem(
-    app, api, organisations, standard, monkeypatch
+    app, api, make_apprentice, monkeypatch
 ):
-    """When another request registers the same apprentice first, the database refuses the row
-    and the transaction rolls back (employers added so far with it): later rows still find or
-    add their employer, so the refusal names only that row."""
-    from epa.apprentices.services import _duplicate
-    from epa.imports import services
+    """When another request registers the same apprentice after the file was checked, the
+    database's unique index refuses the rows: the whole import rolls back (employers added with
+    it too), and the refusal names that row."""
+    from epa.apprentices.bulk import LoadedRecords
 
-    register = services.register_apprentice
-
-    def losing_a_race(command):
-        if command.uln == uln(2):
-            db.session.rollback()  # what flush_or_conflict does when the unique index refuses
-            raise _duplicate(command.uln)
-        return register(command)
-
-    monkeypatch.setattr(services, "register_apprentice", losing_a_race)
+    make_apprentice(uln=uln(2))
+    # As though the other registration was saved between the check and the insert.
+    monkeypatch.setattr(LoadedRecords, "registered", lambda *args, **kwargs: False)
     staff = api("staff")
     before = counts(app)
     data = xlsx([row(uln=uln(n), employer="Racing Ltd") for n in (1, 2, 3)])
     error = assert_error(upload(staff, data), 422, "import_rejected")
-    assert [(p["row"], p["column"]) for p in error["rows"]] == [(3, "ULN")]
+    assert error["rows"] == [
+        {"row": 3, "column": "ULN", "message": "This ULN is already registered on this standard"}
+    ]
+    assert "1 problem in 1 row of 3" in error["message"]
     assert counts(app) == before
+
+
+def test_a_refusal_by_the_database_naming_no_row_still_rejects_the_file(
+    app, api, organisations, standard, monkeypatch
+):
+    from epa.apprentices import bulk
+
+    def refused(*args, **kwargs):
+        raise bulk.RegisteredMeanwhile([])
+
+    monkeypatch.setattr("epa.imports.services.register_many", refused)
+    staff = api("staff")
+    before = counts(app)
+    error = assert_error(upload(staff, xlsx([row()])), 422, "import_rejected")
+    assert error["rows"] == [] and "Upload the whole file again" in error["message"]
+    assert counts(app) == before
+
+
+def _audited(app, uln_: str) -> dict:
+    with app.app_context():
+        apprentice = db.session.scalar(select(Apprentice).where(Apprentice.uln == uln_))
+        events = db.session.scalars(
+            select(AuditEvent).where(
+                AuditEvent.entity == "apprentice", AuditEvent.entity_id == str(apprentice.id)
+            )
+        ).all()
+        assert len(events) == 1
+        event = events[0]
+        return {
+            "actor_id": event.actor_id,
+            "channel": event.channel,
+            "action": event.action,
+            "before": event.before,
+            "after": {**event.after, "uln": "-"},
+            "reason": event.reason,
+        }
+
+
+def test_an_imported_apprentice_is_audited_as_one_registered_by_hand(
+    app, client, make_user, make_token, organisations, standard
+):
+    from tests.conftest import ApiClient
+
+    staff_id = make_user("staff")
+    staff = ApiClient(client, make_token("staff", user_id=staff_id))
+    assert upload(staff, xlsx([row(ehc_plan="Yes", email=None)])).status_code == 201
+    employer_id, provider_id = organisations
+    by_hand = {
+        "uln": uln(8),
+        "given_names": "Sam",
+        "family_name": "Taylor",
+        "date_of_birth": "2001-04-12",
+        "employer_id": employer_id,
+        "provider_id": provider_id,
+        "standard": "st0825",
+        "start_date": "2024-01-08",
+        "ehc_plan": True,
+    }
+    assert staff.post("/api/v1/apprentices", json=by_hand).status_code == 201
+    imported = _audited(app, "1234567899")
+    assert imported == _audited(app, uln(8))
+    assert imported["actor_id"] == staff_id and imported["channel"] == "api"
+
+
+def test_progress_is_told_as_rows_are_checked_then_written(ctx, organisations, standard):
+    from epa.imports import services
+
+    told = []
+    created = services.import_apprentices(
+        xlsx([row(uln=uln(n)) for n in range(1, 1202)]),
+        "apprentices.xlsx",
+        progress=lambda done, total: told.append((done, total)),
+    )
+    assert created == 1201
+    assert told == [
+        (500, 2402),
+        (1000, 2402),
+        (1201, 2402),
+        (1701, 2402),
+        (2201, 2402),
+        (2402, 2402),
+    ]
+    db.session.rollback()
+
+
+def test_the_statements_an_import_makes_do_not_grow_with_its_rows(
+    app, api, organisations, standard
+):
+    from sqlalchemy import event
+
+    staff = api("staff")
+
+    def statements(first: int, rows: int) -> int:
+        made = []
+
+        def count(conn, cursor, statement, *args):
+            made.append(statement)
+
+        with app.app_context():
+            engine = db.engine
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            data = xlsx(
+                [
+                    row(uln=uln(n), employer=f"Employer {n % 3}", given_names=f"Person {n}")
+                    for n in range(first, first + rows)
+                ]
+            )
+            assert upload(staff, data).status_code == 201
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+        return len(made)
+
+    # Each file adds the same three employers' names, the first time only.
+    statements(100, 3)
+    assert statements(200, 3) == statements(300, 60)
