@@ -130,8 +130,9 @@ def _insert(rows: list[dict]) -> list[int]:
     Rows alike in every value are interchangeable, so any match of them is right.
     """
     names = list(rows[0])
-    returned = [getattr(Apprentice, name) for name in names]
-    result = db.session.execute(insert(Apprentice).returning(Apprentice.id, *returned), rows)
+    table = Apprentice.__table__  # the ORM's bulk insert would return rows one statement each
+    returned = [table.c[name] for name in names]
+    result = db.session.execute(insert(table).returning(table.c.id, *returned), rows)
     waiting: dict[tuple, list[int]] = defaultdict(list)
     for record_id, *values in result:
         waiting[tuple(values)].append(record_id)

@@ -64,7 +64,7 @@ def record_many(entity: str, action: str, changed: list[tuple[object, dict]]) ->
     in the caller's transaction."""
     if changed:
         db.session.execute(
-            insert(AuditEvent),
+            insert(AuditEvent.__table__),
             [_event(entity, entity_id, action, None, after, None) for entity_id, after in changed],
         )
 
