@@ -707,3 +707,38 @@ def test_the_statements_an_import_makes_do_not_grow_with_its_rows(
     # Each file adds the same three employers' names, the first time only.
     statements(100, 3)
     assert statements(200, 3) == statements(300, 60)
+
+
+def test_the_first_sheet_reads_as_openpyxls_read_only_sheet_reads_it():
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+    from openpyxl.cell.text import InlineFont
+
+    from epa.imports import sheet_values
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(HEADERS)
+    sheet.append(row())
+    sheet.append(row(uln=1234567899, date_of_birth=datetime(2001, 4, 12, 13, 5), ehc_plan=True))
+    sheet["B5"] = CellRichText("Plain ", TextBlock(InlineFont(b=True), "bold"), " end")
+    sheet["C5"] = "  spaced  "
+    sheet["D5"] = 1.5
+    sheet["E5"] = "=1+1"
+    sheet.cell(row=5, column=60, value="beyond the columns read")
+    sheet["A9"] = "after a gap"
+    workbook.create_sheet("Second")["A1"] = "never read"
+    buffer = BytesIO()
+    workbook.save(buffer)
+    for data in (buffer.getvalue(), with_shared_strings(xlsx([row(), None, row(uln=uln(1))]))):
+        expected_book = load_workbook(BytesIO(data), read_only=True, data_only=True)
+        expected_sheet = expected_book.worksheets[0]
+        expected_sheet.reset_dimensions()
+        expected = list(expected_sheet.iter_rows(max_col=reading.MAX_COLUMNS, values_only=True))
+        expected_book.close()
+        book = sheet_values.Workbook(data)
+        try:
+            found = list(book.first_sheet_rows(reading.MAX_COLUMNS))
+        finally:
+            book.close()
+        assert [values for _, values in found] == expected
+        assert [number for number, _ in found] == list(range(1, len(expected) + 1))
