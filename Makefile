@@ -7,7 +7,7 @@ FLASK := $(BIN)/flask --app app
 ASSETS := static/build/epa.css static/build/govuk-frontend.min.js
 export SECRET_KEY ?= $(shell cat instance/secret_key 2>/dev/null)
 
-.PHONY: run test test-postgres lint format serve assets clean bench lock e2e
+.PHONY: run test test-postgres lint format serve assets clean bench lock e2e worker beat
 
 # Every dependency comes from the lock, each file checked against its hash; the project itself
 # is installed editable on top, without resolving anything again.
@@ -49,6 +49,14 @@ run: $(BIN)/.installed assets instance/secret_key
 serve: $(BIN)/.installed assets instance/secret_key
 	SECRET_KEY=$${SECRET_KEY:-$$(cat instance/secret_key)} $(FLASK) db upgrade
 	HOST=127.0.0.1 PORT=$(PORT) SECRET_KEY=$${SECRET_KEY:-$$(cat instance/secret_key)} $(BIN)/gunicorn --config gunicorn.conf.py app:app
+
+# A worker for the queue on REDIS_URL (any number, on any machine sharing DATABASE_URL and
+# REDIS_URL); `make beat` runs the one scheduler of timed work. See docs/operations.md.
+worker: $(BIN)/.installed instance/secret_key
+	SECRET_KEY=$${SECRET_KEY:-$$(cat instance/secret_key)} $(BIN)/celery -A epa.worker worker --loglevel=INFO $(WORKER_ARGS)
+
+beat: $(BIN)/.installed instance/secret_key
+	SECRET_KEY=$${SECRET_KEY:-$$(cat instance/secret_key)} $(BIN)/celery -A epa.worker beat --loglevel=INFO
 
 test: $(BIN)/.installed assets
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -106,14 +106,14 @@ def register_extensions(app: Flask) -> None:
     from epa.auth.sessions import init_sessions
     from epa.extensions import csrf, db, migrate
     from epa.guards import init_guards
-    from epa.mail.sending import init_app as init_mail
+    from epa.jobs.queue import init_app as init_jobs
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(config.PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
     init_guards(app)
     init_sessions(app)
-    init_mail(app)
+    init_jobs(app)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -128,6 +128,7 @@ def register_blueprints(app: Flask) -> None:
     from epa.gateway.views import bp as gateway_bp
     from epa.grading.views import bp as grading_bp
     from epa.imports.views import bp as imports_bp
+    from epa.jobs.views import bp as jobs_bp
     from epa.ops.views import bp as ops_bp
     from epa.organisations.views import bp as organisations_bp
     from epa.pages.views import bp as pages_bp
@@ -152,6 +153,7 @@ def register_blueprints(app: Flask) -> None:
         exports_bp,
         dashboard_bp,
         imports_bp,
+        jobs_bp,
         audit_bp,
         organisations_bp,
         api_bp,

@@ -79,6 +79,17 @@ def settings_from(env: dict[str, str]) -> dict:
         # Where people reach the service, for links in emails, calendar feeds and the command
         # line (epa.links). Unset: the address each request came to.
         "PUBLIC_URL": _public_url(env),
+        # Long work (epa.jobs): Celery on Redis when REDIS_URL is set; without it, a thread in
+        # each web process runs the jobs and the periodic work (the embedded default).
+        "REDIS_URL": env.get("REDIS_URL", "").strip() or None,
+        "JOB_QUEUE": env.get("JOB_QUEUE", "").strip() or "epa",
+        # A running job renews its lease every second; one not renewed for this long is taken
+        # over by another worker (its worker died).
+        "JOB_LEASE_SECONDS": _whole_number(env, "JOB_LEASE_SECONDS", 60),
+        "JOB_VISIBILITY_SECONDS": _whole_number(env, "JOB_VISIBILITY_SECONDS", 3600),
+        "JOB_FILES_PATH": env.get("JOB_FILES_PATH", "").strip() or str(INSTANCE_PATH / "files"),
+        "CELERY_BEAT_SCHEDULE": str(INSTANCE_PATH / "celerybeat-schedule"),
+        "JOBS_INLINE": False,
         # The cohort planner's solver stops here with the best plan found so far.
         "PLANNER_SECONDS": _whole_number(env, "PLANNER_SECONDS", 10),
     }

@@ -21,6 +21,10 @@ class ServiceError(Exception):
         #: more members of the API's error body beside code, message and fields (an import's rows)
         self.extra = extra or {}
 
+    def detail(self) -> dict:
+        """The API error body's `error` member for this refusal."""
+        return {"code": self.code, "message": self.message, "fields": self.fields, **self.extra}
+
 
 class NotFound(ServiceError):
     def __init__(self, what: str):

@@ -5,6 +5,7 @@ from epa.audit.models import AuditEvent
 from epa.auth.models import ApiToken, SignInFailure, User
 from epa.gateway.models import GatewayAttempt
 from epa.grading.models import Outcome, Result
+from epa.jobs.models import Job
 from epa.mail.models import OutboxMessage
 from epa.organisations.models import Employer, Provider
 from epa.planning.models import Plan, PlanItem, PlanUnplaced
@@ -32,6 +33,7 @@ __all__ = [
     "Employer",
     "GatewayAttempt",
     "GradingRow",
+    "Job",
     "Ksb",
     "Outcome",
     "OutboxMessage",

@@ -83,6 +83,9 @@ def test_settings(database_url: str, tmp_path: Path | None = None) -> dict:
         "DEMO_SIGN_IN_FILE": str((tmp_path or Path("/tmp")) / "demo-sign-in.txt"),
         # Still scrypt, at a cost that keeps hundreds of sign-ins quick.
         "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
+        # Jobs run as soon as their transaction commits, on the same thread: a test sees the end.
+        "JOBS_INLINE": True,
+        "JOB_FILES_PATH": str((tmp_path or Path("/tmp")) / "files"),
     }
 
 
@@ -215,6 +218,17 @@ def api(client, make_token):
         return ApiClient(client, make_token(role))
 
     return as_role
+
+
+@pytest.fixture
+def held_tasks(monkeypatch):
+    """The tasks handed to the queue after each commit, as (name, args), held instead of run:
+    a test then runs them (or not) itself, as a worker would."""
+    from epa.jobs import queue
+
+    held = []
+    monkeypatch.setattr(queue, "dispatch", lambda name, *args, **kw: held.append((name, args)))
+    return held
 
 
 def csrf_token(html: bytes) -> str:

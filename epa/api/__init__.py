@@ -50,6 +50,7 @@ from epa.api import (  # noqa: E402, F401
     exports,
     grading,
     imports,
+    jobs,
     openapi,
     organisations,
     planning,

@@ -45,6 +45,8 @@ class Operation:
     read_body: bool = True
     #: how the body comes: an upload is multipart/form-data
     body_media: str = "application/json"
+    #: other successful answers, by status (202 with the job when the work is queued)
+    also: dict[int, type[Shape]] = field(default_factory=dict)
 
 
 OPERATIONS: list[Operation] = []

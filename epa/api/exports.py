@@ -3,8 +3,12 @@
 from flask import g
 
 from epa.api.contract import OFFICE, operation
+from epa.api.jobs import started
 from epa.exports import services
+from epa.exports.jobs import start_export
 from epa.exports.schemas import ExportRange
+from epa.extensions import db
+from epa.jobs.schemas import JobStarted
 
 #: both exports take a range of dates and give a workbook; a `to` earlier than `from` (once
 #: the defaults are taken) is validation_failed
@@ -40,3 +44,43 @@ def export_outcomes(query: ExportRange):
 def export_bookings(query: ExportRange):
     """Every assessment starting in the range, cancelled ones included, by start time."""
     return services.export_file("bookings", query, g.actor.id)
+
+
+#: making a return of any size: a worker writes it, and the job's result says where to fetch it
+PREPARE = {
+    "roles": OFFICE,
+    "tag": "Exports",
+    "body": ExportRange,
+    "response": JobStarted,
+    "status": 202,
+    "errors": {422: ["invalid_date"]},
+}
+
+
+@operation(
+    "post",
+    "/exports/outcomes",
+    **PREPARE,
+    summary="Make the outcomes return for a date range (as GET /exports/outcomes.xlsx) as a job; "
+    "on success its result's download_url serves the file to you for 7 days",
+)
+def prepare_outcomes(body: ExportRange):
+    return _prepare("outcomes", body)
+
+
+@operation(
+    "post",
+    "/exports/bookings",
+    **PREPARE,
+    summary="Make the bookings return for a date range (as GET /exports/bookings.xlsx) as a job; "
+    "on success its result's download_url serves the file to you for 7 days",
+)
+def prepare_bookings(body: ExportRange):
+    return _prepare("bookings", body)
+
+
+def _prepare(kind: str, asked: ExportRange) -> dict:
+    job = start_export(kind, asked, user=g.actor, channel="api")
+    db.session.commit()
+    db.session.refresh(job)
+    return started(job)

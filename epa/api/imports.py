@@ -2,17 +2,19 @@
 
 from typing import Annotated
 
-from flask import request
+from flask import g, jsonify, request
 from pydantic import ConfigDict, Field
 
 from epa.api.contract import OFFICE, operation
-from epa.api.errors import ErrorDetail
+from epa.api.errors import ErrorDetail, api_error_response
+from epa.api.jobs import started
 from epa.errors import ServiceError
 from epa.exports.services import send_xlsx
 from epa.extensions import db
 from epa.imports import services
-from epa.imports.reading import MAX_FILE_BYTES
+from epa.imports.jobs import start_import
 from epa.imports.schemas import NO_FILE, XLSX, ImportProblem, ImportResult, ImportUpload
+from epa.jobs.schemas import JobStarted
 from epa.shapes import Shape
 
 TAG = "Imports"
@@ -49,13 +51,15 @@ def apprentices_import_template():
     body_media="multipart/form-data",
     response=ImportResult,
     status=201,
+    also={202: JobStarted},
     errors={
         422: ["import_rejected", "unreadable_file", "wrong_columns", "no_rows", "too_many_rows"]
     },
     error_shapes={422: ImportError},
 )
 def import_apprentices():
-    """Register every apprentice in a filled-in template, or none of them"""
+    """Register every apprentice in a filled-in template, or none of them: 201 with the count
+    when the work was done before the answer, otherwise 202 with the job to follow"""
     upload = request.files.get("file")
     if upload is None:
         raise ServiceError(
@@ -63,7 +67,14 @@ def import_apprentices():
             "Send the filled-in template as the multipart/form-data field 'file'.",
             fields={"file": NO_FILE},
         )
-    # One byte more than allowed is enough to know the file is too large.
-    created = services.import_apprentices(upload.read(MAX_FILE_BYTES + 1), upload.filename)
+    job = start_import(upload, user=g.actor, channel="api")
     db.session.commit()
-    return {"created": created}
+    db.session.refresh(job)  # a worker may have finished it already
+    if job.status == "succeeded":
+        return job.result
+    if job.status == "failed":
+        error = dict(job.error)
+        return api_error_response(422, error.pop("code"), error.pop("message"), **error)
+    reply = jsonify(JobStarted.of(started(job)))
+    reply.status_code = 202
+    return reply

@@ -151,6 +151,10 @@ def _operation(op: Operation, components: dict) -> dict:
         "responses": {
             str(op.status): _success(op),
             **{
+                str(status): {"description": (shape.__doc__ or "").strip(), **_json(_ref(shape))}
+                for status, shape in op.also.items()
+            },
+            **{
                 str(status): _error_response(op, status, codes)
                 for status, codes in _errors(op).items()
             },
@@ -171,6 +175,7 @@ def _components() -> dict:
     inputs = {m for op in OPERATIONS for m in (op.body, op.query) if m is not None}
     outputs = {Error, *(op.response for op in OPERATIONS if op.response is not None)}
     outputs |= {shape for op in OPERATIONS for shape in op.error_shapes.values()}
+    outputs |= {shape for op in OPERATIONS for shape in op.also.values()}
     models = [(m, "validation") for m in inputs] + [(m, "serialization") for m in outputs]
     models.sort(key=lambda pair: pair[0].__name__)
     _, schema = models_json_schema(models, ref_template=REF)

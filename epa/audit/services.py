@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from flask import g, has_request_context
+from flask import g, has_app_context, has_request_context
 from sqlalchemy import insert
 
 from epa.audit.models import AuditEvent
@@ -23,8 +23,9 @@ def _plain(value):
 
 
 def current_actor() -> tuple[int | None, str]:
-    """The acting user's id and the channel, from the request or the command line."""
-    if has_request_context():
+    """The acting user's id and the channel: from the request, from the job a worker runs (as
+    whoever started it, where they started it), or the command line."""
+    if has_request_context() or (has_app_context() and g.get("job_id")):
         actor = g.get("actor")
         return (actor.id if actor else None, g.get("channel", "web"))
     return (None, "cli")

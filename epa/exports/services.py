@@ -1,7 +1,7 @@
 """The returns exports: reading a date range, building each file, and sending it.
 
 The pages and the API call the same functions; the file itself comes from the pure
-`write_xlsx`, into a file of any size (`build_export`, for work done away from a request) or
+`write_xlsx`, into a file of any size (`write_export`, for work done away from a request) or
 into memory for a download (`export_file`); `send_xlsx` only wraps its bytes in a response.
 """
 
@@ -83,40 +83,38 @@ def _bookings(span: DateRange) -> Sheet:
     )
 
 
-#: each export's workbook, by the name its file, metrics and log give it
-BUILDERS = {"outcomes": _outcomes, "bookings": _bookings}
+#: each export's sheet, by the name its file, metrics and log give it
+TABLES = {"outcomes": _outcomes, "bookings": _bookings}
 
 
-def export_filename(kind: str, span: DateRange) -> str:
+def file_name(kind: str, span: DateRange) -> str:
     return f"{kind}-{span.first}-to-{span.last}.xlsx"
 
 
-def build_export(
+def write_export(
     kind: str,
     span: DateRange,
     out: BinaryIO | str | os.PathLike,
+    *,
     progress: Callable[[int, int], None] | None = None,
 ) -> int:
     """Write the export (`outcomes` or `bookings`) over the range to a file object or path,
-    whatever its size, and return how many rows it holds; timed and counted.
+    whatever its size, and return how many rows it holds.
 
-    `progress(done, total)` is told every few thousand rows and at the end; `total` is
+    `progress(done, total)` is told every PROGRESS_EVERY rows and at the end; `total` is
     counted first (another query), so only when progress is asked for.
     """
-    with timed(EXPORT_SECONDS, kind=kind):
-        sheet = BUILDERS[kind](span)
-        told = None
-        if progress is not None:
-            total = sheet.count()
-            progress(0, total)
+    sheet = TABLES[kind](span)
+    told = None
+    if progress is not None:
+        total = sheet.count()
+        progress(0, total)
 
-            def told(done: int) -> None:
-                # Rows confirmed between the count and the reading still count.
-                progress(done, max(done, total))
+        def told(done: int) -> None:
+            # Rows confirmed between the count and the reading still count.
+            progress(done, max(done, total))
 
-        written = write_xlsx(out, sheet.name, sheet.headers, sheet.rows, progress=told)
-    EXPORTS.labels(kind=kind).inc()
-    return written
+    return write_xlsx(out, sheet.name, sheet.headers, sheet.rows, progress=told)
 
 
 def export_file(kind: str, asked: ExportRange, user_id: int) -> Response:
@@ -124,9 +122,11 @@ def export_file(kind: str, asked: ExportRange, user_id: int) -> Response:
     asked is logged."""
     span = date_range(asked, kind)
     buffer = BytesIO()
-    build_export(kind, span, buffer)
+    with timed(EXPORT_SECONDS, kind=kind):
+        write_export(kind, span, buffer)
+    EXPORTS.labels(kind=kind).inc()
     log.info("User %s exported %s from %s to %s", user_id, kind, span.first, span.last)
-    return send_xlsx(export_filename(kind, span), buffer.getvalue())
+    return send_xlsx(file_name(kind, span), buffer.getvalue())
 
 
 def send_xlsx(filename: str, data: bytes) -> Response:

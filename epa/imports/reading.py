@@ -83,20 +83,30 @@ def read_rows(data: bytes, filename: str | None = None) -> list[tuple[int, dict]
     Raises FileRefused for a file that is too large, not a safe xlsx, not the template, empty,
     or longer than MAX_ROWS.
     """
+    check_upload(data, filename)
+    with warnings.catch_warnings():
+        # openpyxl warns about the parts it skips (data validation, conditional formatting,
+        # a missing stylesheet); reading values needs none of them, so they are not problems.
+        warnings.filterwarnings("ignore", category=UserWarning, module=r"openpyxl\.")
+        return _read_first_sheet(data)
+
+
+def check_upload(data: bytes, filename: str | None = None) -> None:
+    """What can be told of a file at once, before its rows are read: its size, its name, and
+    that it is a zip an xlsx can be. Raises FileRefused."""
+    check_size(data)
+    if filename and not filename.lower().endswith(".xlsx"):
+        raise unreadable("only .xlsx files can be imported (save a CSV or .xls file as .xlsx)")
+    check_container(data)
+
+
+def check_size(data: bytes) -> None:
     if len(data) > MAX_FILE_BYTES:
         raise FileRefused(
             "file_too_large",
             f"The file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB. Split it into "
             "smaller files and upload each one.",
         )
-    if filename and not filename.lower().endswith(".xlsx"):
-        raise unreadable("only .xlsx files can be imported (save a CSV or .xls file as .xlsx)")
-    check_container(data)
-    with warnings.catch_warnings():
-        # openpyxl warns about the parts it skips (data validation, conditional formatting,
-        # a missing stylesheet); reading values needs none of them, so they are not problems.
-        warnings.filterwarnings("ignore", category=UserWarning, module=r"openpyxl\.")
-        return _read_first_sheet(data)
 
 
 def check_container(data: bytes) -> None:

@@ -67,7 +67,7 @@ def import_apprentices(
     """Register every apprentice in the file and return how many; timed and counted.
 
     `progress(done, total)` is told how far it has got every PROGRESS_EVERY rows and at the
-    end: each row is checked, then written, so `total` is twice the rows. Nothing is
+    end, in rows: each row counts half when checked and half when written. Nothing is
     committed here: the caller commits.
     """
     outcome = "unreadable"
@@ -92,19 +92,22 @@ def _import_apprentices(data: bytes, filename: str | None, progress) -> int:
     try:
         rows = reading.read_rows(data, filename)
     except reading.FileRefused as refusal:
-        status = 413 if refusal.code == "file_too_large" else 422
-        raise ServiceError(refusal.code, refusal.message, status=status) from None
-    total = 2 * len(rows)
-    tell = progress or (lambda done, total: None)
+        raise refused(refusal) from None
+    total = len(rows)
+
+    def tell(units: int) -> None:
+        if progress is not None:
+            progress(units // 2, total)
+
     importer = _Importer(rows)
     problems = []
     for done, (number, cells) in enumerate(rows, 1):
         problems += importer.check(number, cells)
-        if done % PROGRESS_EVERY == 0 or done == len(rows):
-            tell(done, total)
+        if done % PROGRESS_EVERY == 0 or done == total:
+            tell(done)
     if not problems:
         try:
-            register_many(importer.registrations, lambda written: tell(len(rows) + written, total))
+            register_many(importer.registrations, lambda written: tell(total + written))
         except RegisteredMeanwhile as race:
             problems = [_registered_meanwhile(importer.numbers[index]) for index in race.indexes]
             if not problems:
@@ -120,6 +123,11 @@ def _import_apprentices(data: bytes, filename: str | None, progress) -> int:
 
 def _registered_meanwhile(number: int) -> dict:
     return {"row": number, "column": "ULN", "message": ALREADY_REGISTERED}
+
+
+def refused(refusal: reading.FileRefused) -> ServiceError:
+    status = 413 if refusal.code == "file_too_large" else 422
+    return ServiceError(refusal.code, refusal.message, status=status)
 
 
 def _refusal(problems: list[dict], total: int) -> str:

@@ -1,6 +1,7 @@
 """The import page: download the template, upload it filled in, see every problem or the count."""
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, redirect, render_template, url_for
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSubmitInput
@@ -12,7 +13,9 @@ from epa.errors import ServiceError
 from epa.exports.services import send_xlsx
 from epa.extensions import db
 from epa.imports import services
+from epa.imports.jobs import KIND, start_import
 from epa.imports.reading import MAX_FILE_BYTES, MAX_ROWS
+from epa.jobs.services import recent_jobs
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")
 OFFICE = ("admin", "staff")
@@ -38,17 +41,14 @@ def index():
     form = ImportForm()
     if not form.validate_on_submit():
         return _page(form, status=422 if form.is_submitted() else 200)
-    upload = form.file.data
     try:
-        # One byte more than allowed is enough to know the file is too large.
-        created = services.import_apprentices(upload.read(MAX_FILE_BYTES + 1), upload.filename)
+        job = start_import(form.file.data, user=current_user, channel="web")
     except ServiceError as error:
         db.session.rollback()
         form.file.errors = [*form.file.errors, error.message]
-        return _page(form, problems=error.extra.get("rows", []), status=error.status)
+        return _page(form, status=error.status)
     db.session.commit()
-    flash(f"{created:,} apprentice{' was' if created == 1 else 's were'} registered.")
-    return redirect(url_for("apprentices.index"))
+    return redirect(url_for("jobs.show", job_id=job.id), 303)
 
 
 @bp.errorhandler(RequestEntityTooLarge)
@@ -69,7 +69,17 @@ def template():
     return send_xlsx(*services.template_file())
 
 
-def _page(form: ImportForm, *, problems=(), status: int):
+def _page(form: ImportForm, *, status: int):
+    return render_template(
+        "imports/index.html",
+        form=form,
+        limits=LIMITS,
+        recent=recent_jobs(current_user, (KIND,)),
+    ), status
+
+
+def problem_lines(problems: list[dict]) -> tuple[list[str], str | None]:
+    """A refused file's problems as lines for a page (the first MAX_LISTED), and what is left."""
     listed = [
         f"Row {p['row']}, {p['column']}: {p['message']}"
         if p["column"]
@@ -83,6 +93,4 @@ def _page(form: ImportForm, *, problems=(), status: int):
             f"There {'is' if more == 1 else 'are'} {more:,} more problem{'' if more == 1 else 's'} "
             f"not listed here; the first {MAX_LISTED} are above"
         )
-    return render_template(
-        "imports/index.html", form=form, problems=listed, unlisted=unlisted, limits=LIMITS
-    ), status
+    return listed, unlisted

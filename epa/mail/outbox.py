@@ -1,14 +1,15 @@
 """Queueing mail: a message is added to the outbox in the transaction of the change it reports.
 
-Nothing here commits or sends; `epa.mail.sending` delivers what the commit kept.
+Nothing here commits or sends; once the commit has kept a message, a worker sends it
+(`epa.mail.send`, with retries), and a minutely sweep sends whatever is still waiting.
 """
 
 import re
 
-from flask import g, has_request_context
 from sqlalchemy import func, select
 
 from epa.extensions import db
+from epa.jobs.queue import dispatch_after_commit
 from epa.mail.models import OutboxMessage
 
 #: iTIP methods we send (RFC 5546): an invitation or update, and a cancellation
@@ -82,9 +83,8 @@ def queue_message(
         attempts=0,
     )
     db.session.add(message)
-    if has_request_context():
-        # Sent once the request has committed (see sending.init_app), whichever service queued it.
-        g.setdefault("outbox_queued", []).append(message)
+    # Sent by a worker once the change it reports has committed; never if it rolls back.
+    dispatch_after_commit(db.session(), "epa.mail.send", message)
     return message
 
 

@@ -1,21 +1,21 @@
-"""Sending the outbox: after the change commits, each waiting message goes out over SMTP.
+"""Sending the outbox: a worker sends each waiting message over SMTP once its change commits.
 
 A failure is written on the message (attempts, last_error) and never raised, so a mail
-server that is down costs no booking; `flask --app app epa send-mail` retries later.
+server that is down costs no booking; the worker tries again with backoff, the minutely sweep
+after that, and `flask --app app epa send-mail` by hand.
 """
 
 import logging
 import re
 import smtplib
 import ssl
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from email import policy
 from email.errors import MessageError
 from email.headerregistry import Address
 from email.message import EmailMessage, MIMEPart
 from email.utils import format_datetime, make_msgid
 
-from flask import current_app, g
 from sqlalchemy import select
 
 from epa import clock
@@ -129,22 +129,6 @@ def deliver_pending(
     finally:
         connection.close()
     return sent, failed
-
-
-def deliver_after_commit(ids: Iterable[int]) -> None:
-    """Try to send just-committed messages now; any that fail wait for `epa send-mail`.
-
-    Call it only after the request's commit: it commits the session as it goes.
-    """
-    ids = list(ids)
-    config = current_app.config
-    if not ids or not config.get("MAIL_SERVER"):
-        return
-    try:
-        deliver_pending(config, limit=len(ids), ids=ids)
-    except Exception:  # the change is committed; mail must never turn it into an error page
-        db.session.rollback()
-        logger.exception("Outbox messages %s were not sent; `epa send-mail` will retry.", ids)
 
 
 class _Connection:
@@ -297,16 +281,3 @@ def _decoded(reply: bytes | str) -> str:
 
 def _one_line(value: str) -> str:
     return _BLANK_RUN.sub(" ", value or "").strip()
-
-
-def init_app(app) -> None:
-    """After each request, send what it queued; a view that failed has rolled its rows back,
-    and only rows that exist and are unsent are ever picked up."""
-
-    @app.after_request
-    def send_queued(response):
-        queued = g.pop("outbox_queued", [])
-        ids = [message.id for message in queued if message.id is not None]
-        if ids and 200 <= response.status_code < 400:
-            deliver_after_commit(ids)
-        return response

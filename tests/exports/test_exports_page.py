@@ -27,9 +27,10 @@ def test_the_page_offers_both_downloads(client, signed_in, role):
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert "<h1" in html and "Exports" in html
-    assert 'method="get"' in html
-    assert 'formaction="/exports/outcomes.xlsx"' in html
-    assert 'formaction="/exports/bookings.xlsx"' in html
+    assert 'method="post"' in html and 'action="/exports"' in html
+    assert 'name="csrf_token"' in html
+    assert 'value="outcomes" name="kind"' in html
+    assert 'value="bookings" name="kind"' in html
     for name in ("from", "to"):
         assert f'id="{name}-day"' in html and f'name="{name}"' in html
     assert 'href="/exports"' in html  # in the navigation

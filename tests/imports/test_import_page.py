@@ -48,18 +48,19 @@ def test_a_good_file_registers_and_says_how_many(app, client, signed_in, organis
     signed_in("staff")
     before = counts(app)
     response = post_file(client, xlsx([row(), row(uln=uln(1), given_names="Priya")]))
-    assert response.status_code == 302
-    assert response.headers["Location"].endswith("/apprentices/")
-    listing = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "2 apprentices were registered." in listing
+    assert response.status_code == 303
+    assert "/jobs/" in response.headers["Location"]
+    result = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Import complete" in result and "2 apprentices were registered" in result
+    assert 'href="/apprentices/"' in result
     assert counts(app)["Apprentice"] == before["Apprentice"] + 2
 
 
 def test_one_apprentice_is_counted_in_the_singular(client, signed_in, organisations, standard):
     signed_in("admin")
     response = post_file(client, xlsx([row()]))
-    assert response.status_code == 302
-    assert "1 apprentice was registered." in client.get("/apprentices/").get_data(as_text=True)
+    assert response.status_code == 303
+    assert "1 apprentice was registered" in client.get(response.location).get_data(as_text=True)
 
 
 def test_a_rejected_file_lists_every_problem(
@@ -75,13 +76,13 @@ def test_a_rejected_file_lists_every_problem(
             row(uln=uln(3), provider_ukprn="10099999", ehc_plan="Maybe"),
         ]
     )
-    response = post_file(client, data)
-    assert response.status_code == 422
+    response = client.get(post_file(client, data).location)
+    assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert "There is a problem" in html and "govuk-error-summary" in html
     assert "<title>Error: " in html
     assert "Nothing was imported: 3 problems in 2 rows of 3" in html
-    assert 'href="#file"' in html
+    assert 'href="/imports"' in html  # to upload the corrected file
     assert "Row 3, Date of birth: The date of birth must be in the past" in html
     assert "Row 4, Provider UKPRN: No training provider with UKPRN 10099999" in html
     assert "Row 4, EHC plan: Enter Yes or No" in html
@@ -91,9 +92,7 @@ def test_a_rejected_file_lists_every_problem(
 def test_a_long_list_of_problems_is_cut_with_a_count(client, signed_in, organisations, standard):
     signed_in("staff")
     rows = [row(uln="9999999999", ehc_plan="Maybe") for _ in range(205)]
-    response = post_file(client, xlsx(rows))
-    assert response.status_code == 422
-    html = response.get_data(as_text=True)
+    html = client.get(post_file(client, xlsx(rows)).location).get_data(as_text=True)
     assert "Row 201, EHC plan" in html and "Row 202, EHC plan" not in html
     assert "There are 5 more problems not listed here" in html
 

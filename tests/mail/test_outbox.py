@@ -11,10 +11,11 @@ from aiosmtpd.smtp import AuthResult
 from sqlalchemy import func, select
 
 from epa.extensions import db
+from epa.jobs import tasks
 from epa.mail import sending
 from epa.mail.models import OutboxMessage
 from epa.mail.outbox import is_sendable_address, queue_message
-from epa.mail.sending import build_email, deliver_after_commit, deliver_pending
+from epa.mail.sending import build_email, deliver_pending
 
 SENDER = "bookings@epao.example"
 EPAO_NAME = "Northern Assessment Ltd"
@@ -122,8 +123,10 @@ def configure_mail(app, monkeypatch):
 
 
 @pytest.fixture
-def queue(ctx):
-    """queue(**overrides) -> the id of a committed outbox message (an invitation by default)."""
+def queue(ctx, held_tasks):
+    """queue(**overrides) -> the id of a committed outbox message (an invitation by default).
+
+    The worker's task is held (held_tasks), so each test sends when and how it means to."""
 
     def add(**overrides):
         fields = {
@@ -512,42 +515,46 @@ def test_a_message_another_sender_holds_is_left_to_it(ctx, queue, smtp_server, c
     assert row(free).sent_at is not None
 
 
-def test_deliver_after_commit_sends_only_the_messages_given(
-    ctx, queue, smtp_server, configure_mail
-):
+def test_a_committed_message_is_handed_to_a_worker_and_a_rolled_back_one_is_not(ctx, held_tasks):
+    kept = queue_message(to_address="kept@example.com", to_name="Kept", subject="S", body="B")
+    db.session.commit()
+    queue_message(to_address="gone@example.com", to_name="Gone", subject="S", body="B")
+    db.session.rollback()
+
+    assert held_tasks == [("epa.mail.send", ([kept.id],))]
+
+
+def test_the_worker_sends_only_the_messages_it_is_given(ctx, queue, smtp_server, configure_mail):
     configure_mail(smtp_server.port)
     other = queue(to_address="other@example.com")
     this = queue(to_address="this@example.com")
 
-    deliver_after_commit([this])
+    assert tasks.send_mail([this]) == 1
 
     assert [e.rcpt_tos for e in smtp_server.inbox.envelopes] == [["this@example.com"]]
     assert row(other).sent_at is None
 
 
-def test_deliver_after_commit_swallows_and_logs_any_error(
-    ctx, queue, configure_mail, monkeypatch, caplog
+def test_a_server_that_cannot_be_reached_leaves_the_message_for_a_later_try(
+    ctx, queue, configure_mail, smtp_server
 ):
     configure_mail(free_port())
     message_id = queue()
 
-    def broken(*args, **kwargs):
-        raise RuntimeError("database went away")
+    assert tasks.send_mail([message_id]) == 0
+    assert row(message_id).sent_at is None
+    assert row(message_id).attempts == 1
 
-    monkeypatch.setattr(sending, "deliver_pending", broken)
-    with caplog.at_level(logging.ERROR, logger="epa.mail"):
-        deliver_after_commit([message_id])
-
-    assert "will retry" in caplog.text
-    assert "database went away" in caplog.text
+    configure_mail(smtp_server.port)
+    assert tasks.send_waiting_mail() == 1  # the minutely sweep
+    assert row(message_id).sent_at is not None
 
 
-def test_deliver_after_commit_does_nothing_without_mail_server(ctx, queue, configure_mail):
+def test_the_worker_does_nothing_without_mail_server(ctx, queue, configure_mail):
     configure_mail(None)
     message_id = queue()
 
-    deliver_after_commit([message_id])
-
+    assert tasks.send_mail([message_id]) == 0
     assert row(message_id).attempts == 0
 
 

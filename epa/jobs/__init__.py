@@ -1,0 +1,1 @@
+"""Long work done by workers: jobs recorded in the database, run through Celery."""
