@@ -6,13 +6,12 @@ from io import BytesIO
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import event
 
 from epa.apprentices.models import Apprentice
 from epa.extensions import db
 from epa.grading.models import Outcome, Result
 from tests.api.test_conventions import assert_error
-from tests.conftest import fixture_data
+from tests.conftest import fixture_data, statements_made
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PROJECT = "Project and Practical Assessment"
@@ -264,18 +263,8 @@ def test_every_method_name_of_several_standards_gets_a_grade_column(app, world, 
 
 def test_outcomes_take_a_fixed_number_of_queries(app, world, make_apprentice):
     def count_queries(query):
-        statements = []
-
-        def record(conn, cursor, statement, *args):
-            statements.append(statement)
-
-        with app.app_context():
-            engine = db.engine
-        event.listen(engine, "before_cursor_execute", record)
-        try:
+        with statements_made(app) as statements:
             response = world["staff"].get(f"/api/v1/exports/outcomes.xlsx?{query}")
-        finally:
-            event.remove(engine, "before_cursor_execute", record)
         assert response.status_code == 200
         return len(statements)
 

@@ -680,29 +680,19 @@ def test_progress_is_told_in_rows_as_they_are_checked_then_written(ctx, organisa
 def test_the_statements_an_import_makes_do_not_grow_with_its_rows(
     app, api, organisations, standard
 ):
-    from sqlalchemy import event
+    from tests.conftest import statements_made
 
     staff = api("staff")
 
     def statements(first: int, rows: int) -> int:
-        made = []
-
-        def count(conn, cursor, statement, *args):
-            made.append(statement)
-
-        with app.app_context():
-            engine = db.engine
-        event.listen(engine, "before_cursor_execute", count)
-        try:
-            data = xlsx(
-                [
-                    row(uln=uln(n), employer=f"Employer {n % 3}", given_names=f"Person {n}")
-                    for n in range(first, first + rows)
-                ]
-            )
+        data = xlsx(
+            [
+                row(uln=uln(n), employer=f"Employer {n % 3}", given_names=f"Person {n}")
+                for n in range(first, first + rows)
+            ]
+        )
+        with statements_made(app) as made:
             assert upload(staff, data).status_code == 201
-        finally:
-            event.remove(engine, "before_cursor_execute", count)
         return len(made)
 
     # Each file adds the same three employers' names, the first time only.
