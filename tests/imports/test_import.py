@@ -609,7 +609,7 @@ def test_a_refusal_by_the_database_naming_no_row_still_rejects_the_file(
     assert counts(app) == before
 
 
-def _audited(app, uln_: str) -> dict:
+def audited(app, uln_: str) -> dict:
     with app.app_context():
         apprentice = db.session.scalar(select(Apprentice).where(Apprentice.uln == uln_))
         events = db.session.scalars(
@@ -650,8 +650,8 @@ def test_an_imported_apprentice_is_audited_as_one_registered_by_hand(
         "ehc_plan": True,
     }
     assert staff.post("/api/v1/apprentices", json=by_hand).status_code == 201
-    imported = _audited(app, "1234567899")
-    assert imported == _audited(app, uln(8))
+    imported = audited(app, "1234567899")
+    assert imported == audited(app, uln(8))
     assert imported["actor_id"] == staff_id and imported["channel"] == "api"
 
 
