@@ -195,3 +195,25 @@ def send_mail_command(limit: int):
     click.echo(f"Sent {sent}, failed {failed}; {count_waiting()} waiting.")
     if failed:
         sys.exit(1)
+
+
+@epa_cli.command("send-reminders")
+@click.option("--date", "day", metavar="YYYY-MM-DD", help="Run as on this day; today if left out.")
+def send_reminders_command(day: str | None):
+    """Queue the assessors' reminders and the staff's digest of EPA deadlines at risk; running
+    it again the same day queues nothing twice."""
+    from epa import clock
+    from epa.reminders.services import send_assessor_reminders, send_deadline_digest
+    from epa.rules.dates import parse_iso_date
+
+    today = clock.today() if day is None else parse_iso_date(day)
+    if today is None:
+        _fail(f"--date must be a date written YYYY-MM-DD, such as 2026-12-01, not {day!r}.")
+    reminders = send_assessor_reminders(today)
+    db.session.commit()
+    digests = send_deadline_digest(today)
+    db.session.commit()
+    click.echo(
+        f"{today.isoformat()}: queued {reminders} assessor reminder{'s' * (reminders != 1)} "
+        f"and {digests} deadline digest{'s' * (digests != 1)}; `epa send-mail` sends them."
+    )

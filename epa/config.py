@@ -88,8 +88,11 @@ def settings_from(env: dict[str, str]) -> dict:
         "JOB_LEASE_SECONDS": _whole_number(env, "JOB_LEASE_SECONDS", 60),
         "JOB_VISIBILITY_SECONDS": _whole_number(env, "JOB_VISIBILITY_SECONDS", 3600),
         "JOB_FILES_PATH": env.get("JOB_FILES_PATH", "").strip() or str(INSTANCE_PATH / "files"),
-        "CELERY_BEAT_SCHEDULE": str(INSTANCE_PATH / "celerybeat-schedule"),
+        "CELERY_BEAT_SCHEDULE": env.get("CELERY_BEAT_SCHEDULE", "").strip()
+        or str(INSTANCE_PATH / "celerybeat-schedule"),
         "JOBS_INLINE": False,
+        # Without REDIS_URL, each web process also runs the timed work (beat's part) itself.
+        "JOBS_TICKER": True,
         # The cohort planner's solver stops here with the best plan found so far.
         "PLANNER_SECONDS": _whole_number(env, "PLANNER_SECONDS", 10),
     }

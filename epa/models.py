@@ -9,6 +9,7 @@ from epa.jobs.models import Job
 from epa.mail.models import OutboxMessage
 from epa.organisations.models import Employer, Provider
 from epa.planning.models import Plan, PlanItem, PlanUnplaced
+from epa.reminders.models import Notice
 from epa.scheduling.models import Assessment, AssessorConflict, AssessorPattern, Unavailability
 from epa.standards.models import (
     AssessmentMethod,
@@ -35,6 +36,7 @@ __all__ = [
     "GradingRow",
     "Job",
     "Ksb",
+    "Notice",
     "Outcome",
     "OutboxMessage",
     "Plan",

@@ -14,6 +14,10 @@ if not os.environ.get("REDIS_URL", "").strip():
         "process itself and need no worker."
     )
 
+# Metrics shared between processes need their folder (gunicorn.conf.py makes the web's).
+if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
+
 flask_app = create_app()
 #: what `celery -A epa.worker` finds: Celery looks for `app` first
 app = flask_app.extensions["celery"]

@@ -85,6 +85,7 @@ def test_settings(database_url: str, tmp_path: Path | None = None) -> dict:
         "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
         # Jobs run as soon as their transaction commits, on the same thread: a test sees the end.
         "JOBS_INLINE": True,
+        "JOBS_TICKER": False,  # timed work runs when a test says, never on its own
         "JOB_FILES_PATH": str((tmp_path or Path("/tmp")) / "files"),
     }
 

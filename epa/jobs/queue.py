@@ -48,7 +48,15 @@ def init_app(app: Flask) -> Celery:
     celery.config_from_object(celery_settings(app.config))
     celery.set_default()
     app.extensions["celery"] = celery
-    app.extensions["epa_jobs"] = _Local(app)
+    local = app.extensions["epa_jobs"] = _Local(app)
+
+    @app.before_request
+    def play_beat():
+        # Started by the first request a web process answers (after gunicorn's fork), never
+        # by a command line or a worker.
+        if local.ticker is None:
+            local.start_ticker()
+
     from epa.jobs import tasks  # noqa: F401  (the tasks, registered on this Celery app)
 
     return celery
@@ -142,7 +150,8 @@ class _Local:
 
     def start_ticker(self) -> None:
         """Play beat in this process: the same periodic tasks, every minute."""
-        if self.app.config.get("JOBS_INLINE") or self.app.config.get("REDIS_URL"):
+        config = self.app.config
+        if config.get("JOBS_INLINE") or config.get("REDIS_URL") or not config["JOBS_TICKER"]:
             return
         with self.lock:
             if self.ticker is not None:

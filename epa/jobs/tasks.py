@@ -12,6 +12,7 @@ from epa import clock
 from epa.extensions import db
 from epa.jobs import files, queue, running
 from epa.jobs.models import Job
+from epa.reminders.jobs import KIND as REMINDERS
 from epa.rules.local_time import LONDON
 
 log = logging.getLogger("epa.jobs")
@@ -74,11 +75,11 @@ def daily_reminders() -> int | None:
     day = local.date().isoformat()
     since = now - timedelta(days=1)
     started = db.session.scalars(
-        select(Job.params).where(Job.kind == "send_reminders", Job.created_at >= since)
+        select(Job.params).where(Job.kind == REMINDERS, Job.created_at >= since)
     ).all()
     if any(params.get("date") == day for params in started):
         return None
-    job = Job(kind="send_reminders", channel="system", params={"date": day})
+    job = Job(kind=REMINDERS, channel="system", params={"date": day}, done=0, attempts=0)
     db.session.add(job)
     db.session.commit()
     run_job(job.id)

@@ -1,0 +1,1 @@
+"""Periodic reminders: assessors of their coming assessments, staff of EPA deadlines at risk."""
