@@ -261,6 +261,21 @@ def test_every_method_name_of_several_standards_gets_a_grade_column(app, world, 
     assert sam["Knowledge test grade"] is None and sam[f"{DISCUSSION} grade"] == "Pass"
 
 
+def test_an_export_is_written_to_a_file_with_its_progress_counted(app, world):
+    from epa.exports import services
+    from epa.exports.schemas import DateRange
+
+    told = []
+    out = BytesIO()
+    with app.app_context():
+        span = DateRange(date(2027, 1, 1), date(2027, 12, 31))
+        written = services.write_export("outcomes", span, out, progress=lambda *p: told.append(p))
+    assert written > 0
+    assert told == [(0, written), (written, written)]
+    sheet = load_workbook(out)["Outcomes"]
+    assert sheet.max_row == written + 1
+
+
 def test_outcomes_take_a_fixed_number_of_queries(app, world, make_apprentice):
     def count_queries(query):
         with statements_made(app) as statements:
