@@ -240,6 +240,25 @@ def csrf_token(html: bytes) -> str:
     return match.group(1).decode()
 
 
+@contextmanager
+def statements_made(app) -> Iterator[list[str]]:
+    """The SQL statements sent while the block runs, in order (a many-row insert is one)."""
+    from sqlalchemy import event
+
+    made: list[str] = []
+
+    def note(conn, cursor, statement, *args):
+        made.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        yield made
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+
+
 class Auth:
     def __init__(self, client):
         self.client = client

@@ -33,6 +33,7 @@ from epa.shapes import Problems
 from epa.standards.models import Standard, StandardVersion
 
 MIN_AGE_AT_START = 16
+ALREADY_REGISTERED = "This ULN is already registered on this standard"
 #: Once an assessment is booked the start date (and so the version) is settled.
 EPA_STARTED = (ApprenticeStatus.IN_EPA, ApprenticeStatus.COMPLETED)
 #: What a gateway decision rests on.
@@ -46,16 +47,40 @@ def search_name(given_names: str, family_name: str) -> str:
     return f"{given_names} {family_name}".casefold()
 
 
-def _audit_view(apprentice: Apprentice) -> dict:
+def audit_view(apprentice: Apprentice) -> dict:
     view = ApprenticeView.of(apprentice)
     view.pop("id")
     return view
 
 
-def _check_organisations(values: dict, problems: Problems) -> None:
+class Records:
+    """Where a registration's checks find the records it names: here one query at a time, as a
+    form or an API request needs; an import answers the same questions from records it loaded
+    in a few queries (epa.apprentices.bulk), so both run the same rules."""
+
+    def exists(self, model, record_id: int) -> bool:
+        return db.session.get(model, record_id) is not None
+
+    def standard(self, reference: str) -> Standard | None:
+        return db.session.scalar(select(Standard).where(Standard.reference == reference))
+
+    def registered(self, standard_id: int, uln: str, exclude_id: int | None = None) -> bool:
+        """Whether the ULN is registered on the standard (besides `exclude_id`)."""
+        query = select(Apprentice.id).where(
+            Apprentice.standard_id == standard_id, Apprentice.uln == uln
+        )
+        if exclude_id is not None:
+            query = query.where(Apprentice.id != exclude_id)
+        return db.session.scalar(query.limit(1)) is not None
+
+
+QUERIED = Records()
+
+
+def _check_organisations(values: dict, problems: Problems, records: Records = QUERIED) -> None:
     for field, (model, label) in ORGANISATIONS.items():
         record_id = values.get(field)
-        if record_id is not None and db.session.get(model, record_id) is None:
+        if record_id is not None and not records.exists(model, record_id):
             problems.add(field, f"No {label} has the id {record_id}")
 
 
@@ -84,10 +109,12 @@ def _check_dates(values: dict, problems: Problems) -> None:
             )
 
 
-def _standard(reference: str | None, problems: Problems) -> Standard | None:
+def _standard(
+    reference: str | None, problems: Problems, records: Records = QUERIED
+) -> Standard | None:
     if reference is None:
         return None
-    standard = db.session.scalar(select(Standard).where(Standard.reference == reference.upper()))
+    standard = records.standard(reference.upper())
     if standard is None:
         problems.add(
             "standard", f"No standard with the reference {reference} is loaded", "unknown_standard"
@@ -107,15 +134,10 @@ def _version(standard: Standard, start, problems) -> StandardVersion | None:
         return None
 
 
-def _refuse_duplicate(standard_id: int, uln: str, exclude_id: int | None = None) -> None:
-    if uln == TEMPORARY_ULN:
-        return
-    query = select(Apprentice.id).where(
-        Apprentice.standard_id == standard_id, Apprentice.uln == uln
-    )
-    if exclude_id is not None:
-        query = query.where(Apprentice.id != exclude_id)
-    if db.session.scalar(query) is not None:
+def _refuse_duplicate(
+    standard_id: int, uln: str, exclude_id: int | None = None, records: Records = QUERIED
+) -> None:
+    if uln != TEMPORARY_ULN and records.registered(standard_id, uln, exclude_id):
         raise _duplicate(uln)
 
 
@@ -124,14 +146,14 @@ def _duplicate(uln: str) -> ServiceError:
         "duplicate_apprentice",
         f"An apprentice with ULN {uln} is already registered on this standard.",
         status=409,
-        fields={"uln": "This ULN is already registered on this standard"},
+        fields={"uln": ALREADY_REGISTERED},
     )
 
 
-def _check_registration(values: dict, problems: Problems):
+def _check_registration(values: dict, problems: Problems, records: Records = QUERIED):
     """The records a registration names, and its dates: (standard, version), None where refused."""
-    _check_organisations(values, problems)
-    standard = _standard(values.get("standard"), problems)
+    _check_organisations(values, problems, records)
+    standard = _standard(values.get("standard"), problems, records)
     _check_dates(values, problems)
     start = values.get("start_date")
     version = None
@@ -140,29 +162,45 @@ def _check_registration(values: dict, problems: Problems):
     return standard, version
 
 
-def read_registration(data) -> ApprenticeNew:
+def read_registration(data, records: Records = QUERIED) -> ApprenticeNew:
     """The registration sent, or every problem with it at once."""
-    return ApprenticeNew.read_checked(data, _check_registration)
+    return ApprenticeNew.read_checked(data, partial(_check_registration, records=records))
+
+
+def check_registration(
+    command: ApprenticeNew, records: Records = QUERIED
+) -> tuple[Standard, StandardVersion]:
+    """The standard and version a registration goes on; refused with every problem with the
+    records it names and its dates, then if the apprentice is already on that standard."""
+    problems = Problems()
+    standard, version = _check_registration(dict(command), problems, records)
+    problems.raise_if_any()
+    _refuse_duplicate(standard.id, command.uln, records=records)
+    return standard, version
+
+
+def registration_columns(command: ApprenticeNew, standard: Standard, version) -> dict:
+    """The new record's columns: the values read (dates as dates), on the version chosen."""
+    details = dict(command)
+    del details["standard"]  # a reference, where the record holds the standard itself
+    return {
+        **details,
+        "standard_id": standard.id,
+        "version_id": version.id,
+        "status": ApprenticeStatus.REGISTERED,
+        "search_name": search_name(command.given_names, command.family_name),
+    }
 
 
 def register_apprentice(command: ApprenticeNew) -> Apprentice:
     """Register an apprentice on the version their start date chooses."""
-    details = dict(command)  # the values read, dates as dates
-    problems = Problems()
-    standard, version = _check_registration(details, problems)
-    problems.raise_if_any()
-    _refuse_duplicate(standard.id, command.uln)
-    del details["standard"]  # a reference, where the record holds the standard itself
+    standard, version = check_registration(command)
     apprentice = Apprentice(
-        **details,
-        standard=standard,
-        version=version,
-        status=ApprenticeStatus.REGISTERED,
-        search_name=search_name(command.given_names, command.family_name),
+        **registration_columns(command, standard, version), standard=standard, version=version
     )
     db.session.add(apprentice)
     flush_or_conflict(_duplicate(command.uln))
-    record("apprentice", apprentice.id, "create", after=_audit_view(apprentice))
+    record("apprentice", apprentice.id, "create", after=audit_view(apprentice))
     return apprentice
 
 
@@ -242,13 +280,13 @@ def update_apprentice(apprentice: Apprentice, change: ApprenticeChange) -> Appre
     values.pop("standard", None)
     if values.get("uln", apprentice.uln) != apprentice.uln:
         _refuse_duplicate(apprentice.standard_id, values["uln"], exclude_id=apprentice.id)
-    before = _audit_view(apprentice)
+    before = audit_view(apprentice)
     for field, value in values.items():
         setattr(apprentice, field, value)
     apprentice.version = version
     apprentice.search_name = search_name(apprentice.given_names, apprentice.family_name)
     flush_or_conflict(_duplicate(apprentice.uln))
-    old, new = changes(before, _audit_view(apprentice))
+    old, new = changes(before, audit_view(apprentice))
     if new:
         record("apprentice", apprentice.id, "update", before=old, after=new)
     return apprentice

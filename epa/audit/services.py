@@ -4,6 +4,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from flask import g, has_app_context, has_request_context
+from sqlalchemy import insert
 
 from epa.audit.models import AuditEvent
 from epa.extensions import db
@@ -30,6 +31,20 @@ def current_actor() -> tuple[int | None, str]:
     return (None, "cli")
 
 
+def _event(entity: str, entity_id, action: str, before, after, reason) -> dict:
+    actor_id, channel = current_actor()
+    return {
+        "actor_id": actor_id,
+        "channel": channel,
+        "entity": entity,
+        "entity_id": str(entity_id),
+        "action": action,
+        "before": _plain(before),
+        "after": _plain(after),
+        "reason": reason,
+    }
+
+
 def record(
     entity: str,
     entity_id,
@@ -40,19 +55,19 @@ def record(
     reason: str | None = None,
 ) -> AuditEvent:
     """Add an audit event to the session; the caller's transaction commits it with the change."""
-    actor_id, channel = current_actor()
-    event = AuditEvent(
-        actor_id=actor_id,
-        channel=channel,
-        entity=entity,
-        entity_id=str(entity_id),
-        action=action,
-        before=_plain(before),
-        after=_plain(after),
-        reason=reason,
-    )
+    event = AuditEvent(**_event(entity, entity_id, action, before, after, reason))
     db.session.add(event)
     return event
+
+
+def record_many(entity: str, action: str, changed: list[tuple[object, dict]]) -> None:
+    """Write the events `record` would add for many records, (id, after) each, in one insert
+    in the caller's transaction."""
+    if changed:
+        db.session.execute(
+            insert(AuditEvent.__table__),
+            [_event(entity, entity_id, action, None, after, None) for entity_id, after in changed],
+        )
 
 
 def changes(before: dict, after: dict) -> tuple[dict, dict]:

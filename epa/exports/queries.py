@@ -7,7 +7,7 @@ of a whole year holds only a batch in memory.
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 
 from epa.apprentices.models import Apprentice
 from epa.auth.models import User
@@ -80,7 +80,9 @@ def _confirmed_between(date_from: date, date_to: date):
 
 
 def _stream(statement):
-    return db.session.execute(statement.execution_options(yield_per=BATCH))
+    """The rows as plain tuples, a batch at a time (a server-side cursor on PostgreSQL): the
+    ORM's own loading would cost more than writing them."""
+    return db.session.connection().execute(statement.execution_options(yield_per=BATCH))
 
 
 def _label(value: str | None) -> str | None:
@@ -182,37 +184,66 @@ def outcome_rows(date_from: date, date_to: date, method_names: list[str]) -> Ite
     )
     pending_sittings = iter(_stream(sittings))
     sitting = next(pending_sittings, None)
-    for person in _stream(people):
-        key = (person.achievement_date, person.apprentice_id)
+    for (
+        apprentice_id,
+        achievement_date,
+        overall_grade,
+        uln,
+        family_name,
+        given_names,
+        reference,
+        version,
+        employer,
+        provider,
+        ukprn,
+        date_of_birth,
+        start_date,
+        gateway_date,
+    ) in _stream(people):
+        key = (achievement_date, apprentice_id)
         grades: dict[str, str] = {}
         resit = retake = False
         # Sittings of apprentices before this one (possible only if an outcome changed
         # between the two queries) are passed over; later ones wait for their apprentice.
-        while sitting is not None and (sitting.achievement_date, sitting.apprentice_id) <= key:
-            if (sitting.achievement_date, sitting.apprentice_id) == key:
-                resit = resit or sitting.retry == "resit"
-                retake = retake or sitting.retry == "retake"
-                if sitting.is_submitted and sitting.method_grade:
-                    grades[sitting.name] = sitting.method_grade  # later sittings win
+        while sitting is not None and (sitting[1], sitting[0]) <= key:
+            if (sitting[1], sitting[0]) == key:
+                _, _, retry, name, method_grade, is_submitted = sitting
+                resit = resit or retry == "resit"
+                retake = retake or retry == "retake"
+                if is_submitted and method_grade:
+                    grades[name] = method_grade  # later sittings win
             sitting = next(pending_sittings, None)
         yield [
-            person.uln,
-            person.family_name,
-            person.given_names,
-            person.date_of_birth,
-            person.reference,
-            person.version,
-            person.ukprn,
-            person.provider,
-            person.employer,
-            person.start_date,
-            person.gateway_date,
+            uln,
+            family_name,
+            given_names,
+            date_of_birth,
+            reference,
+            version,
+            ukprn,
+            provider,
+            employer,
+            start_date,
+            gateway_date,
             *(_label(grades.get(name)) for name in method_names),
             _yes_no(resit),
             _yes_no(retake),
-            _label(person.overall_grade),
-            person.achievement_date,
+            _label(overall_grade),
+            achievement_date,
         ]
+
+
+def outcome_count(date_from: date, date_to: date) -> int:
+    """How many rows `outcome_rows` gives for the range."""
+    return db.session.scalar(
+        select(func.count())
+        .select_from(Outcome)
+        .join(
+            Apprentice,
+            and_(Apprentice.id == Outcome.apprentice_id, Apprentice.epa_round == Outcome.epa_round),
+        )
+        .where(*_confirmed_between(date_from, date_to))
+    )
 
 
 def london_day_bounds(date_from: date, date_to: date) -> tuple[datetime, datetime]:
@@ -220,6 +251,14 @@ def london_day_bounds(date_from: date, date_to: date) -> tuple[datetime, datetim
     return (
         datetime.combine(date_from, time(), tzinfo=LONDON),
         datetime.combine(date_to + timedelta(days=1), time(), tzinfo=LONDON),
+    )
+
+
+def booking_count(date_from: date, date_to: date) -> int:
+    """How many rows `booking_rows` gives for the range."""
+    starts, ends = london_day_bounds(date_from, date_to)
+    return db.session.scalar(
+        select(func.count()).where(Assessment.starts_at >= starts, Assessment.starts_at < ends)
     )
 
 

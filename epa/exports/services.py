@@ -1,12 +1,17 @@
 """The returns exports: reading a date range, building each file, and sending it.
 
 The pages and the API call the same functions; the file itself comes from the pure
-`generate_xlsx`, and `send_xlsx` only wraps its bytes in a response.
+`write_xlsx`, into a file of any size (`write_export`, for work done away from a request) or
+into memory for a download (`export_file`); `send_xlsx` only wraps its bytes in a response.
 """
 
 import logging
-from collections.abc import Iterable
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import date
+from io import BytesIO
+from typing import BinaryIO
 
 from flask import Response
 
@@ -14,7 +19,7 @@ from epa import clock
 from epa.errors import ServiceError
 from epa.exports import queries
 from epa.exports.schemas import DateRange, ExportRange
-from epa.exports.spreadsheets import generate_xlsx
+from epa.exports.spreadsheets import write_xlsx
 from epa.ops.metrics import EXPORT_SECONDS, EXPORTS, timed
 from epa.rules.dates import add_months
 
@@ -48,55 +53,80 @@ def _long(day: date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def _outcomes(span: DateRange) -> tuple[str, list[str], Iterable[list]]:
+@dataclass(frozen=True)
+class Sheet:
+    """What an export's workbook holds: its sheet's name, header row and rows (read as they
+    are written), and a count of those rows, asked only to report progress."""
+
+    name: str
+    headers: list[str]
+    rows: Iterator[list]
+    count: Callable[[], int]
+
+
+def _outcomes(span: DateRange) -> Sheet:
     names = queries.outcome_method_names(span.first, span.last)
-    rows = queries.outcome_rows(span.first, span.last, names)
-    return "Outcomes", queries.outcome_headers(names), rows
+    return Sheet(
+        "Outcomes",
+        queries.outcome_headers(names),
+        queries.outcome_rows(span.first, span.last, names),
+        lambda: queries.outcome_count(span.first, span.last),
+    )
 
 
-def _bookings(span: DateRange) -> tuple[str, list[str], Iterable[list]]:
-    return "Bookings", queries.BOOKING_HEADERS, queries.booking_rows(span.first, span.last)
+def _bookings(span: DateRange) -> Sheet:
+    return Sheet(
+        "Bookings",
+        queries.BOOKING_HEADERS,
+        queries.booking_rows(span.first, span.last),
+        lambda: queries.booking_count(span.first, span.last),
+    )
 
 
-#: each export's sheet name, headers and rows, by the name its file, metrics and log give it
+#: each export's sheet, by the name its file, metrics and log give it
 TABLES = {"outcomes": _outcomes, "bookings": _bookings}
-#: rows written between two reports of progress
-PROGRESS_EVERY = 1000
 
 
 def file_name(kind: str, span: DateRange) -> str:
     return f"{kind}-{span.first}-to-{span.last}.xlsx"
 
 
-def write_export(kind: str, span: DateRange, path, *, progress=None) -> int:
-    """Write the export's workbook to `path`; how many rows it holds. `progress(done, None)`
-    is told as rows are written (how many there will be is not counted first)."""
-    sheet, headers, rows = TABLES[kind](span)
-    counted = 0
+def write_export(
+    kind: str,
+    span: DateRange,
+    out: BinaryIO | str | os.PathLike,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Write the export (`outcomes` or `bookings`) over the range to a file object or path,
+    whatever its size, and return how many rows it holds.
 
-    def counting(rows):
-        nonlocal counted
-        for row in rows:
-            counted += 1
-            if progress is not None and counted % PROGRESS_EVERY == 0:
-                progress(counted, None)
-            yield row
+    `progress(done, total)` is told every PROGRESS_EVERY rows and at the end; `total` is
+    counted first (another query), so only when progress is asked for.
+    """
+    sheet = TABLES[kind](span)
+    told = None
+    if progress is not None:
+        total = sheet.count()
+        progress(0, total)
 
-    data = generate_xlsx(sheet, headers, counting(rows))
-    with open(path, "wb") as out:
-        out.write(data)
-    return counted
+        def told(done: int) -> None:
+            # Rows confirmed between the count and the reading still count.
+            progress(done, max(done, total))
+
+    return write_xlsx(out, sheet.name, sheet.headers, sheet.rows, progress=told)
 
 
 def export_file(kind: str, asked: ExportRange, user_id: int) -> Response:
     """The export (`outcomes` or `bookings`) over the range asked for, as a download; who
     asked is logged."""
     span = date_range(asked, kind)
+    buffer = BytesIO()
     with timed(EXPORT_SECONDS, kind=kind):
-        data = generate_xlsx(*TABLES[kind](span))
+        write_export(kind, span, buffer)
     EXPORTS.labels(kind=kind).inc()
     log.info("User %s exported %s from %s to %s", user_id, kind, span.first, span.last)
-    return send_xlsx(file_name(kind, span), data)
+    return send_xlsx(file_name(kind, span), buffer.getvalue())
 
 
 def send_xlsx(filename: str, data: bytes) -> Response:

@@ -14,6 +14,8 @@ from io import BytesIO
 
 import openpyxl
 
+from epa.imports import sheet_values
+
 # openpyxl uses defusedxml whenever it is installed (the project depends on it); without it an
 # uploaded sheet's entities would expand or read files, so refuse to run at all.
 if not openpyxl.DEFUSEDXML:
@@ -131,22 +133,18 @@ def check_container(data: bytes) -> None:
 
 def _read_first_sheet(data: bytes) -> list[tuple[int, dict]]:
     try:
-        workbook = openpyxl.load_workbook(
-            BytesIO(data), read_only=True, data_only=True, keep_links=False
-        )
+        workbook = sheet_values.Workbook(data)
     except Exception as error:  # a hostile or broken file can make openpyxl raise anything
         log.info("Refused an unreadable import: %s", type(error).__name__)
         raise unreadable("its contents are damaged or not allowed") from None
     try:
         try:
-            sheet = workbook.worksheets[0]
-            # The dimension the file declares may lie: read what is there instead.
-            sheet.reset_dimensions()
-            cells = sheet.iter_rows(min_row=1, max_col=MAX_COLUMNS, values_only=True)
+            # The dimension the file declares may lie: the rows are read as they are.
+            cells = workbook.first_sheet_rows(MAX_COLUMNS)
         except Exception as error:
             log.info("Refused an import without a readable sheet: %s", type(error).__name__)
             raise unreadable("its first sheet cannot be read") from None
-        return _rows(enumerate(_guarded(cells), start=1))
+        return _rows(_guarded(cells))
     finally:
         workbook.close()
 

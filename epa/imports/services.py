@@ -1,15 +1,18 @@
 """Registering apprentices from the contract's spreadsheet: every row, or none of them.
 
-Each row goes through `register_apprentice`, the rules the register form and the API use;
-every problem in every row is collected, and any problem rolls the whole import back.
+Each row is checked by the rules the register form and the API use (`read_registration`,
+`check_registration`), against records loaded for the whole file in a few queries; every
+problem in every row is collected, and any problem rolls the whole import back. A good file is
+then written in bulk, with the audit event registering writes for each apprentice.
 """
 
 import logging
+from collections.abc import Callable
 
-from sqlalchemy import inspect, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import select
 
-from epa.apprentices.services import read_registration, register_apprentice
+from epa.apprentices.bulk import LoadedRecords, RegisteredMeanwhile, chunks, register_many
+from epa.apprentices.services import ALREADY_REGISTERED, check_registration, read_registration
 from epa.errors import ServiceError
 from epa.exports.spreadsheets import generate_xlsx
 from epa.extensions import db
@@ -21,7 +24,6 @@ from epa.organisations.schemas import EmployerNew
 from epa.organisations.services import create_employer
 from epa.rules.identifiers import TEMPORARY_ULN, is_valid_ukprn, is_valid_uln
 from epa.shapes import Problems
-from epa.standards.models import Standard
 
 log = logging.getLogger("epa.imports")
 
@@ -43,6 +45,12 @@ COLUMNS = {
 #: how a column's cell is read where its text will not do
 CELL_READERS = {"Date of birth": cell_date, "Start date": cell_date, "EHC plan": cell_yes_no}
 _ORDER = {header: index for index, header in enumerate(reading.HEADERS)}
+#: rows between reports of progress
+PROGRESS_EVERY = 500
+RACE_REFUSAL = (
+    "Nothing was imported: another change to the same records was saved while the file was "
+    "being imported. Upload the whole file again."
+)
 
 
 def template_file() -> tuple[str, bytes]:
@@ -50,10 +58,18 @@ def template_file() -> tuple[str, bytes]:
     return TEMPLATE_NAME, generate_xlsx(SHEET_NAME, list(reading.HEADERS), [])
 
 
-def import_apprentices(data: bytes, filename: str | None = None, *, progress=None) -> int:
+def import_apprentices(
+    data: bytes,
+    filename: str | None = None,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
     """Register every apprentice in the file and return how many; timed and counted.
 
-    `progress(done, total)` is told as rows are checked."""
+    `progress(done, total)` is told how far it has got every PROGRESS_EVERY rows and at the
+    end, in rows: each row counts half when checked and half when written. Nothing is
+    committed here: the caller commits.
+    """
     outcome = "unreadable"
     try:
         with timed(IMPORT_SECONDS):
@@ -67,7 +83,7 @@ def import_apprentices(data: bytes, filename: str | None = None, *, progress=Non
         IMPORTS.labels(outcome=outcome).inc()
 
 
-def _import_apprentices(data: bytes, filename: str | None = None, progress=None) -> int:
+def _import_apprentices(data: bytes, filename: str | None, progress) -> int:
     """Register every apprentice in the file and return how many; any problem refuses all.
 
     A refused file raises `import_rejected` with `rows`: every problem as
@@ -77,12 +93,25 @@ def _import_apprentices(data: bytes, filename: str | None = None, progress=None)
         rows = reading.read_rows(data, filename)
     except reading.FileRefused as refusal:
         raise refused(refusal) from None
-    importer = _Importer()
+    total = len(rows)
+
+    def tell(units: int) -> None:
+        if progress is not None:
+            progress(units // 2, total)
+
+    importer = _Importer(rows)
     problems = []
     for done, (number, cells) in enumerate(rows, 1):
-        problems += importer.register(number, cells)
-        if progress is not None and (done % 500 == 0 or done == len(rows)):
-            progress(done, len(rows))
+        problems += importer.check(number, cells)
+        if done % PROGRESS_EVERY == 0 or done == total:
+            tell(done)
+    if not problems:
+        try:
+            register_many(importer.registrations, lambda written: tell(total + written))
+        except RegisteredMeanwhile as race:
+            problems = [_registered_meanwhile(importer.numbers[index]) for index in race.indexes]
+            if not problems:
+                raise ServiceError("import_rejected", RACE_REFUSAL, extra={"rows": []}) from None
     if problems:
         db.session.rollback()
         raise ServiceError(
@@ -90,6 +119,10 @@ def _import_apprentices(data: bytes, filename: str | None = None, progress=None)
         )
     log.info("Imported %s apprentices from a spreadsheet", len(rows))
     return len(rows)
+
+
+def _registered_meanwhile(number: int) -> dict:
+    return {"row": number, "column": "ULN", "message": ALREADY_REGISTERED}
 
 
 def refused(refusal: reading.FileRefused) -> ServiceError:
@@ -110,21 +143,30 @@ def _count(number: int, noun: str) -> str:
 
 
 class _Importer:
-    """One file's rows, with the employers, providers and ULNs met so far."""
+    """One file's rows checked by the register form's rules against records loaded at once:
+    the employers and providers it names, every standard, and its ULNs already registered."""
 
-    def __init__(self):
-        # The session's identity map holds records weakly: held here, each row's look-ups of
-        # its employer, provider and standard's versions are answered without a query.
-        self.employers: dict[str, Employer] = {}
-        self.providers: dict[str, Provider | None] = {}
-        self.standards = db.session.scalars(
-            select(Standard).options(selectinload(Standard.versions))
-        ).all()
+    def __init__(self, rows: list[tuple[int, dict]]):
+        self.records = LoadedRecords((cell_text(cells["ULN"]) or "").strip() for _, cells in rows)
+        #: the employer's name as read, or the problem with it, by the cell's value
+        self.employer_names = {
+            value: _employer_name(value) for value in {cells["Employer"] for _, cells in rows}
+        }
+        self.employers = _employers_named(
+            command.name for command in self.employer_names.values() if not isinstance(command, str)
+        )
+        self.providers = _providers_numbered(cells["Provider UKPRN"] for _, cells in rows)
+        for model, found in ((Employer, self.employers), (Provider, self.providers)):
+            for record_id in found.values():
+                self.records.know(model, record_id)
         #: (standard, ULN) -> the row it was first on
         self.first_rows: dict[tuple[str, str], int] = {}
+        #: what each good row registers, and that row's number
+        self.registrations: list[tuple] = []
+        self.numbers: list[int] = []
 
-    def register(self, number: int, cells: dict) -> list[dict]:
-        """Register one row's apprentice; its problems as {row, column, message}."""
+    def check(self, number: int, cells: dict) -> list[dict]:
+        """Check one row's apprentice; its problems as {row, column, message}."""
         found: dict[str, str] = {}  # column -> message; the first found for a column stays
         body = {
             field: _cell(CELL_READERS.get(column, cell_text), cells, column, found)
@@ -135,10 +177,15 @@ class _Importer:
         body["ehc_plan"] = body["ehc_plan"] or False  # a refused cell is reported already
         self._check_repeat(number, body, found)
         try:
-            register_apprentice(read_registration(body))
+            command = read_registration(body, self.records)
+            standard, version = check_registration(command, self.records)
         except ServiceError as error:
             for field, message in (error.fields or {"": error.message}).items():
                 found.setdefault(COLUMNS.get(field, ""), message)
+        else:
+            if not found:
+                self.registrations.append((command, standard, version))
+                self.numbers.append(number)
         return [
             {"row": number, "column": column, "message": message.rstrip(".")}
             for column, message in sorted(found.items(), key=lambda item: _ORDER.get(item[0], 99))
@@ -146,25 +193,19 @@ class _Importer:
 
     def _employer(self, value, found: dict) -> int | None:
         """The employer of that name (ignoring case), added when new."""
-        problems = Problems()
-        command = EmployerNew.read({"name": cell_text(value)}, problems)
-        if command is None:
-            found["Employer"] = problems.fields["name"]
+        command = self.employer_names[value]
+        if isinstance(command, str):
+            found["Employer"] = command
             return None
-        name = command.name
-        key = employer_name_key(name)
-        employer = self.employers.get(key)
-        # A refused row's flush may have rolled back an employer added here: look again.
-        if employer is None or not inspect(employer).persistent:
-            employer = db.session.scalar(select(Employer).where(Employer.name_key == key))
-            if employer is None:
-                try:
-                    employer = create_employer(command)
-                except ServiceError as error:
-                    found["Employer"] = error.fields.get("name", error.message)
-                    return None
-            self.employers[key] = employer
-        return employer.id
+        key = employer_name_key(command.name)
+        if key not in self.employers:
+            try:
+                self.employers[key] = create_employer(command).id
+            except ServiceError as error:
+                found["Employer"] = error.fields.get("name", error.message)
+                return None
+            self.records.know(Employer, self.employers[key])
+        return self.employers[key]
 
     def _provider(self, value, found: dict) -> int | None:
         """The registered provider with that UKPRN."""
@@ -175,18 +216,13 @@ class _Importer:
         if not is_valid_ukprn(ukprn):
             found["Provider UKPRN"] = "Enter a UKPRN of 8 digits starting with 1, like 10012345"
             return None
-        if ukprn not in self.providers:
-            self.providers[ukprn] = db.session.scalar(
-                select(Provider).where(Provider.ukprn == ukprn)
-            )
-        provider = self.providers[ukprn]
-        if provider is None:
+        provider_id = self.providers.get(ukprn)
+        if provider_id is None:
             found["Provider UKPRN"] = (
                 f"No training provider with UKPRN {ukprn} is registered; add the provider, "
                 "then upload the file again"
             )
-            return None
-        return provider.id
+        return provider_id
 
     def _check_repeat(self, number: int, body: dict, found: dict) -> None:
         """An apprentice is on a standard once: a second row for them is a problem."""
@@ -197,6 +233,32 @@ class _Importer:
         first = self.first_rows.setdefault((standard, uln), number)
         if first != number:
             found["ULN"] = f"The ULN {uln} is also on row {first}; each apprentice goes on one row"
+
+
+def _employer_name(value) -> EmployerNew | str:
+    """The employer a cell names, or the problem with it."""
+    problems = Problems()
+    return EmployerNew.read({"name": cell_text(value)}, problems) or problems.fields["name"]
+
+
+def _employers_named(names) -> dict[str, int]:
+    """The ids of the employers with these names, by name key, in a query per CHUNK of them."""
+    keys = {employer_name_key(name) for name in names}
+    found: dict[str, int] = {}
+    for chunk in chunks(sorted(keys)):
+        query = select(Employer.name_key, Employer.id).where(Employer.name_key.in_(chunk))
+        found.update(db.session.execute(query).all())
+    return found
+
+
+def _providers_numbered(values) -> dict[str, int]:
+    """The ids of the providers the cells give the UKPRN of, by UKPRN."""
+    ukprns = {text.strip() for text in map(cell_text, set(values)) if text}
+    found: dict[str, int] = {}
+    for chunk in chunks(sorted(ukprn for ukprn in ukprns if is_valid_ukprn(ukprn))):
+        query = select(Provider.ukprn, Provider.id).where(Provider.ukprn.in_(chunk))
+        found.update(db.session.execute(query).all())
+    return found
 
 
 def _cell(read, cells: dict, column: str, found: dict):

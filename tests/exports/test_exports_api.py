@@ -6,13 +6,12 @@ from io import BytesIO
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import event
 
 from epa.apprentices.models import Apprentice
 from epa.extensions import db
 from epa.grading.models import Outcome, Result
 from tests.api.test_conventions import assert_error
-from tests.conftest import fixture_data
+from tests.conftest import fixture_data, statements_made
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PROJECT = "Project and Practical Assessment"
@@ -262,20 +261,25 @@ def test_every_method_name_of_several_standards_gets_a_grade_column(app, world, 
     assert sam["Knowledge test grade"] is None and sam[f"{DISCUSSION} grade"] == "Pass"
 
 
+def test_an_export_is_written_to_a_file_with_its_progress_counted(app, world):
+    from epa.exports import services
+    from epa.exports.schemas import DateRange
+
+    told = []
+    out = BytesIO()
+    with app.app_context():
+        span = DateRange(date(2027, 1, 1), date(2027, 12, 31))
+        written = services.write_export("outcomes", span, out, progress=lambda *p: told.append(p))
+    assert written > 0
+    assert told == [(0, written), (written, written)]
+    sheet = load_workbook(out)["Outcomes"]
+    assert sheet.max_row == written + 1
+
+
 def test_outcomes_take_a_fixed_number_of_queries(app, world, make_apprentice):
     def count_queries(query):
-        statements = []
-
-        def record(conn, cursor, statement, *args):
-            statements.append(statement)
-
-        with app.app_context():
-            engine = db.engine
-        event.listen(engine, "before_cursor_execute", record)
-        try:
+        with statements_made(app) as statements:
             response = world["staff"].get(f"/api/v1/exports/outcomes.xlsx?{query}")
-        finally:
-            event.remove(engine, "before_cursor_execute", record)
         assert response.status_code == 200
         return len(statements)
 

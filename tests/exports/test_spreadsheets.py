@@ -214,3 +214,29 @@ def test_a_failure_part_way_leaves_no_temporary_file_behind():
     # openpyxl would otherwise keep the rows written so far on disk until the process ends.
     assert list(ALL_TEMP_FILES) == before
     gc.collect()
+
+
+def test_a_file_of_any_size_is_written_to_a_path_with_progress(tmp_path, monkeypatch):
+    from epa.exports import spreadsheets
+
+    monkeypatch.setattr(spreadsheets, "PROGRESS_EVERY", 10)
+    told = []
+    path = tmp_path / "people.xlsx"
+    rows = ([f"Person {n}", date(2001, 4, 12), None, n] for n in range(25))
+    assert spreadsheets.write_xlsx(path, "People", HEADERS, rows, progress=told.append) == 25
+    assert told == [10, 20, 25]
+    sheet = load_workbook(path)["People"]
+    assert sheet.max_row == 26 and sheet["D26"].value == 24
+
+
+def test_a_file_that_fails_part_way_is_not_left_at_its_path(tmp_path):
+    from epa.exports.spreadsheets import write_xlsx
+
+    def rows():
+        yield ["Sam"]
+        raise RuntimeError("the database went away")
+
+    path = tmp_path / "people.xlsx"
+    with pytest.raises(RuntimeError, match="went away"):
+        write_xlsx(path, "People", HEADERS, rows())
+    assert not path.exists()

@@ -572,26 +572,164 @@ def test_cell_yes_no_refuses_anything_else(value):
 
 
 def test_a_row_lost_to_a_simultaneous_request_is_its_only_problem(
-    app, api, organisations, standard, monkeypatch
+    app, api, make_apprentice, monkeypatch
 ):
-    """When another request registers the same apprentice first, the database refuses the row
-    and the transaction rolls back (employers added so far with it): later rows still find or
-    add their employer, so the refusal names only that row."""
-    from epa.apprentices.services import _duplicate
-    from epa.imports import services
+    """When another request registers the same apprentice after the file was checked, the
+    database's unique index refuses the rows: the whole import rolls back (employers added with
+    it too), and the refusal names that row."""
+    from epa.apprentices.bulk import LoadedRecords
 
-    register = services.register_apprentice
-
-    def losing_a_race(command):
-        if command.uln == uln(2):
-            db.session.rollback()  # what flush_or_conflict does when the unique index refuses
-            raise _duplicate(command.uln)
-        return register(command)
-
-    monkeypatch.setattr(services, "register_apprentice", losing_a_race)
+    make_apprentice(uln=uln(2))
+    # As though the other registration was saved between the check and the insert.
+    monkeypatch.setattr(LoadedRecords, "registered", lambda *args, **kwargs: False)
     staff = api("staff")
     before = counts(app)
     data = xlsx([row(uln=uln(n), employer="Racing Ltd") for n in (1, 2, 3)])
     error = assert_error(upload(staff, data), 422, "import_rejected")
-    assert [(p["row"], p["column"]) for p in error["rows"]] == [(3, "ULN")]
+    assert error["rows"] == [
+        {"row": 3, "column": "ULN", "message": "This ULN is already registered on this standard"}
+    ]
+    assert "1 problem in 1 row of 3" in error["message"]
     assert counts(app) == before
+
+
+def test_a_refusal_by_the_database_naming_no_row_still_rejects_the_file(
+    app, api, organisations, standard, monkeypatch
+):
+    from epa.apprentices import bulk
+
+    def refused(*args, **kwargs):
+        raise bulk.RegisteredMeanwhile([])
+
+    monkeypatch.setattr("epa.imports.services.register_many", refused)
+    staff = api("staff")
+    before = counts(app)
+    error = assert_error(upload(staff, xlsx([row()])), 422, "import_rejected")
+    assert error["rows"] == [] and "Upload the whole file again" in error["message"]
+    assert counts(app) == before
+
+
+def audited(app, uln_: str) -> dict:
+    with app.app_context():
+        apprentice = db.session.scalar(select(Apprentice).where(Apprentice.uln == uln_))
+        events = db.session.scalars(
+            select(AuditEvent).where(
+                AuditEvent.entity == "apprentice", AuditEvent.entity_id == str(apprentice.id)
+            )
+        ).all()
+        assert len(events) == 1
+        event = events[0]
+        return {
+            "actor_id": event.actor_id,
+            "channel": event.channel,
+            "action": event.action,
+            "before": event.before,
+            "after": {**event.after, "uln": "-"},
+            "reason": event.reason,
+        }
+
+
+def test_an_imported_apprentice_is_audited_as_one_registered_by_hand(
+    app, client, make_user, make_token, organisations, standard
+):
+    from tests.conftest import ApiClient
+
+    staff_id = make_user("staff")
+    staff = ApiClient(client, make_token("staff", user_id=staff_id))
+    assert upload(staff, xlsx([row(ehc_plan="Yes", email=None)])).status_code == 201
+    employer_id, provider_id = organisations
+    by_hand = {
+        "uln": uln(8),
+        "given_names": "Sam",
+        "family_name": "Taylor",
+        "date_of_birth": "2001-04-12",
+        "employer_id": employer_id,
+        "provider_id": provider_id,
+        "standard": "st0825",
+        "start_date": "2024-01-08",
+        "ehc_plan": True,
+    }
+    assert staff.post("/api/v1/apprentices", json=by_hand).status_code == 201
+    imported = audited(app, "1234567899")
+    assert imported == audited(app, uln(8))
+    assert imported["actor_id"] == staff_id and imported["channel"] == "api"
+
+
+def test_progress_is_told_in_rows_as_they_are_checked_then_written(ctx, organisations, standard):
+    from epa.imports import services
+
+    told = []
+    created = services.import_apprentices(
+        xlsx([row(uln=uln(n)) for n in range(1, 1202)]),
+        "apprentices.xlsx",
+        progress=lambda done, total: told.append((done, total)),
+    )
+    assert created == 1201
+    # Each row counts half when checked and half when written.
+    assert told == [
+        (250, 1201),
+        (500, 1201),
+        (600, 1201),
+        (850, 1201),
+        (1100, 1201),
+        (1201, 1201),
+    ]
+    db.session.rollback()
+
+
+def test_the_statements_an_import_makes_do_not_grow_with_its_rows(
+    app, api, organisations, standard
+):
+    from tests.conftest import statements_made
+
+    staff = api("staff")
+
+    def statements(first: int, rows: int) -> int:
+        data = xlsx(
+            [
+                row(uln=uln(n), employer=f"Employer {n % 3}", given_names=f"Person {n}")
+                for n in range(first, first + rows)
+            ]
+        )
+        with statements_made(app) as made:
+            assert upload(staff, data).status_code == 201
+        return len(made)
+
+    # Each file adds the same three employers' names, the first time only.
+    statements(100, 3)
+    assert statements(200, 3) == statements(300, 60)
+
+
+def test_the_first_sheet_reads_as_openpyxls_read_only_sheet_reads_it():
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+    from openpyxl.cell.text import InlineFont
+
+    from epa.imports import sheet_values
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(HEADERS)
+    sheet.append(row())
+    sheet.append(row(uln=1234567899, date_of_birth=datetime(2001, 4, 12, 13, 5), ehc_plan=True))
+    sheet["B5"] = CellRichText("Plain ", TextBlock(InlineFont(b=True), "bold"), " end")
+    sheet["C5"] = "  spaced  "
+    sheet["D5"] = 1.5
+    sheet["E5"] = "=1+1"
+    sheet.cell(row=5, column=60, value="beyond the columns read")
+    sheet["A9"] = "after a gap"
+    workbook.create_sheet("Second")["A1"] = "never read"
+    buffer = BytesIO()
+    workbook.save(buffer)
+    for data in (buffer.getvalue(), with_shared_strings(xlsx([row(), None, row(uln=uln(1))]))):
+        expected_book = load_workbook(BytesIO(data), read_only=True, data_only=True)
+        expected_sheet = expected_book.worksheets[0]
+        expected_sheet.reset_dimensions()
+        expected = list(expected_sheet.iter_rows(max_col=reading.MAX_COLUMNS, values_only=True))
+        expected_book.close()
+        book = sheet_values.Workbook(data)
+        try:
+            found = list(book.first_sheet_rows(reading.MAX_COLUMNS))
+        finally:
+            book.close()
+        assert [values for _, values in found] == expected
+        assert [number for number, _ in found] == list(range(1, len(expected) + 1))

@@ -153,3 +153,22 @@ def test_assessors_get_403(client, signed_in):
 def test_signed_out_people_are_sent_to_sign_in(client):
     response = client.get("/imports")
     assert response.status_code == 302 and "/sign-in" in response.headers["Location"]
+
+
+def test_an_imported_apprentice_is_audited_as_one_registered_on_the_form(
+    app, client, signed_in, organisations, standard
+):
+    from tests.imports.test_import import audited
+    from tests.pages.test_apprentice_pages import register_form
+
+    staff_id = signed_in("staff")
+    queued = post_file(client, xlsx([row()]))
+    assert queued.status_code == 303
+    assert "Import complete" in client.get(queued.location).get_data(as_text=True)
+    response = client.post(
+        "/apprentices/new", data=register_form(client, organisations, uln=uln(8), ehc_plan=None)
+    )
+    assert response.status_code == 302
+    imported = audited(app, "1234567899")
+    assert imported == audited(app, uln(8))
+    assert imported["actor_id"] == staff_id and imported["channel"] == "web"
