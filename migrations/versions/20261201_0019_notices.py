@@ -1,7 +1,7 @@
 """notices: what the periodic reminders have sent, one row per reminder or digest
 
 Revision ID: 0019
-Revises: 0016
+Revises: 0018
 Create Date: 2026-12-01 00:00:00.000000
 
 """
