@@ -14,9 +14,12 @@ from flask import Flask, jsonify, render_template_string
 PAGE = """<!DOCTYPE html>
 <html lang="en"><head><title>Apprentices</title></head>
 <body><main><h1>Apprentices</h1>
-<table><thead><tr><th>Name</th><th>ULN</th><th>Status</th><th>Standard</th></tr></thead><tbody>
-{% for row in rows %}<tr><td><a href="/apprentices/{{ row.id }}">
-{{ row.given_names }} {{ row.family_name }}</a></td><td>{{ row.uln }}</td><td>{{ row.status }}</td><td>{{ row.standard }}</td></tr>
+<table><thead><tr><th>Name</th><th>ULN</th><th>Status</th><th>Standard</th></tr></thead>
+<tbody>
+{% for row in rows %}<tr>
+<td><a href="/apprentices/{{ row.id }}">
+{{ row.given_names }} {{ row.family_name }}</a></td><td>{{ row.uln }}</td>
+<td>{{ row.status }}</td><td>{{ row.standard }}</td></tr>
 {% endfor %}</tbody></table><!-- {{ padding }} --></main></body></html>"""
 
 with open(os.environ["BARE_PAYLOAD"], encoding="utf-8") as file:

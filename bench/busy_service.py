@@ -15,7 +15,7 @@ Apprentices, by status (shares of the total):
   (5 %), the project held and awaiting its result, some with a draft (5 %), both methods
   graded and the outcome provisional, awaiting sign-off (5 %);
 - completed: both graded and the outcome confirmed (the `confirmed` count, 50 % at the default
-  sizes), one in ten after a failed project and a resit;
+  sizes), one in twenty after a failed project and a resit;
 - withdrawn, their bookings cancelled (the rest).
 Bookings beyond those are cancelled ones (rebooked sittings): with 300,000 assessments for
 100,000 apprentices, about half of all bookings are cancelled, more than a real service keeps,
@@ -389,7 +389,7 @@ def _plan(rng, apprentices, assessments, confirmed, free, today, versions, organ
             (starts_at, assessor_id)
         )
     wanted = {key: 0 for key in pools}
-    resits = [n for n, story in enumerate(stories) if story == "completed" and rng.random() < 0.1]
+    resits = [n for n, story in enumerate(stories) if story == "completed" and rng.random() < 0.05]
     for story in stories:
         for code, when, _ in SITTINGS[story]:
             wanted[(code, when)] += 1
@@ -651,7 +651,7 @@ def _fill_day(rng, day: date, pattern: WorkingPattern, durations) -> list[tuple[
     ends = datetime.combine(day, pattern.ends)
     held = []
     while len(held) < pattern.max_per_day:
-        code = "project" if rng.random() < 0.4 else "discussion"
+        code = "project" if rng.random() < 0.5 else "discussion"
         if cursor + durations[code] > ends:
             code = "discussion"
         if cursor + durations[code] > ends:

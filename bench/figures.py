@@ -78,3 +78,15 @@ def machine(db) -> dict:
         "database": database,
         "system": f"{platform.system()} {platform.release()}",
     }
+
+
+def write(figures: dict) -> None:
+    """The extra scripts' figures (bench/slot_finder.py, bench/cohort_planner.py), to the file
+    BENCH_JSON names."""
+    path = os.environ.get("BENCH_JSON")
+    if path:
+        Path(path).write_text(json.dumps(figures, indent=2, default=str) + "\n")
+
+
+def milliseconds(seconds: float) -> float:
+    return round(seconds * 1000, 1)
