@@ -260,6 +260,7 @@ def _ids(db, world) -> tuple[dict, str]:
         "reference": standard.reference,
         "version": version.version,
         ("/apprentices/<id:apprentice_id>/gateway", "apprentice_id"): first("registered"),
+        ("/apprentices/<id:apprentice_id>/version", "apprentice_id"): first("registered"),
         ("/apprentices/<id:apprentice_id>/assessments/new", "apprentice_id"): first(
             "gateway_passed"
         ),
