@@ -562,16 +562,59 @@ def _analyse(db) -> None:
 
 
 def _bulk(db, model, rows, returning=True, chunk=5000) -> list[int]:
-    """Insert many rows a statement at a time; their ids in the order given, when asked."""
-    statement = insert(model)
+    """Insert many rows; their ids in the order given, when asked. PostgreSQL takes them by
+    COPY (ids drawn from the table's sequence first); SQLite by Core executemany (the ORM's
+    bulk path splits rows into small batches)."""
+    table = model.__table__
+    if db.engine.dialect.name == "postgresql":
+        return _copy(db, table, list(rows), returning)
+    statement = insert(table)
     if returning:
-        statement = statement.returning(model.id, sort_by_parameter_order=True)
+        statement = statement.returning(table.c.id, sort_by_parameter_order=True)
+    connection = db.session.connection()
     ids = []
     rows = iter(rows)
     while batch := list(islice(rows, chunk)):
-        result = db.session.execute(statement, batch)
+        result = connection.execute(statement, batch)
         if returning:
             ids += result.scalars().all()
+    return ids
+
+
+def _copy(db, table, rows: list[dict], returning: bool) -> list[int]:
+    """COPY the rows in, each value bound as SQLAlchemy would bind it (UTC times, JSON), and
+    each column left out given its Python default, as an insert would."""
+    if not rows:
+        return []
+    connection = db.session.connection()
+    dialect = connection.dialect
+    given = list(rows[0])
+    defaults = {
+        c.name: c.default
+        for c in table.columns
+        if c.name not in given and c.default is not None and c.name != "id"
+    }
+    ids = []
+    if returning:
+        sequence = f"pg_get_serial_sequence('{table.name}', 'id')"
+        ids = (
+            connection.exec_driver_sql(
+                f"SELECT nextval({sequence}) FROM generate_series(1, {len(rows)})"  # noqa: S608
+            )
+            .scalars()
+            .all()
+        )
+        given = ["id", *given]
+    columns = given + list(defaults)
+    binders = [table.c[name].type._cached_bind_processor(dialect) for name in columns]
+    cursor = connection.connection.driver_connection.cursor()
+    names = ", ".join(f'"{name}"' for name in columns)
+    with cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:  # noqa: S608
+        for n, row in enumerate(rows):
+            values = [ids[n]] if returning else []
+            values += [row[name] for name in given[1 if returning else 0 :]]
+            values += [d.arg if d.is_scalar else d.arg(None) for d in defaults.values()]
+            copy.write_row([b(v) if b else v for b, v in zip(binders, values, strict=True)])
     return ids
 
 
