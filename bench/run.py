@@ -24,6 +24,7 @@ exits 1 when any budget is missed. Timing stays here, never in `make test`.
 import os
 import random
 import secrets
+import signal
 import sys
 import tempfile
 import time
@@ -49,6 +50,8 @@ SECRET_KEY = secrets.token_hex(32)
 
 
 def main() -> int:
+    # A run stopped with SIGTERM still drops its database (the `finally` of `_database`).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     began = time.perf_counter()
     figures = Figures()
     with _database() as url:
