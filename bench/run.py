@@ -201,7 +201,7 @@ def _files(app, db, figures: Figures, first_day) -> None:
     figures.at_most(
         "outcomes return / openpyxl write-only", median_ratio(rounds), "ratio", EXPORT_RATIO
     )
-    figures.at_most("outcomes return memory growth", grown, "MB (tracemalloc)", EXPORT_MB)
+    figures.at_most("outcomes return memory growth", grown, "MB (peak RSS)", EXPORT_MB)
     print("\nimport:")
     with app.app_context():
         rounds = import_rounds(db, ImportFiles(db, IMPORT_ROWS, random.Random(7)))  # noqa: S311
@@ -263,7 +263,10 @@ def _ids(db, world) -> tuple[dict, str]:
         "reference": standard.reference,
         "version": version.version,
         ("/apprentices/<id:apprentice_id>/gateway", "apprentice_id"): first("registered"),
-        ("/apprentices/<id:apprentice_id>/version", "apprentice_id"): first("registered"),
+        ("/apprentices/<id:apprentice_id>/version", "apprentice_id"): next(
+            (p.id for p in world.of_story("registered") if p.row["version_id"] != version.id),
+            None,
+        ),
         ("/apprentices/<id:apprentice_id>/assessments/new", "apprentice_id"): first(
             "gateway_passed"
         ),
