@@ -640,9 +640,14 @@ def _conflicts(rng, assessor_ids, employers, providers) -> list[dict]:
     for assessor_id in assessor_ids:
         if rng.random() < 0.15:
             for employer_id in rng.sample(employers, rng.randint(1, 3)):
-                rows.append({"assessor_id": assessor_id, "employer_id": employer_id})
+                rows.append(
+                    {"assessor_id": assessor_id, "employer_id": employer_id, "provider_id": None}
+                )
             if rng.random() < 0.3:
-                rows.append({"assessor_id": assessor_id, "provider_id": rng.choice(providers)})
+                provider_id = rng.choice(providers)
+                rows.append(
+                    {"assessor_id": assessor_id, "employer_id": None, "provider_id": provider_id}
+                )
     return rows
 
 

@@ -7,18 +7,16 @@ plainest way to do the same work, in the same process: baseline, subject, baseli
   rolled back.
 - Outcomes return: `epa.exports.services.export_file("outcomes", ...)` (query and workbook),
   against openpyxl write-only writing the same cells (read back from the subject's file).
-- Memory: the process's resident size at its peak during the first (untimed) export, over
-  its size before, sampled every 10 ms from /proc/self/statm: the whole process's growth,
-  the first export's one-time imports and caches included.
+- Memory: tracemalloc's peak over its start during the first, untimed, export (the warm-up,
+  whose file gives the cells). Not the resident size: by then the process holds memory freed
+  by earlier work, which an export reuses without growing.
 """
 
 import io
-import os
 import random
-import threading
 import time
+import tracemalloc
 from datetime import date, timedelta
-from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import insert, select
@@ -145,9 +143,12 @@ def write_only(cells: list[tuple]) -> bytes:
 
 def export_rounds(app, first: date, last: date) -> tuple[list[tuple[float, float]], int, float]:
     """(openpyxl seconds, export seconds) per round, the rows written, and the first export's
-    memory growth in MB (peak resident size over the size before)."""
-    with PeakResident() as peak:
-        data = export_outcomes(app, first, last)  # warms up, and gives the cells
+    memory growth in MB (tracemalloc's peak over its start)."""
+    tracemalloc.start()
+    start, _ = tracemalloc.get_traced_memory()
+    data = export_outcomes(app, first, last)  # warms up, and gives the cells
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
     sheet = load_workbook(io.BytesIO(data), read_only=True).worksheets[0]
     cells = [tuple(row) for row in sheet.iter_rows(values_only=True)]
     rounds = []
@@ -160,31 +161,4 @@ def export_rounds(app, first: date, last: date) -> tuple[list[tuple[float, float
         subject = time.perf_counter() - started
         rounds.append((baseline, subject))
         print(f"    export round: openpyxl {baseline:.2f} s, export {subject:.2f} s", flush=True)
-    return rounds, len(cells) - 1, peak.growth / 1024 / 1024
-
-
-class PeakResident:
-    """The growth of this process's resident memory while the block runs, in bytes."""
-
-    def __enter__(self):
-        self.start = self.peak = _resident()
-        self.running = True
-        self.thread = threading.Thread(target=self._watch, daemon=True)
-        self.thread.start()
-        return self
-
-    def _watch(self):
-        while self.running:
-            self.peak = max(self.peak, _resident())
-            time.sleep(0.01)
-
-    def __exit__(self, *_):
-        self.running = False
-        self.thread.join()
-        self.peak = max(self.peak, _resident())
-        self.growth = self.peak - self.start
-
-
-def _resident() -> int:
-    pages = int(Path("/proc/self/statm").read_text().split()[1])
-    return pages * os.sysconf("SC_PAGE_SIZE")
+    return rounds, len(cells) - 1, (peak - start) / 1024 / 1024

@@ -201,7 +201,7 @@ def _files(app, db, figures: Figures, first_day) -> None:
     figures.at_most(
         "outcomes return / openpyxl write-only", median_ratio(rounds), "ratio", EXPORT_RATIO
     )
-    figures.at_most("outcomes return memory growth", grown, "MB (peak RSS)", EXPORT_MB)
+    figures.at_most("outcomes return memory growth", grown, "MB (tracemalloc)", EXPORT_MB)
     print("\nimport:")
     with app.app_context():
         rounds = import_rounds(db, ImportFiles(db, IMPORT_ROWS, random.Random(7)))  # noqa: S311
