@@ -1,46 +1,73 @@
-"""A busy service to time against, seeded in bulk (SQLAlchemy core inserts, not the services, so
-300,000 bookings take seconds): the standard fixture, assessors on mixed working patterns, some
-with conflicts of interest or time away, and their diaries filled over the two years around now.
+"""A busy service to time against, seeded in bulk (SQLAlchemy core executemany, not the services,
+so 100,000 apprentices and 300,000 assessments take a minute or two), filled as the services
+would fill it: derived columns (`search_name`, `name_key`, EPA deadlines, method grades from the
+judgements, the overall grade from the grading table) come from the same functions.
+
+`seed` makes the people who work in the service (staff, an administrator, assessors on mixed
+working patterns, some with conflicts of interest or time away) and plans every apprentice and
+booking up front; `World.grow` then inserts the apprentices (in an order that mixes every
+status) up to a count, with their gateway attempts, bookings, results, outcomes and audit
+events. So a run can measure at 1,000 apprentices, grow to 100,000, and measure again.
+
+Apprentices, by status (shares of the total):
+- registered (15 %); gateway passed, window open, nothing booked (10 %);
+- in EPA: a discussion booked ahead (5 %), the discussion graded and the project booked ahead
+  (5 %), the project held and awaiting its result, some with a draft (5 %), both methods
+  graded and the outcome provisional, awaiting sign-off (5 %);
+- completed: both graded and the outcome confirmed (the `confirmed` count, 50 % at the default
+  sizes), one in twenty after a failed project and a resit;
+- withdrawn, their bookings cancelled (the rest).
+Bookings beyond those are cancelled ones (rebooked sittings): with 300,000 assessments for
+100,000 apprentices, about half of all bookings are cancelled, more than a real service keeps,
+but they are rows every diary, list and feed query must step over.
 
 The bookings keep to what a diary must look like (weekdays that are not bank holidays, inside
 the assessor's hours, never overlapping, at most the assessor's most a day, never in time
 away); they do not keep every rule of a booking (an apprentice's EPA window, notice).
 """
 
-import bisect
 import json
 import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from itertools import islice, zip_longest
+from itertools import islice
 
 from sqlalchemy import insert, select
 
 from epa import clock
 from epa.apprentices.models import Apprentice
 from epa.apprentices.services import search_name
+from epa.audit.models import AuditEvent
 from epa.auth.models import User
 from epa.auth.schemas import UserNew
 from epa.auth.services import create_user
 from epa.config import PROJECT_ROOT
+from epa.demo_outcomes import READY
+from epa.gateway.models import GatewayAttempt
+from epa.grading.grades import PASSING
+from epa.grading.models import Outcome, Result
 from epa.organisations.models import Employer, Provider, employer_name_key
 from epa.rules.dates import epa_deadline
+from epa.rules.grading import CountedGrade, CriterionRule, capped_overall, method_grade
 from epa.rules.local_time import london, london_date
 from epa.rules.patterns import WorkingPattern
 from epa.rules.scheduling import is_working_day
 from epa.scheduling.instants import midnight
 from epa.scheduling.models import Assessment, AssessorConflict, AssessorPattern, Unavailability
+from epa.standards.documents import criterion_document
 from epa.standards.models import AssessmentMethod, StandardVersion
 from epa.standards.services import load_standard
 
 STAFF_EMAIL = "bench.staff@epao.example"
+ADMIN_EMAIL = "bench.admin@epao.example"
+PASSWORD = "bench password 1"  # noqa: S105  (a throwaway database)
 GRID = timedelta(minutes=30)
 #: The diaries run this far either side of today.
 SPAN = timedelta(days=365)
 GIVEN = ["Aisha", "Ben", "Chloe", "Dev", "Ellie", "Femi", "Gwen", "Hari", "Iris", "Jack"]
-GIVEN += ["Kofi", "Lena", "Mo", "Nia", "Owen", "Priya", "Rhys", "Sara", "Tom", "Zara"]
+GIVEN += ["Kofi", "Lena", "Mo", "Nia", "Owen", "Priya", "Rhys", "Sara", "Tom", "Zara", "Zoë"]
 FAMILY = ["Taylor", "Smith", "Jones", "Patel", "Khan", "Brown", "Wilson", "Evans", "Okafor"]
-FAMILY += ["Morgan", "Hughes", "Ali", "Price", "Shah", "Ward", "Reid", "Lloyd", "Begum"]
+FAMILY += ["Morgan", "Hughes", "Ali", "Price", "Shah", "Ward", "Reid", "Lloyd", "Begum", "Ó Sé"]
 
 WEEK = frozenset(range(5))
 #: (weight, pattern); None keeps the default (no row). Busy enough that 200 assessors can hold
@@ -54,47 +81,242 @@ PATTERNS = [
     (10, WorkingPattern(frozenset({0, 2, 4}), time(8), time(18), 6)),
     (5, WorkingPattern(WEEK, time(8), time(13), 3)),
 ]
+#: (story, share of the apprentices); "completed" takes the `confirmed` count and "withdrawn"
+#: whatever is left.
+SHARES = [
+    ("registered", 0.15),
+    ("gateway_passed", 0.10),
+    ("discussion_ahead", 0.05),
+    ("project_ahead", 0.05),
+    ("awaiting_result", 0.05),
+    ("provisional", 0.05),
+]
+#: what each story sits: (method, when: "past" or "future", graded)
+SITTINGS = {
+    "registered": [],
+    "gateway_passed": [],
+    "discussion_ahead": [("discussion", "future", False)],
+    "project_ahead": [("discussion", "past", True), ("project", "future", False)],
+    "awaiting_result": [("discussion", "past", True), ("project", "past", False)],
+    "provisional": [("discussion", "past", True), ("project", "past", True)],
+    "completed": [("discussion", "past", True), ("project", "past", True)],
+    "withdrawn": [],
+}
+STATUS = {
+    "registered": "registered",
+    "gateway_passed": "gateway_passed",
+    "discussion_ahead": "in_epa",
+    "project_ahead": "in_epa",
+    "awaiting_result": "in_epa",
+    "provisional": "in_epa",
+    "completed": "completed",
+    "withdrawn": "withdrawn",
+}
+
+
+@dataclass
+class Person:
+    story: str
+    row: dict
+    #: (starts_at, assessor_id, method code, status, grade wanted or None, extra columns)
+    sittings: list = field(default_factory=list)
+    id: int | None = None
 
 
 @dataclass
 class World:
     staff_id: int
+    admin_id: int
     assessor_ids: list[int]
-    #: gateway passed in the last hundred days, so the EPA window is open; one in four has a
-    #: discussion booked already
-    waiting: list[int]
-    #: those of `waiting` with their discussion booked
-    with_discussion: set[int]
+    people: list[Person]
+    #: (version id, method code) -> (method id, minutes)
+    methods: dict
+    #: method id -> [(criterion code, grade, the document a submitted result keeps)]
+    criteria: dict
+    #: version id -> (grading table, method codes, retry cap, grades in order)
+    versions: dict
+    #: assessments inserted so far, for their calendar uids
+    booked: int = 0
+    inserted: int = 0
     counts: dict = field(default_factory=dict)
 
+    @property
+    def waiting(self) -> list[int]:
+        """Inserted apprentices past gateway with their window open and nothing booked."""
+        return [p.id for p in self.people[: self.inserted] if p.story == "gateway_passed"]
 
-def seed(db, *, assessors: int, assessments: int, waiting: int, rng: random.Random) -> World:
-    """Fill an empty, migrated database around today (by `clock.now()`)."""
+    @property
+    def with_discussion(self) -> set[int]:
+        return set()
+
+    def of_story(self, story: str) -> list[Person]:
+        return [p for p in self.people[: self.inserted] if p.story == story]
+
+    def grow(self, db, apprentices: int) -> None:
+        """Insert the planned apprentices up to `apprentices` in all, with all they hold."""
+        batch = self.people[self.inserted : apprentices]
+        if not batch:
+            return
+        ids = _bulk(db, Apprentice, (p.row for p in batch))
+        for person, apprentice_id in zip(batch, ids, strict=True):
+            person.id = apprentice_id
+        _bulk(db, GatewayAttempt, (_gateway(p) for p in batch if p.row["gateway_date"]), False)
+        sittings = [(p, s) for p in batch for s in p.sittings]
+        assessment_ids = _bulk(
+            db, Assessment, (self._assessment(p, s, n) for n, (p, s) in enumerate(sittings))
+        )
+        self.booked += len(sittings)
+        results, outcomes = [], []
+        for (person, sitting), assessment_id in zip(sittings, assessment_ids, strict=True):
+            if sitting[4] is not None:
+                method_id = self.methods[(person.row["version_id"], sitting[2])][0]
+                results.append(self._result(assessment_id, method_id, sitting))
+        _bulk(db, Result, results, False)
+        for person in batch:
+            if person.story == "completed":
+                outcomes.append(self._outcome(person))
+        outcome_ids = _bulk(db, Outcome, outcomes)
+        _bulk(db, AuditEvent, self._events(batch, outcomes, outcome_ids), False)
+        db.session.commit()
+        self.inserted += len(batch)
+        _analyse(db)
+
+    def _assessment(self, person: Person, sitting, n: int) -> dict:
+        starts_at, assessor_id, code, status, _, extra = sitting
+        method_id, minutes = self.methods[(person.row["version_id"], code)]
+        made = starts_at - timedelta(days=30)
+        row = {
+            "apprentice_id": person.id,
+            "method_id": method_id,
+            "assessor_id": assessor_id,
+            "starts_at": starts_at,
+            "ends_at": starts_at + timedelta(minutes=minutes),
+            "location": "Employer site",
+            "status": status,
+            "epa_round": 1,
+            "attempt": 1,
+            "retry": None,
+            "exceptional_circumstances": False,
+            "is_backdated": False,
+            "sequence": 0,
+            "calendar_uid": f"bench-{self.booked + n}@epao.example",
+            "cancel_reason": None,
+            "cancelled_at": None,
+            "created_at": made,
+            "updated_at": made,
+        }
+        if status == "cancelled":
+            row |= {"cancel_reason": "The apprentice asked to rearrange.", "cancelled_at": made}
+            row["sequence"] = 1
+        return row | extra
+
+    def _result(self, assessment_id: int, method_id: int, sitting) -> dict:
+        starts_at, assessor_id, _, _, grade, _ = sitting
+        criteria = self.criteria[method_id]
+        judgements = _judgements(criteria, grade)
+        rules = [CriterionRule(code, level) for code, level, _ in criteria]
+        done = starts_at + timedelta(hours=4)
+        row = {
+            "assessment_id": assessment_id,
+            "judgements": judgements,
+            "comments": "Recorded for the benchmark.",
+            "method_grade": None,
+            "is_submitted": False,
+            "submitted_at": None,
+            "submitted_on": None,
+            "submitted_by_id": None,
+            "criteria_judged": None,
+            "updated_by_id": assessor_id,
+            "updated_at": done,
+        }
+        if grade == "draft":
+            return row
+        return row | {
+            "method_grade": method_grade(rules, judgements),
+            "is_submitted": True,
+            "submitted_at": done,
+            "submitted_on": london_date(done),
+            "submitted_by_id": assessor_id,
+            "criteria_judged": [document for _, _, document in criteria],
+        }
+
+    def _outcome(self, person: Person) -> dict:
+        table, codes, cap, order = self.versions[person.row["version_id"]]
+        graded = [s for s in person.sittings if s[4] in ("pass", "distinction", "fail")]
+        counted = {}
+        for _, _, code, _, grade, extra in sorted(graded, key=lambda s: s[0]):
+            counted[code] = CountedGrade(
+                grade, extra.get("retry"), extra.get("exceptional_circumstances", False)
+            )
+        overall = capped_overall(
+            table, {code: counted.get(code) for code in codes}, cap=cap, order=order
+        )
+        held = london_date(max(s[0] for s in graded))
+        return {
+            "apprentice_id": person.id,
+            "epa_round": 1,
+            "overall_grade": overall.grade,
+            "uncapped_grade": overall.uncapped,
+            "cap_reason": None,
+            "epa_date": held,
+            "achievement_date": held if overall.grade in PASSING else None,
+            "confirmed_by_id": self.staff_id,
+            "confirmed_at": london(datetime.combine(held + timedelta(days=3), time(10))),
+        }
+
+    def _events(self, batch, outcomes, outcome_ids):
+        for person in batch:
+            yield _event(self.staff_id, "apprentice", person.id, "create", person.row)
+            if person.story == "withdrawn":
+                reason = {"reason": person.row["withdrawn_reason"]}
+                yield _event(self.staff_id, "apprentice", person.id, "withdraw", reason)
+        for outcome, outcome_id in zip(outcomes, outcome_ids, strict=True):
+            after = {"overall_grade": outcome["overall_grade"], "epa_date": outcome["epa_date"]}
+            yield _event(self.staff_id, "outcome", outcome_id, "confirm", after)
+
+
+def seed(
+    db,
+    *,
+    apprentices: int,
+    assessments: int,
+    assessors: int,
+    confirmed: int,
+    rng: random.Random,
+    grow_to: int | None = None,
+) -> World:
+    """Fill an empty, migrated database around today (by `clock.now()`) with the service's
+    people, and plan `apprentices` apprentices holding `assessments` bookings in all, `confirmed`
+    of them signed off; insert the first `grow_to` of them (all by default)."""
     today = london_date(clock.now())
     first, last = today - SPAN, today + SPAN
     standard, _ = load_standard(json.loads((PROJECT_ROOT / "fixtures/standard.json").read_text()))
     staff = create_user(
-        UserNew(
-            email=STAFF_EMAIL,
-            name="Bench Staff",
-            role="staff",
-            password="bench password 1",  # noqa: S106  (a throwaway database)
-        )
+        UserNew(email=STAFF_EMAIL, name="Bench Staff", role="staff", password=PASSWORD)
+    )
+    admin = create_user(
+        UserNew(email=ADMIN_EMAIL, name="Bench Admin", role="admin", password=PASSWORD)
     )
     versions = db.session.scalars(
         select(StandardVersion)
         .where(StandardVersion.standard_id == standard.id)
         .order_by(StandardVersion.earliest_start_date)
     ).all()
-    methods = {(m.version_id, m.code): m for m in db.session.scalars(select(AssessmentMethod))}
+    every = db.session.scalars(select(AssessmentMethod)).all()
+    methods = {(m.version_id, m.code): (m.id, m.duration_minutes) for m in every}
+    criteria = {m.id: [(c.code, c.grade, criterion_document(c)) for c in m.criteria] for m in every}
+    graded_by = {
+        v.id: (v.grading_table, [m.code for m in v.methods], v.retry_grade_cap, v.overall_grades)
+        for v in versions
+    }
     # The diaries are filled before anyone is booked into them, so by the longest of each method.
     durations: dict[str, timedelta] = {}
-    for method in methods.values():
+    for method in every:
         length = timedelta(minutes=method.duration_minutes)
         durations[method.code] = max(length, durations.get(method.code, length))
     organisations = (
         _bulk(db, Employer, (_employer(f"Employer {n}") for n in range(400))),
-        _bulk(db, Provider, ({"name": f"Provider {n}", "ukprn": f"1{n:07d}"} for n in range(40))),
+        _bulk(db, Provider, (_provider(n) for n in range(40))),
     )
     names = rng.sample([f"{g} {f}" for g in GIVEN for f in FAMILY], assessors)
     assessor_ids = _bulk(
@@ -117,6 +339,7 @@ def seed(db, *, assessors: int, assessments: int, waiting: int, rng: random.Rand
     _bulk(db, AssessorConflict, conflicts, False)
     away = {a: _time_away(rng, a, first, last) for a in assessor_ids}
     _bulk(db, Unavailability, (row for rows in away.values() for row in rows), False)
+    db.session.commit()
 
     free = []
     for assessor_id in assessor_ids:
@@ -127,82 +350,278 @@ def seed(db, *, assessors: int, assessments: int, waiting: int, rng: random.Rand
             if day not in blocked and pattern.works_on(day.weekday()) and is_working_day(day):
                 free += [(s, assessor_id, c) for s, c in _fill_day(rng, day, pattern, durations)]
             day += timedelta(days=1)
-    capacity = len(free)
-    if capacity < assessments:
-        raise SystemExit(f"the patterns hold only {capacity} bookings; {assessments} were asked")
-    rng.shuffle(free)
-    booked, free = sorted(free[:assessments]), sorted(free[assessments:])
-
-    people = _People(rng, versions, *organisations)
-    sittings = people.booked(booked, today)
-    waiting_from = len(people.rows)
-    sittings += people.waiting(waiting, free, today)
-    apprentice_ids = _bulk(db, Apprentice, people.rows)
-    _bulk(
-        db,
-        Assessment,
-        (
-            _assessment(
-                n, apprentice_ids[row], methods[(people.rows[row]["version_id"], code)], *at
-            )
-            for n, (*at, code, row) in enumerate(sittings)
-        ),
-        False,
-    )
-    db.session.commit()
-    if db.engine.dialect.name == "postgresql":
-        # As autovacuum leaves a service that has been running a while: fresh statistics, and
-        # rows marked visible, or the first calls would pay for that on every page they read.
-        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.exec_driver_sql("VACUUM ANALYZE")
-    return World(
+    people = _plan(rng, apprentices, assessments, confirmed, free, today, versions, organisations)
+    world = World(
         staff_id=staff.id,
+        admin_id=admin.id,
         assessor_ids=assessor_ids,
-        waiting=apprentice_ids[waiting_from:],
-        with_discussion={apprentice_ids[row] for _, _, _, row in sittings if row >= waiting_from},
+        people=people,
+        methods=methods,
+        criteria=criteria,
+        versions=graded_by,
         counts={
             "assessors": len(assessor_ids),
             "with_a_pattern": sum(p is not None for p in patterns.values()),
             "conflicts": len(conflicts),
             "unavailability": sum(len(rows) for rows in away.values()),
-            "apprentices": len(apprentice_ids),
-            "assessments": len(sittings),
-            "assessments_after_today": sum(london_date(s[0]) > today for s in sittings),
-            "diary_capacity": capacity,
+            "apprentices": len(people),
+            "assessments": sum(len(p.sittings) for p in people),
+            "diary_capacity": len(free),
             "first_day": first.isoformat(),
             "last_day": last.isoformat(),
         },
     )
+    world.grow(db, apprentices if grow_to is None else grow_to)
+    return world
+
+
+def _plan(rng, apprentices, assessments, confirmed, free, today, versions, organisations):
+    """Every apprentice's story, row and sittings, in an order that mixes the stories."""
+    stories = []
+    for story, share in SHARES:
+        stories += [story] * round(apprentices * share)
+    stories += ["completed"] * min(confirmed, apprentices - len(stories))
+    stories += ["withdrawn"] * (apprentices - len(stories))
+    rng.shuffle(stories)
+    now = clock.now()
+    pools: dict[tuple[str, str], list] = {}
+    for starts_at, assessor_id, code in free:
+        pools.setdefault((code, "past" if starts_at < now else "future"), []).append(
+            (starts_at, assessor_id)
+        )
+    wanted = {key: 0 for key in pools}
+    resits = [n for n, story in enumerate(stories) if story == "completed" and rng.random() < 0.05]
+    for story in stories:
+        for code, when, _ in SITTINGS[story]:
+            wanted[(code, when)] += 1
+    wanted[("project", "past")] += len(resits)
+    taken = {}
+    for key, count in wanted.items():
+        if count > len(pools[key]):
+            raise SystemExit(f"the diaries hold {len(pools[key])} {key} slots; {count} are needed")
+        picked = set(rng.sample(range(len(pools[key])), count))
+        # Paired by rank, so an apprentice's discussion and project fall near each other.
+        taken[key] = sorted(pools[key][i] for i in picked)
+        pools[key] = [slot for i, slot in enumerate(pools[key]) if i not in picked]
+    leftover = [(s, a, code) for (code, _), slots in pools.items() for s, a in slots]
+    # Each story's sittings walk the ranks of its kind of slot in step, so pairs stay close;
+    # the people are shuffled afterwards, so any first thousand spread over the two years.
+    cursor = {key: 0 for key in taken}
+    people = []
+    for story in stories:
+        sittings = []
+        plan = SITTINGS[story]
+        for code, when, graded in plan:
+            key = (code, when)
+            starts_at, assessor_id = taken[key][cursor[key]]
+            cursor[key] += 1
+            status_grade = _grade(rng) if graded else ("draft" if rng.random() < 0.5 else None)
+            if when == "future":
+                status_grade = None
+            sittings.append([starts_at, assessor_id, code, "booked", status_grade, {}])
+        people.append(Person(story, {}, sittings))
+    for n in resits:
+        person = people[n]
+        first_try = taken[("project", "past")][cursor[("project", "past")]]
+        cursor[("project", "past")] += 1
+        project = next(s for s in person.sittings if s[2] == "project")
+        early, late = sorted([first_try[0], project[0]])
+        assessors = {first_try[0]: first_try[1], project[0]: project[1]}
+        project[0], project[1] = late, assessors[late]
+        project[5] = {"attempt": 2, "retry": "resit", "exceptional_circumstances": True}
+        person.sittings.append([early, assessors[early], "project", "booked", "fail", {}])
+    spare = assessments - sum(len(p.sittings) for p in people)
+    if spare < 0 or spare > len(leftover):
+        raise SystemExit(f"{assessments} bookings cannot be planned for {apprentices} apprentices")
+    holders = [p for p in people if p.sittings or p.story == "withdrawn"]
+    withdrawn = [p for p in people if p.story == "withdrawn"]
+    for n, (starts_at, assessor_id, code) in enumerate(rng.sample(leftover, spare)):
+        holder = withdrawn[n] if n < len(withdrawn) else rng.choice(holders)
+        holder.sittings.append([starts_at, assessor_id, code, "cancelled", None, {}])
+    for person in people:
+        person.row = _apprentice(rng, person, today, versions, *organisations)
+    rng.shuffle(people)
+    return people
+
+
+def _grade(rng) -> str:
+    return "distinction" if rng.random() < 0.2 else "pass"
+
+
+def _judgements(criteria, grade: str | None) -> dict:
+    """Judgements that give the grade wanted; a draft judges about half."""
+    judgements = {}
+    failed = next((code for code, level, _ in criteria if level == "pass"), None)
+    for n, (code, level, _) in enumerate(criteria):
+        if grade == "fail":
+            judgements[code] = code != failed
+        elif grade == "draft":
+            if n < len(criteria) // 2:
+                judgements[code] = True
+        else:
+            judgements[code] = level == "pass" or grade == "distinction"
+    return judgements
+
+
+def _apprentice(rng, person: Person, today: date, versions, employers, providers) -> dict:
+    withdrawn = person.story == "withdrawn"
+    held = [london_date(s[0]) for s in person.sittings if s[3] == "booked" or withdrawn]
+    if person.story == "registered":
+        gateway = None
+        starts = today - timedelta(days=rng.randint(30, 500))
+    else:
+        before = min(held) if held else today - timedelta(days=rng.randint(5, 100))
+        gateway = min(before - timedelta(days=rng.randint(14, 60)), today) if held else before
+        starts = gateway - timedelta(days=rng.randint(380, 700))
+    version = versions[0]
+    for candidate in versions:
+        if candidate.earliest_start_date <= starts:
+            version = candidate
+    given, family = rng.choice(GIVEN), rng.choice(FAMILY)
+    created = london(datetime.combine(starts, time(9)))
+    row = {
+        "uln": "9999999999",
+        "given_names": given,
+        "family_name": family,
+        "search_name": search_name(given, family),
+        "date_of_birth": starts - timedelta(days=rng.randint(6600, 9000)),
+        "email": f"{given.lower()}.{rng.randrange(10**6)}@learner.example"
+        if rng.random() < 0.7
+        else None,
+        "employer_id": rng.choice(employers),
+        "provider_id": rng.choice(providers),
+        "standard_id": version.standard_id,
+        "version_id": version.id,
+        "start_date": starts,
+        "ehc_plan": rng.random() < 0.05,
+        "status": STATUS[person.story],
+        "gateway_date": gateway,
+        "epa_deadline": gateway and epa_deadline(gateway, version.epa_period_months),
+        "epa_round": 1,
+        "epa_restarted_on": None,
+        "withdrawn_reason": None,
+        "withdrawn_at": None,
+        "created_at": created,
+        "updated_at": created,
+    }
+    if person.story == "withdrawn":
+        left = (
+            min(held) - timedelta(days=2) if held else today - timedelta(days=rng.randint(1, 300))
+        )
+        row |= {
+            "withdrawn_reason": "The apprentice left the employer.",
+            "withdrawn_at": london(datetime.combine(min(left, today), time(12))),
+        }
+    return row
+
+
+def _gateway(person: Person) -> dict:
+    row = person.row
+    return {
+        "apprentice_id": person.id,
+        "gateway_date": row["gateway_date"],
+        **READY,  # the evidence that meets every gateway requirement
+        "bsl": False,
+        "portfolio_submitted": True,
+        "passed": True,
+        "reasons": [],
+        "warnings": [],
+        "epa_deadline": row["epa_deadline"],
+        "recorded_by_id": None,
+        "recorded_at": london(datetime.combine(row["gateway_date"], time(11))),
+    }
+
+
+def _event(actor_id: int, entity: str, entity_id: int, action: str, after: dict) -> dict:
+    return {
+        "occurred_at": clock.now(),
+        "actor_id": actor_id,
+        "channel": "web",
+        "entity": entity,
+        "entity_id": str(entity_id),
+        "action": action,
+        "before": None,
+        "after": {k: v.isoformat() if isinstance(v, date) else v for k, v in after.items()},
+        "reason": None,
+    }
+
+
+def _analyse(db) -> None:
+    if db.engine.dialect.name == "postgresql":
+        # As autovacuum leaves a service that has been running a while: fresh statistics, and
+        # rows marked visible, or the first calls would pay for that on every page they read.
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("VACUUM ANALYZE")
+    else:
+        with db.engine.connect() as conn:
+            conn.exec_driver_sql("ANALYZE")
+            conn.commit()
 
 
 def _bulk(db, model, rows, returning=True, chunk=5000) -> list[int]:
-    """Insert many rows a statement at a time; their ids in the order given, when asked."""
-    statement = insert(model)
+    """Insert many rows; their ids in the order given, when asked. PostgreSQL takes them by
+    COPY (ids drawn from the table's sequence first); SQLite by Core executemany (the ORM's
+    bulk path splits rows into small batches)."""
+    table = model.__table__
+    if db.engine.dialect.name == "postgresql":
+        return _copy(db, table, list(rows), returning)
+    statement = insert(table)
     if returning:
-        statement = statement.returning(model.id, sort_by_parameter_order=True)
+        statement = statement.returning(table.c.id, sort_by_parameter_order=True)
+    connection = db.session.connection()
     ids = []
     rows = iter(rows)
     while batch := list(islice(rows, chunk)):
-        result = db.session.execute(statement, batch)
+        result = connection.execute(statement, batch)
         if returning:
             ids += result.scalars().all()
     return ids
 
 
-def _assessment(n: int, apprentice_id: int, method, starts_at: datetime, assessor_id: int) -> dict:
-    return {
-        "apprentice_id": apprentice_id,
-        "method_id": method.id,
-        "assessor_id": assessor_id,
-        "starts_at": starts_at,
-        "ends_at": starts_at + timedelta(minutes=method.duration_minutes),
-        "status": "booked",
-        "calendar_uid": f"bench-{n}@epao.example",
+def _copy(db, table, rows: list[dict], returning: bool) -> list[int]:
+    """COPY the rows in, each value bound as SQLAlchemy would bind it (UTC times, JSON), and
+    each column left out given its Python default, as an insert would."""
+    if not rows:
+        return []
+    connection = db.session.connection()
+    dialect = connection.dialect
+    given = list(dict.fromkeys(name for row in rows for name in row))  # rows may leave some out
+    defaults = {
+        c.name: c.default
+        for c in table.columns
+        if c.name not in given and c.default is not None and c.name != "id"
     }
+    ids = []
+    if returning:
+        sequence = f"pg_get_serial_sequence('{table.name}', 'id')"
+        ids = (
+            connection.exec_driver_sql(
+                f"SELECT nextval({sequence}) FROM generate_series(1, {len(rows)})"  # noqa: S608
+            )
+            .scalars()
+            .all()
+        )
+        given = ["id", *given]
+    columns = given + list(defaults)
+    binders = [table.c[name].type._cached_bind_processor(dialect) for name in columns]
+    cursor = connection.connection.driver_connection.cursor()
+    names = ", ".join(f'"{name}"' for name in columns)
+    with cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:  # noqa: S608
+        for n, row in enumerate(rows):
+            values = [ids[n]] if returning else []
+            values += [row.get(name) for name in given[1 if returning else 0 :]]
+            values += [d.arg if d.is_scalar else d.arg(None) for d in defaults.values()]
+            copy.write_row([b(v) if b else v for b, v in zip(binders, values, strict=True)])
+    return ids
 
 
 def _employer(name: str) -> dict:
     return {"name": name, "name_key": employer_name_key(name)}
+
+
+def _provider(n: int) -> dict:
+    name = f"Provider {n}"
+    return {"name": name, "name_key": employer_name_key(name), "ukprn": f"1{n:07d}"}
 
 
 def _pattern_row(assessor_id: int, pattern: WorkingPattern) -> dict:
@@ -221,9 +640,14 @@ def _conflicts(rng, assessor_ids, employers, providers) -> list[dict]:
     for assessor_id in assessor_ids:
         if rng.random() < 0.15:
             for employer_id in rng.sample(employers, rng.randint(1, 3)):
-                rows.append({"assessor_id": assessor_id, "employer_id": employer_id})
+                rows.append(
+                    {"assessor_id": assessor_id, "employer_id": employer_id, "provider_id": None}
+                )
             if rng.random() < 0.3:
-                rows.append({"assessor_id": assessor_id, "provider_id": rng.choice(providers)})
+                provider_id = rng.choice(providers)
+                rows.append(
+                    {"assessor_id": assessor_id, "employer_id": None, "provider_id": provider_id}
+                )
     return rows
 
 
@@ -272,7 +696,7 @@ def _fill_day(rng, day: date, pattern: WorkingPattern, durations) -> list[tuple[
     ends = datetime.combine(day, pattern.ends)
     held = []
     while len(held) < pattern.max_per_day:
-        code = "project" if rng.random() < 0.4 else "discussion"
+        code = "project" if rng.random() < 0.5 else "discussion"
         if cursor + durations[code] > ends:
             code = "discussion"
         if cursor + durations[code] > ends:
@@ -280,77 +704,3 @@ def _fill_day(rng, day: date, pattern: WorkingPattern, durations) -> list[tuple[
         held.append((london(cursor), code))
         cursor += durations[code] + GRID * rng.choice((0, 0, 1, 2))
     return held
-
-
-class _People:
-    """The apprentices' rows, in the order they are inserted, and the sittings booked for them
-    (start, assessor, method code, index of the apprentice's row)."""
-
-    def __init__(self, rng, versions, employers, providers):
-        self.rng, self.versions = rng, versions
-        self.employers, self.providers = employers, providers
-        self.rows: list[dict] = []
-
-    def booked(self, booked, today: date) -> list[tuple]:
-        """An apprentice for each discussion and project at the same point of the two years
-        (each list in time order), and for any left over."""
-        discussions = [b for b in booked if b[2] == "discussion"]
-        projects = [b for b in booked if b[2] == "project"]
-        sittings = []
-        for pair in zip_longest(discussions, projects):
-            held = [b for b in pair if b is not None]
-            first = min(london_date(b[0]) for b in held)
-            gateway = min(first - timedelta(days=self.rng.randint(14, 60)), today)
-            row = self._add(gateway, "in_epa")
-            sittings += [(starts_at, assessor, code, row) for starts_at, assessor, code in held]
-        return sittings
-
-    def waiting(self, count: int, free, today: date) -> list[tuple]:
-        """Apprentices past gateway with their window open; one in four already has a
-        discussion booked with an assessor who had the time free."""
-        starts = [f[0] for f in free]
-        taken = set()
-        sittings = []
-        for n in range(count):
-            gateway = today - timedelta(days=self.rng.randint(5, 100))
-            row = self._add(gateway, "gateway_passed")
-            if n % 4:
-                continue
-            deadline = self.rows[row]["epa_deadline"]
-            lo = bisect.bisect_left(starts, midnight(today + timedelta(days=14)))
-            hi = bisect.bisect_left(starts, midnight(deadline))
-            choices = [k for k in range(lo, hi) if free[k][2] == "discussion" and k not in taken]
-            if choices:
-                k = self.rng.choice(choices)
-                taken.add(k)
-                self.rows[row]["status"] = "in_epa"
-                sittings.append((*free[k], row))
-        return sittings
-
-    def _add(self, gateway: date, status: str) -> int:
-        rng = self.rng
-        starts = gateway - timedelta(days=rng.randint(380, 700))
-        version = self.versions[0]
-        for candidate in self.versions:
-            if candidate.earliest_start_date <= starts:
-                version = candidate
-        given, family = rng.choice(GIVEN), rng.choice(FAMILY)
-        self.rows.append(
-            {
-                "uln": "9999999999",
-                "given_names": given,
-                "family_name": family,
-                "search_name": search_name(given, family),
-                "date_of_birth": starts - timedelta(days=rng.randint(6600, 9000)),
-                "employer_id": rng.choice(self.employers),
-                "provider_id": rng.choice(self.providers),
-                "standard_id": version.standard_id,
-                "version_id": version.id,
-                "start_date": starts,
-                "ehc_plan": False,
-                "status": status,
-                "gateway_date": gateway,
-                "epa_deadline": epa_deadline(gateway, version.epa_period_months),
-            }
-        )
-        return len(self.rows) - 1

@@ -1,4 +1,5 @@
-"""The cohort planner on a tight case, against the greedy baseline: `make bench`.
+"""The cohort planner on a tight case, against the greedy baseline: an extra, run on its own
+(`python bench/cohort_planner.py`), not part of `make bench`.
 
 Sixty apprentices from four employers passed gateway in two intakes about ten weeks ago, so
 their project windows (from 91 days after gateway to the four-month deadline) open within the
