@@ -107,6 +107,9 @@ def _migrated_app(database_url, tmp_path_factory):
 @pytest.fixture
 def app(_migrated_app):
     """The app; every row a test writes is removed afterwards."""
+    # Its Celery app is the one a task called directly runs under (another test's create_app
+    # may have made its own the default).
+    _migrated_app.extensions["celery"].set_current()
     yield _migrated_app
     with _migrated_app.app_context():
         db.session.remove()

@@ -13,7 +13,7 @@ from tests import conftest
 
 
 @pytest.fixture
-def app_without_redis(app, database_url, tmp_path):
+def app_without_redis(database_url, tmp_path):
     away = create_app(
         {
             **conftest.test_settings(database_url, tmp_path),
@@ -22,7 +22,6 @@ def app_without_redis(app, database_url, tmp_path):
         }
     )
     yield away
-    app.extensions["celery"].set_default()  # the suite's own app again, for the tests after
 
 
 def test_a_job_started_while_redis_is_away_is_kept_and_the_commit_stands(app_without_redis, caplog):
