@@ -42,6 +42,7 @@ from epa.auth.models import User
 from epa.auth.schemas import UserNew
 from epa.auth.services import create_user
 from epa.config import PROJECT_ROOT
+from epa.dashboard import standing
 from epa.demo_outcomes import READY
 from epa.gateway.models import GatewayAttempt
 from epa.grading.grades import PASSING
@@ -177,6 +178,9 @@ class World:
                 outcomes.append(self._outcome(person))
         outcome_ids = _bulk(db, Outcome, outcomes)
         _bulk(db, AuditEvent, self._events(batch, outcomes, outcome_ids), False)
+        # Written past the ORM: each apprentice's standing (epa.dashboard.standing) is judged
+        # here, as a commit through the services would have judged it.
+        standing.refresh(db.session, ids)
         db.session.commit()
         self.inserted += len(batch)
         _analyse(db)
