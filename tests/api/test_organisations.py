@@ -11,7 +11,8 @@ from tests.api.test_conventions import assert_error
 
 def _events(app, entity, action):
     with app.app_context():
-        return list(db.session.scalars(select(AuditEvent).filter_by(entity=entity, action=action)))
+        query = select(AuditEvent).filter_by(entity=entity, action=action).order_by(AuditEvent.id)
+        return list(db.session.scalars(query))
 
 
 @pytest.fixture
