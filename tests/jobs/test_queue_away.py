@@ -22,6 +22,8 @@ def app_without_redis(database_url, tmp_path):
         }
     )
     yield away
+    with away.app_context():
+        db.engine.dispose()  # its own pool: closed here, not left to the garbage collector
 
 
 def test_a_job_started_while_redis_is_away_is_kept_and_the_commit_stands(app_without_redis, caplog):
