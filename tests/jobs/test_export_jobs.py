@@ -145,11 +145,14 @@ def test_a_file_made_by_a_run_whose_work_is_not_kept_is_deleted(app, api, held_t
     assert set(folder.iterdir()) == before
 
 
-def test_the_sweep_deletes_files_no_job_names_once_older_than_any_kept_file(app):
+def test_the_sweep_deletes_files_no_job_names_once_older_than_any_kept_file(
+    app, tmp_path, monkeypatch
+):
     import os
 
-    folder = Path(app.config["JOB_FILES_PATH"])
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = tmp_path / "files"  # of its own: other tests' files carry the real clock's times
+    monkeypatch.setitem(app.config, "JOB_FILES_PATH", str(folder))
+    folder.mkdir()
     old, new = folder / "job-9-left.xlsx", folder / "job-9-left.xlsx.part"
     for path, days in ((old, 9), (new, 1)):
         path.write_bytes(b"x")
