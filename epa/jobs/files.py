@@ -13,12 +13,12 @@ from flask import Response, current_app, send_file
 from sqlalchemy import select
 
 from epa import clock
+from epa.exports.services import XLSX
 from epa.extensions import db
 from epa.jobs.models import Job
 
 log = logging.getLogger("epa.jobs")
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: how long a made file can be downloaded
 KEEP = timedelta(days=7)
 #: beyond KEEP, how old a file no job names must be before the sweep deletes it
