@@ -4,7 +4,7 @@ quality-assurance sign-off of provisional outcomes. They call the services the A
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import load_only, selectinload
 
 from epa import clock
 from epa.apprentices.models import Apprentice
@@ -23,7 +23,7 @@ from epa.grading.forms import (
     result_form,
 )
 from epa.grading.grades import OutcomeStatus, grade_label
-from epa.grading.models import Result
+from epa.grading.models import RESULT_STANDING, Result
 from epa.grading.schemas import ResultDraft, ResultReopen
 from epa.pages.kit import action_page, long_date
 from epa.rules.local_time import LONDON
@@ -56,7 +56,9 @@ def results_for(assessments) -> dict[int, Result]:
     ids = [a.id for a in assessments]
     if not ids:
         return {}
-    rows = db.session.scalars(select(Result).where(Result.assessment_id.in_(ids)))
+    rows = db.session.scalars(
+        select(Result).where(Result.assessment_id.in_(ids)).options(load_only(*RESULT_STANDING))
+    )
     return {r.assessment_id: r for r in rows}
 
 

@@ -70,7 +70,10 @@ def _cohort(filters: CohortFilter) -> list[Apprentice]:
             filters.employer_id.errors = ["Choose an employer from the list"]
             return []
         query = query.where(Apprentice.employer_id == employer_id)
-    found = db.session.scalars(query.limit(MOST_APPRENTICES + 1)).all()
+    # Each choice names the employer: read with the cohort (the list above may be gone by then).
+    found = db.session.scalars(
+        query.options(selectinload(Apprentice.employer)).limit(MOST_APPRENTICES + 1)
+    ).all()
     return list(found)
 
 
@@ -79,7 +82,9 @@ def _cohort(filters: CohortFilter) -> list[Apprentice]:
 def new():
     """Choose the apprentices (filtered as on the apprentice list, or by employer) to plan for."""
     filters = CohortFilter(request.args)
-    cohort = _cohort(filters)
+    found = _cohort(filters)
+    # One more than a plan holds is read only to say that more match: it is not offered.
+    cohort = found[:MOST_APPRENTICES]
     form = PlanForm()
     form.apprentice_ids.choices = [
         (str(a.id), f"{a.full_name}, ULN {a.uln} ({a.employer.name})") for a in cohort
@@ -107,7 +112,7 @@ def new():
         filters=filters,
         form=form,
         cohort=cohort,
-        too_many=len(cohort) > MOST_APPRENTICES,
+        too_many=len(found) > MOST_APPRENTICES,
         most=MOST_APPRENTICES,
     ), status
 

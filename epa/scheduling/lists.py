@@ -80,11 +80,13 @@ def list_assessments(user: User, asked: AssessmentList, *, active_only: bool = F
         query = query.where(Assessment.starts_at >= midnight(asked.from_))
     if asked.to is not None:
         query = query.where(Assessment.starts_at < midnight(asked.to + timedelta(days=1)))
+    from epa.grading.models import RESULT_STANDING
+
     query = query.options(
         selectinload(Assessment.apprentice),
         selectinload(Assessment.method),
         selectinload(Assessment.assessor),
-        selectinload(Assessment.result),
+        selectinload(Assessment.result).load_only(*RESULT_STANDING),
     )
     return _ordered(query, asked.sort)
 

@@ -149,3 +149,12 @@ def test_dropping_a_row_twice_is_said_plainly_not_as_a_success(client, office):
     assert "That row was dropped already." in html
     banner = html[html.index("That row was dropped already.") - 600 : html.index("That row")]
     assert "govuk-notification-banner--success" not in banner
+
+
+def test_when_more_match_than_a_plan_holds_only_a_plans_worth_is_offered(
+    client, office, monkeypatch
+):
+    monkeypatch.setattr("epa.planning.views.MOST_APPRENTICES", 2)
+    html = client.get(f"/plans/new?employer_id={office['employer']}").get_data(as_text=True)
+    assert "More than 2 apprentices match. Only the first 2 are shown" in html
+    assert html.count('name="apprentice_ids" type="checkbox"') == 2
