@@ -36,3 +36,8 @@ def child_exit(server, worker):
     from prometheus_client import multiprocess
 
     multiprocess.mark_process_dead(worker.pid)
+
+# gunicorn's control socket would sit at one path for every gunicorn the same user runs
+# ($HOME/.gunicorn/gunicorn.ctl), where two services on one machine would meet and answer for
+# each other; nothing here uses it.
+control_socket_disable = True

@@ -42,11 +42,17 @@ EARLIEST_DATE = date(1900, 1, 1)
 LATEST_DATE = date(2100, 12, 31)
 LARGEST_ID = 2**31 - 1
 
+#: Text-direction controls (the Arabic letter mark, left-to-right and right-to-left marks,
+#: embeddings, overrides and isolates): invisible, and able to make a name or a reason read
+#: differently from what is stored ("Trojan Source"). Names in right-to-left scripts need none.
+BIDI_CONTROLS = r"\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
 # PostgreSQL refuses NUL in text, and no name or reason needs control characters.
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_ALLOWED_CHARACTER = r"[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]"
+CONTROL = re.compile(f"[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f{BIDI_CONTROLS}]")
+_ALLOWED_CHARACTER = f"[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f{BIDI_CONTROLS}]"
 #: Text with something besides spaces, and no control characters (tab and newline are fine).
-TEXT_PATTERN = f"^{_ALLOWED_CHARACTER}*[^\\s\\u0000-\\u001f\\u007f]{_ALLOWED_CHARACTER}*$"
+TEXT_PATTERN = (
+    f"^{_ALLOWED_CHARACTER}*[^\\s\\u0000-\\u001f\\u007f{BIDI_CONTROLS}]{_ALLOWED_CHARACTER}*$"
+)
 #: A calendar date from 1900 to 2100, the range the service accepts.
 DATE_PATTERN = r"^(19[0-9]{2}|20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
 
@@ -112,7 +118,7 @@ def clean_text(value, label: str, *, max_length: int = 100, one_line: bool = Tru
     if not isinstance(value, str):
         raise problem(f"The {label} must be text")
     if CONTROL.search(value) or unstorable(value):
-        raise problem(f"The {label} must not contain control characters")
+        raise problem(f"The {label} must not contain control characters or text-direction marks")
     value = " ".join(value.split()) if one_line else value.strip()
     if len(value) > max_length:
         raise problem(f"The {label} must be {max_length} characters or fewer")

@@ -107,6 +107,8 @@ def test_invalid_dates(app, api, apprentice_data, today, change, field):
         ({"family_name": "   "}, "family_name"),
         ({"family_name": ["Taylor"]}, "family_name"),
         ({"given_names": "Sam\x00"}, "given_names"),
+        ({"family_name": "Tay\u202elor"}, "family_name"),
+        ({"given_names": "\u2067Sam\u2069"}, "given_names"),
         ({"given_names": "x" * 101}, "given_names"),
         ({"email": "not an address"}, "email"),
         ({"employer_id": 999999}, "employer_id"),

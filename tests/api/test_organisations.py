@@ -128,7 +128,7 @@ def test_patch_refuses_a_bad_ukprn_and_changes_nothing(app, office, ukprn):
     assert _events(app, "provider", "update") == []
 
 
-@pytest.mark.parametrize("name", ["", "   ", None, "a\x00b", "x" * 201])
+@pytest.mark.parametrize("name", ["", "   ", None, "a\x00b", "Acme\u202egnp.exe", "x" * 201])
 def test_patch_refuses_a_bad_name(office, name):
     employer = _employer(office, "Acme")
     error = assert_error(
