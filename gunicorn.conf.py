@@ -37,6 +37,7 @@ def child_exit(server, worker):
 
     multiprocess.mark_process_dead(worker.pid)
 
+
 # gunicorn's control socket would sit at one path for every gunicorn the same user runs
 # ($HOME/.gunicorn/gunicorn.ctl), where two services on one machine would meet and answer for
 # each other; nothing here uses it.
