@@ -39,7 +39,12 @@ def test_an_audit_event_is_rolled_back_with_its_change(app, api, monkeypatch):
         ("/api/v1/providers", {"name": "Tech", "ukprn": "10012345"}, "provider"),
         (
             "/api/v1/users",
-            {"email": "n@epao.example", "name": "N", "role": "staff", "password": "x" * 12},
+            {
+                "email": "n@epao.example",
+                "name": "N",
+                "role": "staff",
+                "password": "plum radiator otter",
+            },
             "user",
         ),
     ],

@@ -4,6 +4,7 @@ from datetime import date
 
 from epa.auth.models import ROLES, Role
 from epa.guards import unstorable
+from epa.rules.passwords import MIN_LENGTH, TOO_SHORT, password_problem
 from epa.shapes import (
     Choice,
     Command,
@@ -18,18 +19,25 @@ from epa.shapes import (
     problem,
 )
 
-MIN_PASSWORD_LENGTH = 12
-PASSWORD_REFUSAL = f"Password must be at least {MIN_PASSWORD_LENGTH} characters"
-PASSWORD_HINT = f"At least {MIN_PASSWORD_LENGTH} characters"
+MIN_PASSWORD_LENGTH = MIN_LENGTH
+PASSWORD_REFUSAL = TOO_SHORT
+PASSWORD_HINT = (
+    f"At least {MIN_PASSWORD_LENGTH} characters, not easy to guess and not your name or email "
+    "address: three or four words nobody would put together work well"
+)
 
 
 def _password(value) -> str:
-    # The one password policy: every new password (added user, reset, change) is read here.
+    # The one password policy (epa.rules.passwords): every new password (added user, reset,
+    # change) is read here, and the services check it against the user's own name and email.
     # Kept as typed: spaces count, and nothing is trimmed from a password.
     if not isinstance(value, str) or len(value) < MIN_PASSWORD_LENGTH:
         raise problem(PASSWORD_REFUSAL)
     if unstorable(value):
         raise problem("Password must not contain a null character")
+    refused = password_problem(value)
+    if refused:
+        raise problem(refused)
     return value
 
 

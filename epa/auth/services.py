@@ -17,6 +17,7 @@ from epa.auth.schemas import PasswordChange, TokenNew, UserNew
 from epa.errors import NotFound, ServiceError
 from epa.extensions import db
 from epa.persistence import Unique, add_unique
+from epa.rules.passwords import password_problem
 
 DUPLICATE_EMAIL = Unique(
     "duplicate_email",
@@ -36,6 +37,7 @@ _DUMMY_HASHES: dict[str, str] = {}
 
 def create_user(new: UserNew) -> User:
     """Add a user with a hashed password; one email (in any case) belongs to one user only."""
+    refuse_personal_password(new.password, new.name, new.email, "password")
     user = User(
         email=new.email.lower(),
         name=new.name,
@@ -85,9 +87,18 @@ def end_sessions(user: User) -> None:
     user.session_token = new_session_token()
 
 
+def refuse_personal_password(password: str, name: str, email: str, field: str) -> None:
+    """The policy's last part, which needs the user: no password made of their own name or
+    email address (the rest was read with the request)."""
+    refused = password_problem(password, name, email)
+    if refused:
+        raise ServiceError("validation_failed", f"{refused}.", fields={field: refused})
+
+
 def set_password(user: User, password: str, via: str = "own_change") -> None:
     """A new password (already read by the policy), ending every signed-in session; the audit
     says how it was set (the user's own change, or a reset link, whose request has no user)."""
+    refuse_personal_password(password, user.name, user.email, "new_password")
     user.password_hash = hash_password(password)
     end_sessions(user)
     record("user", user.id, "password_change", after={"via": via})

@@ -135,7 +135,12 @@ def test_duplicate_email_is_409(api, make_user):
     make_user("staff", email="taken@epao.example")
     response = api("admin").post(
         "/api/v1/users",
-        json={"email": "Taken@epao.example", "name": "X", "role": "staff", "password": "x" * 12},
+        json={
+            "email": "Taken@epao.example",
+            "name": "X",
+            "role": "staff",
+            "password": "plum radiator otter",
+        },
     )
     error = assert_error(response, 409, "duplicate_email")
     assert "email" in error["fields"]

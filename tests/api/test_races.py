@@ -40,7 +40,7 @@ def _race(app, token, path, bodies):
                     "email": "same@epao.example",
                     "name": f"N{n}",
                     "role": "staff",
-                    "password": "x" * 12,
+                    "password": "plum radiator otter",
                 }
                 for n in range(6)
             ],

@@ -261,7 +261,7 @@ def test_anyone_changes_their_own_password(app, client, make_user, make_token, a
     "body, status, code, field",
     [
         (
-            {"current_password": "not my password", "new_password": "x" * 12},
+            {"current_password": "not my password", "new_password": "plum radiator otter"},
             422,
             "wrong_password",
             "current_password",
@@ -272,8 +272,20 @@ def test_anyone_changes_their_own_password(app, client, make_user, make_token, a
             "validation_failed",
             "new_password",
         ),
-        ({"new_password": "x" * 12}, 422, "validation_failed", "current_password"),
+        ({"new_password": "plum radiator otter"}, 422, "validation_failed", "current_password"),
         ({"current_password": PASSWORD}, 422, "validation_failed", "new_password"),
+        (
+            {"current_password": PASSWORD, "new_password": "letmein12345"},
+            422,
+            "validation_failed",
+            "new_password",
+        ),
+        (  # the user's own name (Staff 1, staff1@epao.example)
+            {"current_password": PASSWORD, "new_password": "my staff password"},
+            422,
+            "validation_failed",
+            "new_password",
+        ),
     ],
 )
 def test_own_password_change_is_refused_clearly(

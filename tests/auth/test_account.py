@@ -76,6 +76,16 @@ def test_changing_your_password_keeps_this_session_and_ends_the_others(app, clie
             b"at least 12 characters",
         ),
         (
+            {"new_password": "qwertyuiop12", "confirm_password": "qwertyuiop12"},
+            "new_password",
+            b"harder to guess",
+        ),
+        (
+            {"new_password": "assessor1 is me!", "confirm_password": "assessor1 is me!"},
+            "new_password",
+            b"must not contain your name or email",
+        ),
+        (
             {"confirm_password": "something else"},
             "confirm_password",
             b"Enter the same new password in both boxes",

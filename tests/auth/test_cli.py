@@ -49,10 +49,35 @@ def test_create_user_prompts_for_the_password_without_echoing(app, runner):
 
 def test_create_user_refuses_bad_input_and_changes_nothing(app, runner):
     cases = [
-        (["bad-email", "--name", "A", "--role", "staff", "--password", "x" * 12], "email"),
-        (["a@epao.example", "--name", " ", "--role", "staff", "--password", "x" * 12], "name"),
+        (
+            ["bad-email", "--name", "A", "--role", "staff", "--password", "plum radiator otter"],
+            "email",
+        ),
+        (
+            [
+                "a@epao.example",
+                "--name",
+                " ",
+                "--role",
+                "staff",
+                "--password",
+                "plum radiator otter",
+            ],
+            "name",
+        ),
         (["a@epao.example", "--name", "A", "--role", "staff", "--password", "short"], "12"),
-        (["a@epao.example", "--name", "A", "--role", "boss", "--password", "x" * 12], "boss"),
+        (
+            [
+                "a@epao.example",
+                "--name",
+                "A",
+                "--role",
+                "boss",
+                "--password",
+                "plum radiator otter",
+            ],
+            "boss",
+        ),
     ]
     for args, words in cases:
         result = runner.invoke(args=["epa", "create-user", *args])
@@ -74,7 +99,7 @@ def test_create_user_refuses_a_duplicate_email(app, runner, make_user):
             "--role",
             "staff",
             "--password",
-            "x" * 12,
+            "plum radiator otter",
         ]
     )
     assert result.exit_code == 1

@@ -120,6 +120,8 @@ def test_an_unknown_link_says_to_check_it(client, issue, token):
     [
         ("short", "short", b"at least 12 characters"),
         ("", "", b"at least 12 characters"),
+        ("aaaaaaaaaaaa", "aaaaaaaaaaaa", b"harder to guess"),
+        ("okafor grace 99", "okafor grace 99", b"must not contain your name or email"),
         (NEW, "something else", b"Enter the same new password in both boxes"),
     ],
 )
@@ -140,10 +142,13 @@ def test_a_link_spent_while_its_form_was_open_sets_nothing(app, client, issue):
     token = path.rsplit("/", 1)[1]
     with app.app_context():
         first, second = reset_for(token), reset_for(token)
-        use_reset(first, "x" * 12)
+        use_reset(first, "plum radiator otter")
         db.session.flush()
         with pytest.raises(UnusableLink):
             use_reset(second, "y" * 12)
         db.session.commit()
         assert db.session.scalar(select(PasswordReset.used_at)) is not None
-    assert Auth(client).sign_in(detached_user(app, user_id).email, "x" * 12).status_code == 302
+    assert (
+        Auth(client).sign_in(detached_user(app, user_id).email, "plum radiator otter").status_code
+        == 302
+    )

@@ -138,7 +138,12 @@ def _token(app):
     from epa.auth.services import create_token, create_user
 
     with app.app_context():
-        new = {"email": "ops@epao.example", "name": "Ops", "role": "staff", "password": "x" * 12}
+        new = {
+            "email": "ops@epao.example",
+            "name": "Ops",
+            "role": "staff",
+            "password": "plum radiator otter",
+        }
         user = create_user(UserNew.read(new))
         token = create_token(db.session.get(User, user.id))
         db.session.commit()

@@ -55,6 +55,8 @@ def test_admin_adds_a_user_who_can_then_sign_in(app, client, signed_in, auth):
         ({"role": ""}, "role", b"Select a role"),
         ({"role": "boss"}, "role", b"Not a valid choice"),
         ({"password": "short"}, "password", b"at least 12 characters"),
+        ({"password": "password1234"}, "password", b"harder to guess"),
+        ({"password": "Asha-Patel-2026"}, "password", b"must not contain your name or email"),
     ],
 )
 def test_each_invalid_field_is_shown_beside_it_and_nothing_is_added(
