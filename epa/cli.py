@@ -217,3 +217,23 @@ def send_reminders_command(day: str | None):
         f"{today.isoformat()}: queued {reminders} assessor reminder{'s' * (reminders != 1)} "
         f"and {digests} deadline digest{'s' * (digests != 1)}; `epa send-mail` sends them."
     )
+
+
+@epa_cli.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def backup_command(path: Path):
+    """Write a consistent copy of the SQLite database to PATH (a new file) while the service
+    runs; on PostgreSQL, say how pg_dump does it."""
+    from epa.ops.backup import BackupRefused, back_up
+
+    try:
+        made = back_up(db.engine, path)
+    except BackupRefused as refused:
+        _fail(str(refused))
+    except OSError as error:
+        _fail(f"No backup was written to {path}: {error.strerror or error}.")
+    click.echo(
+        f"Backed up {made.rows:,} rows in {made.tables} tables to {made.path} "
+        f"({made.size_bytes / 1_000_000:.1f} MB). To restore it, stop the service and put it "
+        "in place of the database file (README, Backups)."
+    )
