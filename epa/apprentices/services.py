@@ -368,9 +368,11 @@ def assessor_apprentice_ids(user: User, *, cancelled: bool = True):
 
 
 def visible_to(query, user: User):
-    """Restrict a query of apprentices to those the user may see."""
+    """Restrict a query of apprentices to those the user may see: an assessor, those with a
+    booking with them that stands (access ends when the booking is cancelled or moved to
+    another assessor; an assessment they graded stands, so they keep what they assessed)."""
     if user.role == "assessor":
-        return query.where(Apprentice.id.in_(assessor_apprentice_ids(user)))
+        return query.where(Apprentice.id.in_(assessor_apprentice_ids(user, cancelled=False)))
     return query
 
 

@@ -392,3 +392,38 @@ def test_simultaneous_first_drafts_and_submits_never_fail_or_double(app, world):
         == [200] * 5
     )
     assert race(lambda c: c.post(f"{path}/submit", headers=headers)) == [200] + [409] * 4
+
+
+def _sees(who, world) -> bool:
+    """Whether the assessor reads the apprentice's record, by id and in their list."""
+    one = who.get(f"/api/v1/apprentices/{world['apprentice']}").status_code
+    listed = who.get("/api/v1/apprentices").get_json()["total"]
+    assert (one == 200) == (listed == 1), (one, listed)
+    return one == 200
+
+
+def test_an_assessors_access_ends_with_a_cancelled_booking(world):
+    assert _sees(world["grace"], world)
+    world["staff"].post(f"/api/v1/assessments/{world['discussion']}/cancel", json={"reason": "x"})
+    assert not _sees(world["grace"], world)
+    assert_error(
+        world["grace"].get(f"/api/v1/apprentices/{world['apprentice']}/gateway"), 403, "forbidden"
+    )
+    assert _sees(world["dan"], world)  # whose booking stands
+
+
+def test_an_assessors_access_ends_when_the_booking_moves_to_another_assessor(world):
+    moved = world["staff"].client.patch(
+        f"/api/v1/assessments/{world['discussion']}",
+        json={"assessor_id": world["other_assessor"]},
+        headers=world["staff"].headers,
+    )
+    assert moved.status_code == 200, moved.get_json()
+    assert not _sees(world["grace"], world)
+
+
+def test_an_assessor_keeps_the_apprentice_they_graded(world):
+    grade(world, "discussion", all_met("discussion"), AFTER_DISCUSSION)
+    world["staff"].post(f"/api/v1/assessments/{world['project']}/cancel", json={"reason": "x"})
+    assert _sees(world["grace"], world)  # graded: what they assessed stays theirs to read
+    assert not _sees(world["dan"], world)  # cancelled: gone

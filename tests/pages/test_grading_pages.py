@@ -490,3 +490,23 @@ def test_the_apprentice_page_shows_every_attempt_its_grade_and_the_outcome(
     assert "Result Pass (submitted)" in words and "Status Provisional" in words
     assert "Overall grade Merit" in words
     assert 'href="/sign-off"' in html
+
+
+def test_a_cancelled_booking_no_longer_opens_the_apprentices_record(app, client, auth, world):
+    from epa.scheduling.models import Assessment
+    from epa.scheduling.schemas import BookingCancellation
+    from epa.scheduling.services import cancel_assessment
+
+    apprentice = f"/apprentices/{world['apprentice']}"
+    sign_in_as(client, auth, GRACE)
+    assert f'href="{apprentice}"' in client.get("/my-assessments").get_data(as_text=True)
+    assert client.get(apprentice).status_code == 200
+    with app.test_request_context():
+        cancel_assessment(
+            db.session.get(Assessment, world["discussion"]),
+            BookingCancellation.read({"reason": "Apprentice ill"}),
+        )
+        db.session.commit()
+    html = client.get("/my-assessments").get_data(as_text=True)
+    assert f'href="{apprentice}"' not in html and "Cancelled" in html
+    assert client.get(apprentice).status_code == 403
