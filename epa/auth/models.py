@@ -71,11 +71,16 @@ class SignInFailure(db.Model):
     """A failed sign-in, kept briefly so repeated guessing of one account can be slowed."""
 
     __tablename__ = "sign_in_failures"
-    __table_args__ = (Index("ix_sign_in_failures_email_occurred_at", "email", "occurred_at"),)
+    __table_args__ = (
+        Index("ix_sign_in_failures_email_occurred_at", "email", "occurred_at"),
+        Index("ix_sign_in_failures_address_occurred_at", "address", "occurred_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: as typed, lower-cased (it need not belong to a user)
     email: Mapped[str] = mapped_column(String(254))
+    #: the address the try came from (behind TRUSTED_PROXIES, the client's)
+    address: Mapped[str] = mapped_column(String(45))
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
 

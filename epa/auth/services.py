@@ -5,7 +5,7 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import delete, func, or_, select, text, update
 from sqlalchemy.exc import OperationalError
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -17,7 +17,9 @@ from epa.auth.schemas import PasswordChange, TokenNew, UserNew
 from epa.errors import NotFound, ServiceError
 from epa.extensions import db
 from epa.persistence import Unique, add_unique
+from epa.rules import sign_in_throttle as throttle
 from epa.rules.passwords import password_problem
+from epa.rules.sign_in_throttle import WINDOW
 
 DUPLICATE_EMAIL = Unique(
     "duplicate_email",
@@ -26,8 +28,6 @@ DUPLICATE_EMAIL = Unique(
     "A user with this email already exists",
 )
 #: Five wrong passwords for one email within 15 minutes pause sign-in for that email.
-MAX_FAILURES = 5
-FAILURE_WINDOW = timedelta(minutes=15)
 #: A token's last use is written at most this often, so reading the API costs no write a request.
 LAST_USED_PRECISION = timedelta(minutes=1)
 NOT_THEIR_CURRENT = "Your current password is not right"
@@ -55,27 +55,50 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
-def too_many_failures(email: str) -> bool:
-    """Whether this email has failed to sign in too often lately to be tried again yet."""
-    since = clock.now() - FAILURE_WINDOW
-    failures = db.session.scalar(
-        select(func.count())
-        .select_from(SignInFailure)
-        .where(SignInFailure.email == _email_key(email), SignInFailure.occurred_at >= since)
-    )
-    return failures >= MAX_FAILURES
+def take_a_try(email: str, address: str) -> timedelta:
+    """Take one sign-in try of this email from this address: how long it must wait first
+    (epa.rules.sign_in_throttle), or nothing, when the try is kept as a failure until the
+    password proves right (`forget_failures`).
+
+    Tries of one email, and from one address, are taken one at a time, so many at once cannot
+    all find room for one more: a row lock on PostgreSQL, the single writer on SQLite."""
+    db.session.commit()  # its own transaction, whose first statement writes (SQLite's lock)
+    key, address, now = _email_key(email), address[:45], clock.now()
+    if db.session.get_bind().dialect.name == "postgresql":
+        for space, value in ((1, key), (2, address)):
+            db.session.execute(
+                text("SELECT pg_advisory_xact_lock(:space, :key)"),
+                {"space": space, "key": _lock_key(value)},
+            )
+    db.session.execute(delete(SignInFailure).where(SignInFailure.occurred_at <= now - WINDOW))
+    mine = SignInFailure(email=key, address=address, occurred_at=now)
+    db.session.add(mine)
+    db.session.flush()
+    others = db.session.execute(
+        select(SignInFailure.email, SignInFailure.address, SignInFailure.occurred_at).where(
+            SignInFailure.id != mine.id,
+            or_(SignInFailure.email == key, SignInFailure.address == address),
+        )
+    ).all()
+    waiting = throttle.wait([throttle.Failure(*row) for row in others], key, address, now)
+    if waiting:
+        db.session.delete(mine)  # a try that waits is not a failure
+    db.session.commit()
+    return waiting
 
 
-def note_failure(email: str) -> None:
-    """Keep a failed sign-in (and forget ones old enough not to count)."""
+def forget_failures(email: str, address: str) -> None:
+    """A right password: this email's failures from this address (its try among them) go."""
     db.session.execute(
-        delete(SignInFailure).where(SignInFailure.occurred_at < clock.now() - FAILURE_WINDOW)
+        delete(SignInFailure).where(
+            SignInFailure.email == _email_key(email), SignInFailure.address == address[:45]
+        )
     )
-    db.session.add(SignInFailure(email=_email_key(email)))
 
 
-def forget_failures(email: str) -> None:
-    db.session.execute(delete(SignInFailure).where(SignInFailure.email == _email_key(email)))
+def _lock_key(value: str) -> int:
+    """A signed 32-bit key for PostgreSQL's advisory locks."""
+    return int.from_bytes(hashlib.sha256(value.encode()).digest()[:4], "big", signed=True)
 
 
 def _email_key(email: str) -> str:

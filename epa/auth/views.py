@@ -7,23 +7,23 @@ from epa.auth import resets
 from epa.auth.blueprint import bp
 from epa.auth.forms import ResetPasswordForm, SignInForm
 from epa.auth.schemas import NewPassword
-from epa.auth.services import (
-    authenticate,
-    end_sessions,
-    forget_failures,
-    note_failure,
-    too_many_failures,
-)
+from epa.auth.services import authenticate, end_sessions, forget_failures, take_a_try
 from epa.auth.sessions import safe_next
 from epa.errors import ServiceError
 from epa.extensions import db
 from epa.pages.forms import show_service_error
+from epa.rules.sign_in_throttle import minutes
 
 BAD_SIGN_IN = "Enter a correct email address and password"
-TOO_MANY = (
-    "Too many attempts to sign in with this email address. Wait 15 minutes and try again, "
-    "or ask your administrator to check your account"
-)
+
+
+def _too_many(waiting) -> str:
+    # The same words whether or not the email belongs to anyone.
+    n = minutes(waiting)
+    return (
+        f"Too many attempts to sign in. Try again in {n} minute{'s' if n != 1 else ''}, "
+        "or ask your administrator to check your account"
+    )
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -33,17 +33,17 @@ def sign_in():
         return redirect(url_for("pages.home"))
     form = SignInForm()
     if form.validate_on_submit():
-        email = form.email.data
-        if too_many_failures(email):
-            form.email.errors.append(TOO_MANY)
-            return render_template("auth/sign_in.html", form=form), 429
+        email, address = form.email.data, request.remote_addr or "unknown"
+        waiting = take_a_try(email, address)
+        if waiting:
+            form.email.errors.append(_too_many(waiting))
+            page = render_template("auth/sign_in.html", form=form)
+            return page, 429, {"Retry-After": str(int(waiting.total_seconds()) + 1)}
         user = authenticate(email, form.password.data)
         if user is None:
-            note_failure(email)
-            db.session.commit()
             form.email.errors.append(BAD_SIGN_IN)
             return render_template("auth/sign_in.html", form=form), 401
-        forget_failures(email)
+        forget_failures(email, address)
         db.session.commit()
         session.clear()  # a fresh session on sign-in, against session fixation
         session.permanent = True  # so PERMANENT_SESSION_LIFETIME ends idle sessions

@@ -1,8 +1,11 @@
 """Sign-in, sign-out, CSRF and the rule that every page but sign-in needs a signed-in user."""
 
+import threading
+from datetime import UTC, datetime
+
 import pytest
 
-from tests.conftest import PASSWORD, csrf_token
+from tests.conftest import PASSWORD, Auth, csrf_token
 
 
 def _email(app, user_id):
@@ -203,15 +206,79 @@ def test_sessions_end_after_eight_idle_hours(app, auth, make_user):
     assert app.permanent_session_lifetime.total_seconds() == 8 * 3600
 
 
-def test_repeated_wrong_passwords_pause_sign_in_for_that_email(app, client, auth, make_user):
+def _from(app, address: str) -> Auth:
+    """Sign-in tries from another address."""
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = address
+    return Auth(client)
+
+
+def test_repeated_wrong_passwords_pause_sign_in_for_that_email_from_that_address(
+    app, client, auth, make_user, move_clock
+):
+    move_clock(datetime(2026, 12, 1, 9, 0, tzinfo=UTC))
     email = _email(app, make_user("staff"))
     other = _email(app, make_user("staff"))
     for _ in range(5):
         assert auth.sign_in(email, "wrong password!!").status_code == 401
-    paused = auth.sign_in(email)  # even the right password waits
+    paused = auth.sign_in(email)  # even the right password waits, from here
     assert paused.status_code == 429
-    assert b"Too many attempts" in paused.data
-    assert auth.sign_in(other).status_code == 302  # other accounts are unaffected
+    assert b"Too many attempts to sign in. Try again in 15 minutes" in paused.data
+    assert paused.headers["Retry-After"] == "901"
+    assert Auth(app.test_client()).sign_in(other).status_code == 302  # others are unaffected
+    # The owner, from an address that has not failed, still gets in with the right password,
+    # and a wrong one from there is checked like any other.
+    assert _from(app, "198.51.100.7").sign_in(email, "wrong password!!").status_code == 401
+    assert _from(app, "203.0.113.9").sign_in(email).status_code == 302
+    move_clock(datetime(2026, 12, 1, 9, 14, tzinfo=UTC))
+    assert b"Try again in 1 minute," in auth.sign_in(email).data
+    move_clock(datetime(2026, 12, 1, 9, 15, tzinfo=UTC))
+    assert auth.sign_in(email).status_code == 302
+
+
+def test_an_unknown_email_is_paused_in_the_same_words(client, auth):
+    for _ in range(5):
+        assert auth.sign_in("nobody@epao.example", "wrong password!!").status_code == 401
+    paused = auth.sign_in("nobody@epao.example")
+    assert paused.status_code == 429
+    assert b"Too many attempts to sign in. Try again in 15 minutes" in paused.data
+
+
+def test_one_address_trying_many_accounts_is_paused(app, make_user):
+    email = _email(app, make_user("staff"))
+    guesser = _from(app, "192.0.2.66")
+    for n in range(30):
+        assert guesser.sign_in(f"guess{n}@epao.example", "wrong password!!").status_code == 401
+    assert guesser.sign_in(email).status_code == 429  # any account, from there
+    assert _from(app, "192.0.2.67").sign_in(email).status_code == 302
+
+
+def test_many_tries_at_once_get_no_more_than_five_checks(app, make_user):
+    email = _email(app, make_user("staff"))
+    start = threading.Barrier(30)
+    answers = []
+
+    def guess():
+        auth = Auth(app.test_client())
+        page = auth.client.get("/sign-in")
+        start.wait()
+        answers.append(
+            auth.client.post(
+                "/sign-in",
+                data={
+                    "email": email,
+                    "password": "wrong password!!",
+                    "csrf_token": csrf_token(page.data),
+                },
+            ).status_code
+        )
+
+    threads = [threading.Thread(target=guess) for _ in range(30)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(answers) == [401] * 5 + [429] * 25
 
 
 def test_a_good_sign_in_forgets_earlier_failures(app, client, auth, make_user):
