@@ -2,13 +2,14 @@
 their own API tokens here."""
 
 from flask import flash, redirect, render_template, url_for
-from flask_login import current_user, login_user
+from flask_login import current_user
 
 from epa import clock
 from epa.auth import services
 from epa.auth.blueprint import bp
 from epa.auth.forms import ChangePasswordForm, NewTokenForm
 from epa.auth.schemas import PasswordChange, TokenNew
+from epa.auth.sessions import begin_session
 from epa.auth.user_views import SHOWN_ONCE
 from epa.errors import ServiceError
 from epa.extensions import db
@@ -31,7 +32,7 @@ def account():
         else:
             db.session.commit()
             # Every other session has ended; this one carries on under the new session id.
-            login_user(_me())
+            begin_session(_me())
             flash("Your password has been changed. You have been signed out everywhere else.")
             return redirect(url_for("auth.account"))
     status = 422 if form.errors or form.form_errors else 200

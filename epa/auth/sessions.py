@@ -1,11 +1,12 @@
 """Signed-in sessions for pages: who is asking, and the rule that pages need a sign-in."""
 
+import hashlib
 import secrets
 from urllib.parse import urlsplit
 
-from flask import Flask, g, redirect, request, url_for
+from flask import Flask, g, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
-from flask_login import current_user
+from flask_login import current_user, login_user
 
 from epa.auth.models import User
 from epa.extensions import db, login_manager
@@ -49,17 +50,41 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
+def begin_session(user: User) -> None:
+    """Sign the user in on this browser: the session is bound to it (`_browser`)."""
+    login_user(user)
+    session[BROWSER_KEY] = _browser()
+
+
+#: Where the session keeps the browser it was begun in.
+BROWSER_KEY = "_browser"
+
+
+def _browser() -> str:
+    """The browser a request comes from, as far as it says: a digest of its User-Agent.
+
+    Flask-Login's "strong" protection also binds a session to the address, but with permanent
+    sessions (which the 8-hour idle limit needs) it only marks them not fresh, so a copied
+    cookie went on working anywhere. The address is left out: phones and offices change
+    addresses during a day. README, "Sessions", says what else protects a session."""
+    agent = request.headers.get("User-Agent", "")
+    return hashlib.sha256(agent.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 def init_sessions(app: Flask) -> None:
     app.session_interface = SessionInterface()
     login_manager.init_app(app)
     login_manager.login_view = "auth.sign_in"
-    login_manager.session_protection = "strong"
+    # Checked in load_user instead (see _browser): Flask-Login's own check would not end it.
+    login_manager.session_protection = None
 
     @login_manager.user_loader
     def load_user(session_id: str) -> User | None:
         user_id, _, token = session_id.partition(":")
         if not (user_id.isascii() and user_id.isdigit()) or len(user_id) > 9 or not token:
             return None
+        if not secrets.compare_digest(session.get(BROWSER_KEY, ""), _browser()):
+            return None  # a cookie carried to another browser: signed out there
         user = db.session.get(User, int(user_id))
         if user is None or not user.is_enabled:
             return None

@@ -1,14 +1,14 @@
 """Sign-in, sign-out and password reset pages."""
 
 from flask import flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 
 from epa.auth import resets
 from epa.auth.blueprint import bp
 from epa.auth.forms import ResetPasswordForm, SignInForm
 from epa.auth.schemas import NewPassword
 from epa.auth.services import authenticate, end_sessions, forget_failures, take_a_try
-from epa.auth.sessions import safe_next
+from epa.auth.sessions import begin_session, safe_next
 from epa.errors import ServiceError
 from epa.extensions import db
 from epa.pages.forms import show_service_error
@@ -47,7 +47,7 @@ def sign_in():
         db.session.commit()
         session.clear()  # a fresh session on sign-in, against session fixation
         session.permanent = True  # so PERMANENT_SESSION_LIFETIME ends idle sessions
-        login_user(user)
+        begin_session(user)
         return redirect(safe_next(request.args.get("next")) or url_for("pages.home"))
     status = 400 if form.errors else 200
     return render_template("auth/sign_in.html", form=form), status

@@ -312,3 +312,17 @@ def test_api_answers_are_not_cached_but_static_files_may_be(client, api):
     static = client.get("/static/build/epa.css")
     static.close()
     assert static.headers.get("Cache-Control") != "no-store"
+
+
+def test_a_session_cookie_carried_to_another_browser_is_signed_out_there(app, make_user):
+    email = _email(app, make_user("staff"))
+    owner = app.test_client()
+    owner.environ_base["HTTP_USER_AGENT"] = "Mozilla/5.0 (Windows NT 10.0) Firefox/133.0"
+    Auth(owner).sign_in(email)
+    assert owner.get("/").status_code == 200
+    copied = owner.get_cookie("session").value
+    thief = app.test_client()
+    thief.environ_base["HTTP_USER_AGENT"] = "curl/8.5.0"
+    thief.set_cookie("session", copied)
+    assert thief.get("/").status_code == 302  # to sign in
+    assert owner.get("/").status_code == 200  # the owner's session carries on
