@@ -43,6 +43,13 @@ def _public_url(env: dict[str, str]) -> str | None:
     return url or None
 
 
+def _trusted_hosts(env: dict[str, str]) -> list[str] | None:
+    """The host names requests may name (TRUSTED_HOSTS, comma-separated; a leading dot takes
+    every subdomain); unset, any. Links never depend on it when PUBLIC_URL is set."""
+    hosts = [host.strip().lower() for host in env.get("TRUSTED_HOSTS", "").split(",")]
+    return [host for host in hosts if host] or None
+
+
 def settings_from(env: dict[str, str]) -> dict:
     """Flask settings from environment variables."""
     secure = env.get("SESSION_COOKIE_SECURE", "").lower() in {"1", "true", "yes"}
@@ -79,6 +86,8 @@ def settings_from(env: dict[str, str]) -> dict:
         # Where people reach the service, for links in emails, calendar feeds and the command
         # line (epa.links). Unset: the address each request came to.
         "PUBLIC_URL": _public_url(env),
+        # Requests naming any other host are refused (400) before anything reads them.
+        "TRUSTED_HOSTS": _trusted_hosts(env),
         # Long work (epa.jobs): Celery on Redis when REDIS_URL is set; without it, a thread in
         # each web process runs the jobs and the periodic work (the embedded default).
         "REDIS_URL": env.get("REDIS_URL", "").strip() or None,

@@ -25,6 +25,8 @@ PUBLIC_ENDPOINTS = {
     "feed.calendar",  # the secret address is the credential
 }
 SELF_AUTHENTICATING_BLUEPRINTS = {"api"}
+#: a year, as the HSTS preload list asks; subdomains are the organisation's own business
+HSTS_SECONDS = 365 * 24 * 3600
 
 
 class SessionInterface(SecureCookieSessionInterface):
@@ -120,6 +122,9 @@ def init_sessions(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
+        if request.is_secure:
+            # Once a browser has reached the service over HTTPS, never over plain HTTP again.
+            response.headers.setdefault("Strict-Transport-Security", f"max-age={HSTS_SECONDS}")
         if request.endpoint != "static" and "Cache-Control" not in response.headers:
             # Pages and API answers carry personal data (and tokens or reset links shown once):
             # keep them out of shared and back-button caches.

@@ -2,18 +2,32 @@
 
 import logging
 
-from flask import Flask, current_app, render_template, request
+from flask import Flask, current_app, g, render_template, request
 from flask_wtf.csrf import CSRFError
+from markupsafe import escape
 from sqlalchemy.exc import InterfaceError, OperationalError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from epa.api.errors import api_error_response
 from epa.errors import ServiceError
-from epa.extensions import db
+from epa.extensions import db, login_manager
 
 log = logging.getLogger(__name__)
 
 PAGE_TEMPLATES = {401: "errors/401.html", 403: "errors/403.html", 404: "errors/404.html"}
+
+
+UNTRUSTED_HOST = "This service does not answer for the address the request named (its Host)."
+
+
+def _bare(status: int, message: str):
+    """A page without the layout, for when the layout itself cannot be drawn."""
+    page = (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        f"<title>{escape(message)}</title></head><body><main><p>{escape(message)}</p></main>"
+        "</body></html>"
+    )
+    return page, status, {"Content-Type": "text/html; charset=utf-8"}
 
 
 def _is_api() -> bool:
@@ -42,7 +56,22 @@ def init_errorhandlers(app: Flask) -> None:
         db.session.rollback()
         if _is_api():
             return api_error_response(503)
-        return render_template("errors/503.html"), 503
+        # The layout shows who is signed in, and finding out would ask the database again:
+        # the page is drawn as for someone signed out.
+        g._login_user = login_manager.anonymous_user()
+        try:
+            return render_template("errors/503.html"), 503
+        except (OperationalError, InterfaceError):
+            log.exception("The unavailable page could not be drawn")
+            return _bare(503, "Sorry, the service is unavailable. Try again in a few minutes.")
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(error: SecurityError):
+        # No address can be built for a host the service does not answer for, so no layout.
+        log.warning("Refused %s %s: %s", request.method, request.path, error.description)
+        if _is_api():
+            return api_error_response(400, "malformed_request", UNTRUSTED_HOST)
+        return _bare(400, UNTRUSTED_HOST)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -137,3 +137,36 @@ def test_frontend_assets_are_served(client):
             assert response.status_code == 200, path
     with client.get("/assets/../epa/config.py") as response:
         assert response.status_code == 404
+
+
+def test_with_the_database_away_every_signed_in_page_is_a_clean_503_and_then_recovers(
+    app, client, signed_in, api
+):
+    """The layout shows who is signed in: with the database away from the first statement,
+    finding out must not fail the 503 page itself."""
+    from sqlalchemy import event
+    from sqlalchemy.exc import OperationalError
+
+    from epa.extensions import db
+
+    signed_in("staff")
+    staff_api = api("staff")
+
+    def away(*_):
+        raise OperationalError("SELECT 1", {}, Exception("connection refused"))
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", away)
+    try:
+        for path in ("/", "/apprentices/", "/standards/", "/diary", "/account"):
+            response = client.get(path)
+            assert response.status_code == 503, path
+            assert b"the service is unavailable" in response.data, path
+            assert b"Traceback" not in response.data
+        answer = staff_api.get("/api/v1/apprentices")
+        assert answer.status_code == 503 and answer.get_json()["error"]["code"]
+    finally:
+        event.remove(engine, "before_cursor_execute", away)
+    assert client.get("/").status_code == 200
+    assert staff_api.get("/api/v1/apprentices").status_code == 200
