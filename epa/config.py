@@ -86,6 +86,8 @@ def settings_from(env: dict[str, str]) -> dict:
         # Where people reach the service, for links in emails, calendar feeds and the command
         # line (epa.links). Unset: the address each request came to.
         "PUBLIC_URL": _public_url(env),
+        # Set, /metrics answers only `Authorization: Bearer <METRICS_TOKEN>`.
+        "METRICS_TOKEN": env.get("METRICS_TOKEN", "").strip() or None,
         # Requests naming any other host are refused (400) before anything reads them.
         "TRUSTED_HOSTS": _trusted_hosts(env),
         # Long work (epa.jobs): Celery on Redis when REDIS_URL is set; without it, a thread in

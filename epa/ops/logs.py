@@ -13,6 +13,7 @@ from epa.ops.metrics import LATENCY, REQUESTS
 # An id from a proxy or client is kept only when it is short and plain.
 _SAFE_ID = re.compile(r"[A-Za-z0-9._:-]{1,100}")
 access_log = logging.getLogger("epa.access")
+KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 
 class RequestContext(logging.Filter):
@@ -75,7 +76,10 @@ def init_logging(app: Flask) -> None:
         endpoint = request.endpoint or "unmatched"
         # The route's pattern, not the path: no record ids, and no calendar feed token.
         route = request.url_rule.rule if request.url_rule else "unmatched"
-        REQUESTS.labels(endpoint, request.method, str(response.status_code)).inc()
+        # Every label has a bounded set of values: anyone can send any method, and each new
+        # value would be a new series kept for ever.
+        method = request.method if request.method in KNOWN_METHODS else "other"
+        REQUESTS.labels(endpoint, method, str(response.status_code)).inc()
         LATENCY.labels(endpoint).observe(elapsed)
         response.headers["X-Request-ID"] = g.get("request_id", "")
         access_log.info(

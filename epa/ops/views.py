@@ -1,10 +1,11 @@
 """Health check and the GOV.UK Frontend assets."""
 
 import logging
+import secrets
 
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from flask import Blueprint, Response, current_app, jsonify, send_from_directory
+from flask import Blueprint, Response, current_app, jsonify, request, send_from_directory
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -45,7 +46,19 @@ def readyz():
 
 @bp.get("/metrics")
 def metrics():
-    """Prometheus text format."""
+    """Prometheus text format; with METRICS_TOKEN set, only for `Authorization: Bearer` it."""
+    expected = current_app.config.get("METRICS_TOKEN")
+    if expected:
+        scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not secrets.compare_digest(
+            given.strip().encode(), expected.encode()
+        ):
+            return Response(
+                "Send the metrics token as 'Authorization: Bearer <METRICS_TOKEN>'.\n",
+                status=401,
+                content_type="text/plain; charset=utf-8",
+                headers={"WWW-Authenticate": 'Bearer realm="metrics"'},
+            )
     body, content_type = exposition()
     return Response(body, content_type=content_type)
 

@@ -62,6 +62,27 @@ def test_metrics_need_no_sign_in(client):
     assert response.content_type.startswith("text/plain")
 
 
+def test_metrics_labels_stay_bounded_whatever_methods_are_sent(client):
+    for n in range(5):
+        client.open("/healthz", method=f"ZZ{n}")
+    body = client.get("/metrics").get_data(as_text=True)
+    assert "ZZ" not in body
+    assert 'method="other"' in body
+    client.get("/no/such/page/1")
+    client.get("/no/such/page/2")
+    body = client.get("/metrics").get_data(as_text=True)
+    assert "/no/such" not in body and 'endpoint="unmatched"' in body
+
+
+def test_with_a_metrics_token_only_its_bearer_reads_the_metrics(app, client, monkeypatch):
+    monkeypatch.setitem(app.config, "METRICS_TOKEN", "s3cret-metrics-token")
+    assert client.get("/metrics").status_code == 401
+    wrong = client.get("/metrics", headers={"Authorization": "Bearer guess"})
+    assert wrong.status_code == 401 and wrong.headers["WWW-Authenticate"]
+    right = client.get("/metrics", headers={"Authorization": "Bearer s3cret-metrics-token"})
+    assert right.status_code == 200 and "epa_http_requests_total" in right.get_data(as_text=True)
+
+
 @pytest.fixture
 def json_lines(app):
     """The JSON lines the service's log handler wrote during the test."""
