@@ -55,5 +55,6 @@ from epa.api import (  # noqa: E402, F401
     organisations,
     planning,
     standards,
+    subject_access,
     users,
 )

@@ -249,3 +249,17 @@ def change_version(apprentice_id: int):
         template="apprentices/version.html",
         apprentice=apprentice,
     )
+
+
+@bp.get("/<id:apprentice_id>/subject-access.xlsx")
+@roles_required("admin")
+def subject_access_download(apprentice_id: int):
+    """Everything held about the apprentice (the API's subject-access answer) as a workbook,
+    a sheet per part; the download is audited."""
+    from epa.apprentices.subject_access import subject_access, workbook
+    from epa.exports.services import send_xlsx  # exports build on apprentices
+
+    apprentice = services.get_apprentice(apprentice_id, current_user)
+    held = subject_access(apprentice, "xlsx")
+    db.session.commit()
+    return send_xlsx(f"subject-access-apprentice-{apprentice.id}.xlsx", workbook(held))
