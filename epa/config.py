@@ -86,6 +86,9 @@ def settings_from(env: dict[str, str]) -> dict:
         # Where people reach the service, for links in emails, calendar feeds and the command
         # line (epa.links). Unset: the address each request came to.
         "PUBLIC_URL": _public_url(env),
+        # Years an apprentice's personal data is kept after their outcome or withdrawal, before
+        # `epa purge` anonymises it (the funding rules ask for six).
+        "RETENTION_YEARS": _whole_number(env, "RETENTION_YEARS", 6),
         # Set, /metrics answers only `Authorization: Bearer <METRICS_TOKEN>`.
         "METRICS_TOKEN": env.get("METRICS_TOKEN", "").strip() or None,
         # Requests naming any other host are refused (400) before anything reads them.

@@ -1,6 +1,6 @@
 """Start pages by role, and the service's fixed pages."""
 
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -53,5 +53,7 @@ def accessibility():
 
 @bp.route("/privacy")
 def privacy():
-    """How the service handles personal data."""
-    return render_template("pages/privacy.html")
+    """What personal data the service holds, why, who sees it and for how long."""
+    return render_template(
+        "pages/privacy.html", retention_years=current_app.config["RETENTION_YEARS"]
+    )

@@ -170,3 +170,12 @@ def test_with_the_database_away_every_signed_in_page_is_a_clean_503_and_then_rec
         event.remove(engine, "before_cursor_execute", away)
     assert client.get("/").status_code == 200
     assert staff_api.get("/api/v1/apprentices").status_code == 200
+
+
+def test_the_privacy_page_says_what_is_held_why_and_for_how_long(app, client, monkeypatch):
+    html = client.get("/privacy").get_data(as_text=True)
+    for words in ("What is held, and why", "Who sees it", "How long it is kept", "Your rights"):
+        assert words in html
+    assert "kept for 6 years after their end-point assessment" in html
+    monkeypatch.setitem(app.config, "RETENTION_YEARS", 7)
+    assert "kept for 7 years" in client.get("/privacy").get_data(as_text=True)
