@@ -237,3 +237,44 @@ def backup_command(path: Path):
         f"({made.size_bytes / 1_000_000:.1f} MB). To restore it, stop the service and put it "
         "in place of the database file (README, Backups)."
     )
+
+
+@epa_cli.command("purge")
+@click.option(
+    "--before",
+    "before_text",
+    metavar="YYYY-MM-DD",
+    help="Anonymise apprentices completed or withdrawn before this date; by default the day "
+    "the retention period (RETENTION_YEARS) began.",
+)
+@click.option("--dry-run", is_flag=True, help="Say what would be anonymised; change nothing.")
+def purge_command(before_text: str | None, dry_run: bool):
+    """Anonymise the personal data of apprentices completed or withdrawn before a date (names,
+    ULN, date of birth, email, comments, and the same in the audit log); outcomes and grades
+    stay for statistics."""
+    from flask import current_app
+
+    from epa import clock
+    from epa.apprentices.purge import purge
+    from epa.rules.dates import parse_iso_date
+    from epa.rules.retention import cutoff_refusal, latest_cutoff
+
+    years = current_app.config["RETENTION_YEARS"]
+    today = clock.today()
+    before = latest_cutoff(today, years) if before_text is None else parse_iso_date(before_text)
+    if before is None:
+        _fail(
+            f"--before must be a date written YYYY-MM-DD, such as 2020-12-01, not {before_text!r}."
+        )
+    refusal = cutoff_refusal(before, today, years)
+    if refusal:
+        _fail(f"{refusal} Nothing was changed.")
+    done = purge(before, dry_run=dry_run)
+    count = len(done.apprentice_ids)
+    whom = f"{count} apprentice{'s' if count != 1 else ''} completed or withdrawn before {before}"
+    if dry_run:
+        db.session.rollback()
+        click.echo(f"Would anonymise {whom}. Nothing was changed (dry run).")
+        return
+    db.session.commit()
+    click.echo(f"Anonymised {whom}: outcomes and grades kept.")

@@ -116,6 +116,8 @@ class Apprentice(db.Model):
     outcome_provisional: Mapped[bool] = mapped_column(default=False, server_default=false())
     withdrawn_reason: Mapped[str | None] = mapped_column(Text)
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: set when `epa purge` replaced the personal data at the end of the retention period
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, onupdate=clock.now)
 
@@ -127,6 +129,10 @@ class Apprentice(db.Model):
     @property
     def full_name(self) -> str:
         return f"{self.given_names} {self.family_name}"
+
+    @property
+    def anonymised(self) -> bool:
+        return self.anonymised_at is not None
 
     @property
     def epa_started_on(self) -> date | None:

@@ -251,3 +251,10 @@ class Apprentice(Shape):
         ),
     ]
     withdrawn_reason: str | None
+    anonymised: Annotated[
+        bool,
+        Field(
+            description="True once the retention period ended and `epa purge` replaced the "
+            "personal data (names, ULN, date of birth, email); grades and outcomes stay"
+        ),
+    ]

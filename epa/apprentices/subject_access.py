@@ -14,11 +14,10 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 
 from epa.apprentices.models import Apprentice
-from epa.audit.models import AuditEvent
-from epa.audit.services import record
+from epa.audit.services import events_about, record
 from epa.extensions import db
 from epa.rules.local_time import LONDON
 from epa.shapes import Shape
@@ -92,28 +91,33 @@ def subject_access(apprentice: Apprentice, how: str) -> dict:
         "outcome": _columns(outcomes[-1]) if outcomes else None,
         "outcomes": [_columns(o) for o in outcomes],
     }
-    about = {
-        "apprentice": [apprentice.id],
-        "gateway_attempt": [row["id"] for row in gateway],
-        "assessment": [a.id for a in assessments],
-        "result": [r.id for r in results.values()],
-        "outcome": [o.id for o in outcomes],
-    }
-    held["audit_events"] = _rows(
-        select(AuditEvent)
-        .where(
-            or_(
-                *(
-                    and_(AuditEvent.entity == entity, AuditEvent.entity_id.in_(map(str, ids)))
-                    for entity, ids in about.items()
-                    if ids
-                )
-            )
-        )
-        .order_by(AuditEvent.occurred_at, AuditEvent.id)
-    )
+    held["audit_events"] = _rows(events_about(records_about(apprentice.id)))
     record("apprentice", apprentice.id, "subject_access", after={"format": how})
     return held
+
+
+def records_about(apprentice_id: int) -> dict[str, list[int]]:
+    """The ids of the records about the apprentice, by the audit log's entity names."""
+    from epa.gateway.models import GatewayAttempt
+    from epa.grading.models import Outcome, Result
+    from epa.scheduling.models import Assessment
+
+    assessments = select(Assessment.id).where(Assessment.apprentice_id == apprentice_id)
+    return {
+        "apprentice": [apprentice_id],
+        "gateway_attempt": list(
+            db.session.scalars(
+                select(GatewayAttempt.id).where(GatewayAttempt.apprentice_id == apprentice_id)
+            )
+        ),
+        "assessment": list(db.session.scalars(assessments)),
+        "result": list(
+            db.session.scalars(select(Result.id).where(Result.assessment_id.in_(assessments)))
+        ),
+        "outcome": list(
+            db.session.scalars(select(Outcome.id).where(Outcome.apprentice_id == apprentice_id))
+        ),
+    }
 
 
 def workbook(held: dict) -> bytes:

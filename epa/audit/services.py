@@ -4,7 +4,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from flask import g, has_app_context, has_request_context
-from sqlalchemy import insert
+from sqlalchemy import and_, false, insert, or_, select
 
 from epa.audit.models import AuditEvent
 from epa.extensions import db
@@ -74,3 +74,17 @@ def changes(before: dict, after: dict) -> tuple[dict, dict]:
     """Only the fields that differ, as (before, after)."""
     keys = [k for k in after if before.get(k) != after.get(k)]
     return ({k: before.get(k) for k in keys}, {k: after[k] for k in keys})
+
+
+def events_about(records: dict[str, list[int]]):
+    """A query of the audit events about these records ({entity: [ids]}), oldest first."""
+    about = [
+        and_(AuditEvent.entity == entity, AuditEvent.entity_id.in_([str(i) for i in ids]))
+        for entity, ids in records.items()
+        if ids
+    ]
+    return (
+        select(AuditEvent)
+        .where(or_(*about) if about else false())
+        .order_by(AuditEvent.occurred_at, AuditEvent.id)
+    )

@@ -1,0 +1,27 @@
+"""apprentices: when their personal data was anonymised at the end of the retention period
+
+Revision ID: 0023
+Revises: 0022
+Create Date: 2026-12-01 00:00:00.000000
+
+"""
+
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = "0023"
+down_revision = "0022"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table("apprentices") as batch:
+        batch.add_column(sa.Column("anonymised_at", sa.DateTime(), nullable=True))
+
+
+def downgrade():
+    with op.batch_alter_table("apprentices") as batch:
+        batch.drop_column("anonymised_at")
