@@ -69,17 +69,7 @@ class _Text(vText):
     __slots__ = ()
 
     def to_ical(self) -> bytes:
-        """Escape backslash first, then the separators and line breaks."""
-        # icalendar's own escaper treats a literal backslash-N as its line-break alias,
-        # so "C:\New" would arrive as "C:", a line break, and "ew".
-        escaped = (
-            str(self)
-            .replace("\\", "\\\\")
-            .replace(";", "\\;")
-            .replace(",", "\\,")
-            .replace("\n", "\\n")
-        )
-        return escaped.encode(self.encoding)
+        return _escaped(str(self)).encode(self.encoding)
 
 
 def clean_text(value: str) -> str:
@@ -200,11 +190,18 @@ def _written_vevent(event: CalendarEvent, *, attendee: bool = False) -> bytes | 
         "TRANSP:OPAQUE",
         "END:VEVENT",
     ]
-    return "".join(_folded(line) + "\r\n" for line in lines).encode()
+    # most lines are short and ASCII, which folding leaves as they are
+    short = 75
+    return "".join(
+        (line if len(line) < short and line.isascii() else _folded(line)) + "\r\n" for line in lines
+    ).encode()
 
 
 def _escaped(text: str) -> str:
-    return _Text(text).to_ical().decode()
+    """TEXT escaped: backslash first, then the separators and line breaks."""
+    # icalendar's own escaper treats a literal backslash-N as its line-break alias,
+    # so "C:\New" would arrive as "C:", a line break, and "ew".
+    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
 def _utc_text(moment: datetime) -> str:

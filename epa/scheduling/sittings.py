@@ -74,7 +74,8 @@ class Sittings:
     def booked_overlapping(
         self, starts_at: datetime, ends_at: datetime, exclude_id: int | None = None
     ) -> list[Interval]:
-        """Booked sittings of any EPA that overlap the time (`around.booked_overlapping`)."""
+        """Booked sittings of any EPA that overlap the time (none starts a longest sitting or more
+        before it)."""
         return [
             Interval(s.starts_at, s.ends_at)
             for s in self.rows
