@@ -5,7 +5,7 @@ assessor at once, and a booking reads the same for its one assessor."""
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import literal, null, select, union_all
 
 from epa.extensions import db
 from epa.rules.fixture_fields import WHOLE_NUMBER_RANGE
@@ -20,6 +20,8 @@ from epa.scheduling.readers import patterns_of
 #: a booking that overlaps a time started less than this before it: the lower bound that keeps
 #: the overlap query to the days around the time instead of the assessor's whole history.
 LONGEST_SITTING = timedelta(minutes=WHOLE_NUMBER_RANGE["duration_minutes"][1])
+
+_AWAY, _BOOKED = "away", "booked"
 
 
 @dataclass
@@ -39,44 +41,51 @@ def diaries_around(
     assessor_ids: list[int], starts_at: datetime, ends_at: datetime, exclude_id: int | None = None
 ) -> dict[int, AssessorAround]:
     """Each assessor's pattern, bookings and time away around the time, and their bookings that
-    day: three queries."""
+    day: two queries."""
     found = {assessor_id: AssessorAround() for assessor_id in assessor_ids}
     if not assessor_ids:
         return found
     for assessor_id, pattern in patterns_of(assessor_ids).items():
         found[assessor_id].pattern = pattern
-    for row in db.session.execute(
-        select(
-            Unavailability.assessor_id,
-            Unavailability.starts_at,
-            Unavailability.ends_at,
-            Unavailability.reason,
-        )
-        .where(
-            Unavailability.assessor_id.in_(assessor_ids),
-            Unavailability.starts_at < ends_at,
-            Unavailability.ends_at > starts_at,
-        )
-        .order_by(Unavailability.starts_at)
-    ):
-        found[row.assessor_id].away.append((Interval(row.starts_at, row.ends_at), row.reason))
-    # One read of the bookings answers both questions: those that overlap the time (none
-    # starts a longest sitting or more before it) and those that start on its London day.
+    # One read of the time away that overlaps the time and the bookings, which answer two
+    # questions: those that overlap the time (none starts a longest sitting or more before
+    # it) and those that start on its London day.
     day = london_date(starts_at)
     day_starts, day_ends = midnight(day), midnight(day + timedelta(days=1))
     earliest = starts_at - LONGEST_SITTING
-    booked = [
+    away = select(
+        literal(_AWAY).label("kind"),
+        Unavailability.assessor_id,
+        Unavailability.starts_at,
+        Unavailability.ends_at,
+        Unavailability.reason,
+    ).where(
+        Unavailability.assessor_id.in_(assessor_ids),
+        Unavailability.starts_at < ends_at,
+        Unavailability.ends_at > starts_at,
+    )
+    booked = select(
+        literal(_BOOKED).label("kind"),
+        Assessment.assessor_id,
+        Assessment.starts_at,
+        Assessment.ends_at,
+        null().label("reason"),
+    ).where(
         Assessment.assessor_id.in_(assessor_ids),
         Assessment.status == AssessmentStatus.BOOKED,
         Assessment.starts_at >= min(earliest, day_starts),
         Assessment.starts_at < max(ends_at, day_ends),
-    ]
+    )
     if exclude_id is not None:
-        booked.append(Assessment.id != exclude_id)
-    for assessor_id, starts, ends in db.session.execute(
-        select(Assessment.assessor_id, Assessment.starts_at, Assessment.ends_at).where(*booked)
-    ):
+        booked = booked.where(Assessment.id != exclude_id)
+    both = union_all(away, booked)
+    # time away in order of its start: a page names the first
+    rows = db.session.execute(both.order_by(both.selected_columns.starts_at)).all()
+    for kind, assessor_id, starts, ends, reason in rows:
         around = found[assessor_id]
+        if kind == _AWAY:
+            around.away.append((Interval(starts, ends), reason))
+            continue
         if earliest < starts < ends_at and ends > starts_at:
             around.bookings.append(Interval(starts, ends))
         if day_starts <= starts < day_ends:

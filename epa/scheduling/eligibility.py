@@ -40,8 +40,10 @@ def assessor_choices(
 ) -> list[AssessorChoice]:
     """Every assessor by name (disabled accounts last); without a method and a time, only
     conflicts of interest and disabled accounts rule anyone out."""
-    assessors = db.session.scalars(
-        select(User).where(User.role == "assessor").order_by(User.name, User.id)
+    assessors = db.session.execute(
+        select(User.id, User.name, User.is_enabled)
+        .where(User.role == "assessor")
+        .order_by(User.name, User.id)
     ).all()
     conflicts = _conflicts(apprentice, [a.id for a in assessors])
     refusals, around = {}, {}

@@ -15,7 +15,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovSubmitInput,
     GovTextInput,
 )
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from sqlalchemy import select
 from wtforms import (
     HiddenField,
@@ -72,8 +72,9 @@ _ITEM_MARKED = re.compile(
     rf'<div class="govuk-radios__item">\s*<input[^>]*value="{_ITEM_MARK}"[^>]*>\s*'
     rf"<label[^>]*>\s*{_ITEM_MARK}\s*</label>\s*</div>"
 )
-# Indented as the macro indents radios inside a fieldset, so the page reads as it did.
-_ITEM = Markup(
+# Indented as the macro indents radios inside a fieldset, so the page reads as it did. Filled by
+# str.format with values escaped first: Markup.format, escaping as it goes, cost as much again.
+_ITEM = (
     '<div class="govuk-radios__item">\n'
     '        <input class="govuk-radios__input" id="{id}" name="{name}" type="radio" '
     'value="{value}"{checked}{disabled}{described}>\n'
@@ -82,7 +83,7 @@ _ITEM = Markup(
     "        </label>{hint}\n"
     "      </div>"
 )
-_HINT = Markup(
+_HINT = (
     '\n        <div id="{id}" class="govuk-hint govuk-radios__hint">\n          {text}\n'
     "        </div>"
 )
@@ -103,27 +104,27 @@ class GovAssessorRadios(GovRadioInput):
         params = kwargs.get("params") or {}
         kwargs["items"] = [{"text": _ITEM_MARK, "value": _ITEM_MARK}]
         html = self.render(self.map_gov_params(field, **kwargs))
-        prefix = params.get("idPrefix") or field.name
-        items = Markup("\n      ").join(
-            self._item(field.name, prefix, index, value, label, checked)
+        prefix, name = escape(params.get("idPrefix") or field.name), escape(field.name)
+        items = "\n      ".join(
+            self._item(name, prefix, index, value, label, checked)
             for index, (value, label, checked, _) in enumerate(field.iter_choices(), start=1)
         )
-        # the macro's own markup, and the radios escaped by Markup.format
-        return Markup(_ITEM_MARKED.sub(lambda _: str(items), str(html), count=1))  # noqa: S704
+        # the macro's own markup, and the radios with every value escaped
+        return Markup(_ITEM_MARKED.sub(lambda _: items, str(html), count=1))  # noqa: S704
 
-    def _item(self, name, prefix, index, value, label, checked) -> Markup:
+    def _item(self, name, prefix, index, value, label, checked) -> str:
         item_id = prefix if index == 1 else f"{prefix}-{index}"
         reason = self.reasons.get(value)
         hint_id = f"{item_id}-item-hint"
         return _ITEM.format(
             id=item_id,
             name=name,
-            value=value,
-            text=label,
-            checked=Markup(" checked") if checked and not reason else "",
-            disabled=Markup(" disabled") if reason else "",
-            described=Markup(' aria-describedby="{}"').format(hint_id) if reason else "",
-            hint=_HINT.format(id=hint_id, text=reason) if reason else "",
+            value=escape(value),
+            text=escape(label),
+            checked=" checked" if checked and not reason else "",
+            disabled=" disabled" if reason else "",
+            described=f' aria-describedby="{hint_id}"' if reason else "",
+            hint=_HINT.format(id=hint_id, text=escape(reason)) if reason else "",
         )
 
 
