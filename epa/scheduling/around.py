@@ -14,7 +14,7 @@ from epa.rules.patterns import WorkingPattern
 from epa.rules.scheduling import Interval
 from epa.scheduling.instants import midnight
 from epa.scheduling.models import Assessment, AssessmentStatus, Unavailability
-from epa.scheduling.readers import patterns_of
+from epa.scheduling.readers import among, patterns_of
 
 #: No sitting is longer than a method can last (a standard's methods are loaded within this), so
 #: a booking that overlaps a time started less than this before it: the lower bound that keeps
@@ -60,7 +60,7 @@ def diaries_around(
         Unavailability.ends_at,
         Unavailability.reason,
     ).where(
-        Unavailability.assessor_id.in_(assessor_ids),
+        among(Unavailability.assessor_id, assessor_ids),
         Unavailability.starts_at < ends_at,
         Unavailability.ends_at > starts_at,
     )
@@ -71,7 +71,7 @@ def diaries_around(
         Assessment.ends_at,
         null().label("reason"),
     ).where(
-        Assessment.assessor_id.in_(assessor_ids),
+        among(Assessment.assessor_id, assessor_ids),
         Assessment.status == AssessmentStatus.BOOKED,
         Assessment.starts_at >= min(earliest, day_starts),
         Assessment.starts_at < max(ends_at, day_ends),

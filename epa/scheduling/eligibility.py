@@ -16,6 +16,7 @@ from epa.organisations.models import Employer, Provider
 from epa.rules.patterns import describe
 from epa.scheduling.checks import assessor_refusals
 from epa.scheduling.models import AssessorConflict
+from epa.scheduling.readers import among
 from epa.standards.models import AssessmentMethod
 
 DOUBLE_BOOKED = "Has another assessment at that time"
@@ -76,7 +77,7 @@ def _conflicts(apprentice: Apprentice, assessor_ids: list[int]) -> dict[int, lis
         .outerjoin(Employer, Employer.id == AssessorConflict.employer_id)
         .outerjoin(Provider, Provider.id == AssessorConflict.provider_id)
         .where(
-            AssessorConflict.assessor_id.in_(assessor_ids),
+            among(AssessorConflict.assessor_id, assessor_ids),
             or_(
                 AssessorConflict.employer_id == apprentice.employer_id,
                 AssessorConflict.provider_id == apprentice.provider_id,
