@@ -5,7 +5,7 @@ assessor at once, and a booking reads the same for its one assessor."""
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import literal, null, select, union_all
+from sqlalchemy import literal, null, or_, select, union_all
 
 from epa.extensions import db
 from epa.rules.fixture_fields import WHOLE_NUMBER_RANGE
@@ -13,7 +13,7 @@ from epa.rules.local_time import london_date
 from epa.rules.patterns import WorkingPattern
 from epa.rules.scheduling import Interval
 from epa.scheduling.instants import midnight
-from epa.scheduling.models import Assessment, AssessmentStatus, Unavailability
+from epa.scheduling.models import Assessment, AssessmentStatus, AssessorConflict, Unavailability
 from epa.scheduling.readers import among, patterns_of
 
 #: No sitting is longer than a method can last (a standard's methods are loaded within this), so
@@ -21,7 +21,7 @@ from epa.scheduling.readers import among, patterns_of
 #: the overlap query to the days around the time instead of the assessor's whole history.
 LONGEST_SITTING = timedelta(minutes=WHOLE_NUMBER_RANGE["duration_minutes"][1])
 
-_AWAY, _BOOKED = "away", "booked"
+_AWAY, _BOOKED, _CONFLICT = "away", "booked", "conflict"
 
 
 @dataclass
@@ -35,13 +35,21 @@ class AssessorAround:
     away: list[tuple[Interval, str]] = field(default_factory=list)
     #: booked sittings that start on the London date of the time
     day_count: int = 0
+    #: a declared conflict of interest with the apprentice's employer or provider, when asked
+    conflicted: bool = False
 
 
 def diaries_around(
-    assessor_ids: list[int], starts_at: datetime, ends_at: datetime, exclude_id: int | None = None
+    assessor_ids: list[int],
+    starts_at: datetime,
+    ends_at: datetime,
+    exclude_id: int | None = None,
+    *,
+    apprentice=None,
 ) -> dict[int, AssessorAround]:
     """Each assessor's pattern, bookings and time away around the time, and their bookings that
-    day: two queries."""
+    day (and, given an apprentice, whether they declared a conflict of interest with its
+    employer or provider): two queries."""
     found = {assessor_id: AssessorAround() for assessor_id in assessor_ids}
     if not assessor_ids:
         return found
@@ -78,11 +86,25 @@ def diaries_around(
     )
     if exclude_id is not None:
         booked = booked.where(Assessment.id != exclude_id)
-    both = union_all(away, booked)
+    parts = [away, booked]
+    if apprentice is not None:
+        parts.append(
+            select(literal(_CONFLICT), AssessorConflict.assessor_id, null(), null(), null()).where(
+                among(AssessorConflict.assessor_id, assessor_ids),
+                or_(
+                    AssessorConflict.employer_id == apprentice.employer_id,
+                    AssessorConflict.provider_id == apprentice.provider_id,
+                ),
+            )
+        )
+    both = union_all(*parts)
     # time away in order of its start: a page names the first
     rows = db.session.execute(both.order_by(both.selected_columns.starts_at)).all()
     for kind, assessor_id, starts, ends, reason in rows:
         around = found[assessor_id]
+        if kind == _CONFLICT:
+            around.conflicted = True
+            continue
         if kind == _AWAY:
             around.away.append((Interval(starts, ends), reason))
             continue

@@ -4,11 +4,12 @@ and every check a booking or a move goes through, in the contract's order, under
 from dataclasses import replace
 from datetime import date, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from epa import clock, persistence
 from epa.apprentices.models import Apprentice
+from epa.auth.models import User
 from epa.errors import ServiceError
 from epa.extensions import db
 from epa.grading.models import Result
@@ -26,7 +27,6 @@ from epa.scheduling.around import diaries_around
 from epa.scheduling.models import (
     Assessment,
     AssessmentStatus,
-    AssessorConflict,
     AssessorPattern,
     in_current_epa,
 )
@@ -43,9 +43,20 @@ BOOKING_READS = (
 )
 
 
-def booked_apprentice(apprentice_id: int) -> Apprentice | None:
-    """The apprentice with what a booking reads of it, in one query."""
-    return db.session.get(Apprentice, apprentice_id, options=BOOKING_READS)
+def read_for_booking(apprentice_id: int, assessor_id) -> tuple:
+    """The apprentice with what a booking reads of it, and the user to book, in one query:
+    (apprentice, user), or None without the apprentice. The caller holds them, so that its own
+    reads of them find them in the session."""
+    return (
+        db.session.execute(
+            select(Apprentice, User)
+            .outerjoin(User, User.id == assessor_id)
+            .where(Apprentice.id == apprentice_id)
+            .options(*BOOKING_READS)
+        )
+        .unique()
+        .first()
+    )
 
 
 def lock_diaries(apprentice_id: int, assessor_ids: list[int]) -> None:
@@ -62,24 +73,16 @@ def lock_diaries(apprentice_id: int, assessor_ids: list[int]) -> None:
 
 def _diary(assessor, method, starts_at, ends_at, sittings, exclude_id=None) -> Diary:
     """What is already booked or declared around this time, read after the locks are held."""
-    apprentice = sittings.apprentice
-    around = diaries_around([assessor.id], starts_at, ends_at, exclude_id)[assessor.id]
-    conflict = db.session.scalar(
-        select(AssessorConflict.id).where(
-            AssessorConflict.assessor_id == assessor.id,
-            or_(
-                AssessorConflict.employer_id == apprentice.employer_id,
-                AssessorConflict.provider_id == apprentice.provider_id,
-            ),
-        )
-    )
+    around = diaries_around(
+        [assessor.id], starts_at, ends_at, exclude_id, apprentice=sittings.apprentice
+    )[assessor.id]
     return Diary(
         pattern=around.pattern,
         assessor_day_count=around.day_count,
         assessor_bookings=around.bookings,
         apprentice_bookings=sittings.booked_overlapping(starts_at, ends_at, exclude_id),
         unavailability=[interval for interval, _ in around.away],
-        conflict_of_interest=conflict is not None,
+        conflict_of_interest=around.conflicted,
         # A sitting of the method in the current EPA blocks another unless its result was a
         # submitted fail.
         method_already_booked=sittings.method_booked(method.id, exclude_id),

@@ -19,7 +19,7 @@ from epa.grading.models import Result
 from epa.grading.services import unconfirm
 from epa.ops.metrics import BOOKINGS
 from epa.persistence import lock_diaries
-from epa.scheduling.checks import booked_apprentice, check_booking, refuse_by_earlier_attempts
+from epa.scheduling.checks import check_booking, read_for_booking, refuse_by_earlier_attempts
 from epa.scheduling.instants import midnight
 from epa.scheduling.invites import queue_invitations
 from epa.scheduling.models import Assessment, AssessmentStatus
@@ -65,9 +65,7 @@ def book_assessment(booking: Booking, actor: User) -> Assessment:
         _admin_only(actor, "exceptional circumstances")
     if booking.backdated:
         _admin_only(actor, "an assessment already held")
-    # Read with what the booking reads of it, in one query, and held so that the read that
-    # checks the actor may see it finds it in the session.
-    held = booked_apprentice(booking.apprentice_id)  # noqa: F841
+    held = read_for_booking(booking.apprentice_id, booking.assessor_id)  # noqa: F841
     apprentice = get_apprentice(booking.apprentice_id, actor)
     method = method_of(apprentice, booking.method)
     assessor = active_assessor(booking.assessor_id)
