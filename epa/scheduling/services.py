@@ -65,6 +65,8 @@ def book_assessment(booking: Booking, actor: User) -> Assessment:
         _admin_only(actor, "exceptional circumstances")
     if booking.backdated:
         _admin_only(actor, "an assessment already held")
+    # One query for the apprentice (with its plan) and the assessor, held so that the reads
+    # below, which check each as before, find them in the session.
     held = read_for_booking(booking.apprentice_id, booking.assessor_id)  # noqa: F841
     apprentice = get_apprentice(booking.apprentice_id, actor)
     method = method_of(apprentice, booking.method)
