@@ -3,7 +3,7 @@
 The services queue the calendar invitations with each change; they go out once it commits.
 """
 
-from flask import g
+from flask import g, jsonify
 
 from epa.api.contract import ALL, OFFICE, operation
 from epa.extensions import db
@@ -51,8 +51,11 @@ MOVE_ERRORS = {
 def create_assessment(body: Booking):
     """Book an assessment method with an assessor"""
     assessment = services.book_assessment(body, g.actor)
+    # Shaped before the commit, which would otherwise have every row it names read again.
+    reply = jsonify(Assessment.of(assessment))
     db.session.commit()
-    return assessment
+    reply.status_code = 201
+    return reply
 
 
 @operation(

@@ -8,6 +8,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 
 from icalendar import Calendar, Event, vCalAddress, vDuration, vText
 
@@ -68,17 +69,7 @@ class _Text(vText):
     __slots__ = ()
 
     def to_ical(self) -> bytes:
-        """Escape backslash first, then the separators and line breaks."""
-        # icalendar's own escaper treats a literal backslash-N as its line-break alias,
-        # so "C:\New" would arrive as "C:", a line break, and "ew".
-        escaped = (
-            str(self)
-            .replace("\\", "\\\\")
-            .replace(";", "\\;")
-            .replace(",", "\\,")
-            .replace("\n", "\\n")
-        )
-        return escaped.encode(self.encoding)
+        return _escaped(str(self)).encode(self.encoding)
 
 
 def clean_text(value: str) -> str:
@@ -96,7 +87,13 @@ def clean_name(value: str) -> str:
 
 def invite_ics(event: CalendarEvent, *, product: str = DEFAULT_PRODUCT) -> bytes:
     """Return an invitation (METHOD:REQUEST), or a cancellation (METHOD:CANCEL), for one booking."""
-    calendar = _calendar(product, "CANCEL" if event.cancelled else "REQUEST")
+    method = "CANCEL" if event.cancelled else "REQUEST"
+    # Written here, as the feed's events are, unless a name holds what icalendar would escape.
+    written = _written_vevent(event, attendee=True)
+    if written is not None:
+        head, tail = _calendar_bytes(product, method)
+        return b"".join([head, written, b"END:VCALENDAR", tail])
+    calendar = _calendar(product, method)
     vevent = _vevent(event)
     vevent.add(
         "attendee",
@@ -137,14 +134,33 @@ _PARAMETER_QUOTED = re.compile("[,;:\u2019 ']")
 _PARAMETER_SPECIAL = re.compile('[\x00-\x1f\x7f"^]')
 
 
+@lru_cache(maxsize=8)
+def _calendar_bytes(product: str, method: str) -> tuple[bytes, bytes]:
+    """A calendar without events as icalendar writes it: what comes before its events, and
+    after them."""
+    head, tail = _calendar(product, method).to_ical().rsplit(b"END:VCALENDAR", 1)
+    return head, tail
+
+
 def _feed_vevent(event: CalendarEvent) -> bytes:
-    """One booking of a feed, as icalendar writes `_vevent(event)`: its canonical properties
-    first (SUMMARY to SEQUENCE), then the rest by name, each line folded at 75 octets."""
-    organiser = clean_name(event.organiser_name)
-    if _PARAMETER_SPECIAL.search(organiser) or _PARAMETER_SPECIAL.search(event.organiser_email):
-        return _vevent(event).to_ical()
-    if _PARAMETER_QUOTED.search(organiser):
-        organiser = f'"{organiser}"'
+    return _written_vevent(event) or _vevent(event).to_ical()
+
+
+def _parameter(value: str) -> str | None:
+    """A CN parameter as icalendar writes it, or None for one it would escape."""
+    value = clean_name(value)
+    if _PARAMETER_SPECIAL.search(value):
+        return None
+    return f'"{value}"' if _PARAMETER_QUOTED.search(value) else value
+
+
+def _written_vevent(event: CalendarEvent, *, attendee: bool = False) -> bytes | None:
+    """One booking, as icalendar writes `_vevent(event)` (with the invitation's ATTENDEE when
+    `attendee`): its canonical properties first (SUMMARY to SEQUENCE), then the rest by name,
+    each line folded at 75 octets. None when a name or address holds what icalendar escapes."""
+    organiser = _parameter(event.organiser_name)
+    if organiser is None or _PARAMETER_SPECIAL.search(event.organiser_email):
+        return None
     lines = [
         "BEGIN:VEVENT",
         f"SUMMARY:{_escaped(clean_text(event.summary))}",
@@ -153,6 +169,16 @@ def _feed_vevent(event: CalendarEvent) -> bytes:
         f"DTSTAMP:{_utc_text(event.changed_at)}",
         f"UID:{_escaped(event.uid)}",
         f"SEQUENCE:{event.sequence}",
+    ]
+    if attendee:
+        name = _parameter(event.attendee_name)
+        if name is None or _PARAMETER_SPECIAL.search(event.attendee_email):
+            return None
+        lines.append(
+            f"ATTENDEE;CN={name};PARTSTAT=NEEDS-ACTION;ROLE=REQ-PARTICIPANT;RSVP=TRUE"
+            f":mailto:{event.attendee_email}"
+        )
+    lines += [
         f"DESCRIPTION:{_escaped(clean_text(event.description))}",
         f"LAST-MODIFIED:{_utc_text(event.changed_at)}",
     ]
@@ -164,11 +190,18 @@ def _feed_vevent(event: CalendarEvent) -> bytes:
         "TRANSP:OPAQUE",
         "END:VEVENT",
     ]
-    return "".join(_folded(line) + "\r\n" for line in lines).encode()
+    # most lines are short and ASCII, which folding leaves as they are
+    short = 75
+    return "".join(
+        (line if len(line) < short and line.isascii() else _folded(line)) + "\r\n" for line in lines
+    ).encode()
 
 
 def _escaped(text: str) -> str:
-    return _Text(text).to_ical().decode()
+    """TEXT escaped: backslash first, then the separators and line breaks."""
+    # icalendar's own escaper treats a literal backslash-N as its line-break alias,
+    # so "C:\New" would arrive as "C:", a line break, and "ew".
+    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
 def _utc_text(moment: datetime) -> str:

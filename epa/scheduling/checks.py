@@ -4,84 +4,88 @@ and every check a booking or a move goes through, in the contract's order, under
 from dataclasses import replace
 from datetime import date, timedelta
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
-from epa import clock
+from epa import clock, persistence
+from epa.apprentices.models import Apprentice
+from epa.auth.models import User
 from epa.errors import ServiceError
 from epa.extensions import db
 from epa.grading.models import Result
-from epa.persistence import lock_diaries
 from epa.rules.grading import Attempt, RetryTerms, booking_refusal
 from epa.rules.local_time import london_date
 from epa.rules.patterns import WorkingPattern
 from epa.rules.scheduling import (
     BookingRequest,
     Diary,
-    Interval,
     diary_refusal,
     time_limit_of,
     time_refusal,
 )
-from epa.scheduling.around import booked_overlapping, diaries_around
+from epa.scheduling.around import diaries_around
 from epa.scheduling.models import (
     Assessment,
     AssessmentStatus,
-    AssessorConflict,
     AssessorPattern,
     in_current_epa,
 )
 from epa.scheduling.refusals import refusal
+from epa.scheduling.sittings import Sittings
+from epa.standards.models import StandardVersion
+
+#: What a booking reads of its apprentice, besides the row: its plan's methods, and what the
+#: calendar invitations name (the standard and the employer).
+BOOKING_READS = (
+    joinedload(Apprentice.version).joinedload(StandardVersion.methods),
+    joinedload(Apprentice.standard),
+    joinedload(Apprentice.employer),
+)
 
 
-def _booked(query):
-    return query.where(Assessment.status == AssessmentStatus.BOOKED)
+def read_for_booking(apprentice_id: int, assessor_id) -> tuple:
+    """The apprentice with what a booking reads of it, and the user to book, in one query:
+    (apprentice, user), or None without the apprentice. The caller holds them, so that its own
+    reads of them find them in the session."""
+    return (
+        db.session.execute(
+            select(Apprentice, User)
+            .outerjoin(User, User.id == assessor_id)
+            .where(Apprentice.id == apprentice_id)
+            .options(*BOOKING_READS)
+        )
+        .unique()
+        .first()
+    )
 
 
-def _intervals(query) -> list[Interval]:
-    return [Interval(a.starts_at, a.ends_at) for a in db.session.scalars(query)]
+def lock_diaries(apprentice_id: int, assessor_ids: list[int]) -> None:
+    """`persistence.lock_diaries`, and the apprentice (with what a booking reads of it) read
+    afresh under its lock: on PostgreSQL the read is the lock."""
+    options = {"populate_existing": True, "options": BOOKING_READS}
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.get(Apprentice, apprentice_id, with_for_update={"of": Apprentice}, **options)
+        persistence.lock_many_diaries([], assessor_ids)  # then the assessors, in their order
+    else:
+        persistence.lock_diaries(apprentice_id, assessor_ids)
+        db.session.get(Apprentice, apprentice_id, **options)
 
 
-def _diary(apprentice, assessor, method, starts_at, ends_at, exclude_id=None) -> Diary:
+def _diary(assessor, method, starts_at, ends_at, sittings, exclude_id=None) -> Diary:
     """What is already booked or declared around this time, read after the locks are held."""
-    around = diaries_around([assessor.id], starts_at, ends_at, exclude_id)[assessor.id]
-    others = select(Assessment)
-    if exclude_id is not None:
-        others = others.where(Assessment.id != exclude_id)
-    conflict = db.session.scalar(
-        select(AssessorConflict.id).where(
-            AssessorConflict.assessor_id == assessor.id,
-            or_(
-                AssessorConflict.employer_id == apprentice.employer_id,
-                AssessorConflict.provider_id == apprentice.provider_id,
-            ),
-        )
-    )
-    # A sitting of the method in the current EPA blocks another unless its result was a
-    # submitted fail.
-    same_method = (
-        _booked(others)
-        .outerjoin(Result, Result.assessment_id == Assessment.id)
-        .where(
-            Assessment.apprentice_id == apprentice.id,
-            in_current_epa(apprentice),
-            Assessment.method_id == method.id,
-            ~and_(Result.is_submitted.is_(True), Result.method_grade == "fail"),
-        )
-    )
+    around = diaries_around(
+        [assessor.id], starts_at, ends_at, exclude_id, apprentice=sittings.apprentice
+    )[assessor.id]
     return Diary(
         pattern=around.pattern,
         assessor_day_count=around.day_count,
         assessor_bookings=around.bookings,
-        apprentice_bookings=_intervals(
-            select(Assessment).where(
-                Assessment.apprentice_id == apprentice.id,
-                *booked_overlapping(starts_at, ends_at, exclude_id),
-            )
-        ),
+        apprentice_bookings=sittings.booked_overlapping(starts_at, ends_at, exclude_id),
         unavailability=[interval for interval, _ in around.away],
-        conflict_of_interest=conflict is not None,
-        method_already_booked=db.session.scalar(same_method.with_only_columns(Assessment.id))
-        is not None,
+        conflict_of_interest=around.conflicted,
+        # A sitting of the method in the current EPA blocks another unless its result was a
+        # submitted fail.
+        method_already_booked=sittings.method_booked(method.id, exclude_id),
     )
 
 
@@ -91,9 +95,20 @@ def pattern_of(assessor_id: int) -> WorkingPattern:
     return WorkingPattern() if row is None else row.pattern
 
 
-def latest_attempt(apprentice, method, exclude_id=None):
+def latest_attempt(apprentice, method, exclude_id=None, sittings=None):
     """The latest sitting of a method in the current EPA that was not cancelled, with its
-    submitted result."""
+    submitted result (from `sittings`, when they were read)."""
+    if sittings is not None:
+        latest = sittings.latest(method.id, exclude_id)
+        if latest is None:
+            return None
+        submitted = bool(latest.is_submitted)
+        return Attempt(
+            ends_at_date=london_date(latest.ends_at),
+            submitted_grade=latest.method_grade if submitted else None,
+            submitted_on=latest.submitted_on if submitted else None,
+            ends_at=latest.ends_at,
+        )
     query = select(Assessment, Result).outerjoin(Result, Result.assessment_id == Assessment.id)
     if exclude_id is not None:
         query = query.where(Assessment.id != exclude_id)
@@ -119,11 +134,13 @@ def latest_attempt(apprentice, method, exclude_id=None):
     )
 
 
-def refuse_by_earlier_attempts(apprentice, method, retry, starts_at, exclude_id=None) -> None:
+def refuse_by_earlier_attempts(
+    apprentice, method, retry, starts_at, exclude_id=None, sittings=None
+) -> None:
     """Retries follow a submitted fail, inside their window; a failed method needs one."""
     version = apprentice.version
     code = booking_refusal(
-        latest_attempt(apprentice, method, exclude_id),
+        latest_attempt(apprentice, method, exclude_id, sittings),
         retry,
         london_date(starts_at),
         starts_at,
@@ -155,9 +172,12 @@ RETRY_CODES = {
 }
 
 
-def _epa_days(apprentice, exclude_id=None) -> tuple[date, ...]:
+def _epa_days(apprentice, exclude_id=None, sittings=None) -> tuple[date, ...]:
     """The London dates of the current EPA's first and last assessments that are not cancelled,
     held or still booked, the one being moved left out: all the time limit needs to know."""
+    if sittings is not None:
+        starts = [s.starts_at for s in sittings.counted(exclude_id)]
+        return (london_date(min(starts)), london_date(max(starts))) if starts else ()
     query = select(func.min(Assessment.starts_at), func.max(Assessment.starts_at)).where(
         Assessment.apprentice_id == apprentice.id,
         in_current_epa(apprentice),
@@ -170,7 +190,7 @@ def _epa_days(apprentice, exclude_id=None) -> tuple[date, ...]:
 
 
 def booking_request(
-    apprentice, method, starts_at, *, exclude_id=None, time_limit=True, **options
+    apprentice, method, starts_at, *, exclude_id=None, time_limit=True, sittings=None, **options
 ) -> BookingRequest:
     """The rules' view of a booking of the method at that time. `options` are BookingRequest's
     (backdated, retry, notice_applies, exceptional); `time_limit=False` leaves the limit on the
@@ -184,7 +204,7 @@ def booking_request(
         earliest_days_after_gateway=method.earliest_days_after_gateway,
         min_notice_days=method.min_notice_days,
         apprentice_withdrawn=apprentice.status == "withdrawn",
-        other_epa_days=_epa_days(apprentice, exclude_id) if time_limit else (),
+        other_epa_days=_epa_days(apprentice, exclude_id, sittings) if time_limit else (),
         all_methods_within_months=(
             apprentice.version.all_methods_within_months if time_limit else None
         ),
@@ -214,16 +234,19 @@ def check_booking(
     exceptional=False,
     exclude_id=None,
     notice=True,
+    sittings=None,
 ):
     """Every rule, in the contract's order: first the time, then (under locks) the diaries.
 
-    `notice=False` waives the notice rule, for a booking whose time stays put.
+    `notice=False` waives the notice rule, for a booking whose time stays put. `sittings`, the
+    apprentice's as read before, are read again under the locks (for the caller too).
     """
     request = booking_request(
         apprentice,
         method,
         starts_at,
         exclude_id=exclude_id,
+        sittings=sittings,
         backdated=backdated,
         retry=retry,
         notice_applies=notice,
@@ -233,10 +256,9 @@ def check_booking(
     if code:
         raise _refused(code, request, method, apprentice)
     epa_round = apprentice.epa_round
-    lock_diaries(apprentice.id, [assessor.id])
     # Read again under the lock: a withdrawal, a restart, or another booking that moves the
     # EPA's first or last day may have committed since the first read.
-    db.session.refresh(apprentice)
+    lock_diaries(apprentice.id, [assessor.id])
     if apprentice.status == "withdrawn":
         raise _refused("apprentice_withdrawn", request, method, apprentice)
     if apprentice.epa_round != epa_round:
@@ -253,10 +275,14 @@ def check_booking(
             "being booked, so the method was checked against the wrong plan; book it again.",
             status=409,
         )
-    request = replace(request, other_epa_days=_epa_days(apprentice, exclude_id))
+    if sittings is None:
+        sittings = Sittings(apprentice)
+    else:
+        sittings.read()
+    request = replace(request, other_epa_days=_epa_days(apprentice, exclude_id, sittings))
     if time_limit_of(request) is not None:
         raise _refused("epa_time_limit_passed", request, method, apprentice)
-    diary = _diary(apprentice, assessor, method, starts_at, request.ends_at, exclude_id)
+    diary = _diary(assessor, method, starts_at, request.ends_at, sittings, exclude_id)
     code = diary_refusal(request, diary)
     if code:
         raise _refused(code, request, method, apprentice, diary)

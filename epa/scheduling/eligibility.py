@@ -16,6 +16,7 @@ from epa.organisations.models import Employer, Provider
 from epa.rules.patterns import describe
 from epa.scheduling.checks import assessor_refusals
 from epa.scheduling.models import AssessorConflict
+from epa.scheduling.readers import among
 from epa.standards.models import AssessmentMethod
 
 DOUBLE_BOOKED = "Has another assessment at that time"
@@ -40,8 +41,10 @@ def assessor_choices(
 ) -> list[AssessorChoice]:
     """Every assessor by name (disabled accounts last); without a method and a time, only
     conflicts of interest and disabled accounts rule anyone out."""
-    assessors = db.session.scalars(
-        select(User).where(User.role == "assessor").order_by(User.name, User.id)
+    assessors = db.session.execute(
+        select(User.id, User.name, User.is_enabled)
+        .where(User.role == "assessor")
+        .order_by(User.name, User.id)
     ).all()
     conflicts = _conflicts(apprentice, [a.id for a in assessors])
     refusals, around = {}, {}
@@ -74,7 +77,7 @@ def _conflicts(apprentice: Apprentice, assessor_ids: list[int]) -> dict[int, lis
         .outerjoin(Employer, Employer.id == AssessorConflict.employer_id)
         .outerjoin(Provider, Provider.id == AssessorConflict.provider_id)
         .where(
-            AssessorConflict.assessor_id.in_(assessor_ids),
+            among(AssessorConflict.assessor_id, assessor_ids),
             or_(
                 AssessorConflict.employer_id == apprentice.employer_id,
                 AssessorConflict.provider_id == apprentice.provider_id,

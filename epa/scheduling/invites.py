@@ -1,6 +1,7 @@
 """Turning a booking into calendar files and invitation emails (queued, sent after commit)."""
 
 from dataclasses import replace
+from datetime import datetime
 from typing import NamedTuple
 
 from flask import Response, current_app
@@ -17,37 +18,84 @@ class _Recipient(NamedTuple):
     name: str
 
 
-def calendar_event(assessment: Assessment) -> CalendarEvent:
-    """The booking as a calendar event. No date of birth or email of the apprentice goes in."""
+class EventFacts(NamedTuple):
+    """What a booking's calendar event says, as plain values: the feed reads them as columns
+    (hundreds of bookings at once), an invitation from the booking's rows."""
+
+    calendar_uid: str
+    sequence: int
+    starts_at: datetime
+    ends_at: datetime
+    location: str | None
+    status: str
+    cancel_reason: str | None
+    attempt: int
+    changed_at: datetime
+    method_name: str
+    duration_minutes: int
+    apprentice_name: str
+    standard_reference: str
+    standard_title: str
+    version: str
+    employer_name: str
+
+
+def _facts(assessment: Assessment) -> EventFacts:
     apprentice = assessment.apprentice
     method = assessment.method
-    standard = apprentice.standard
-    attempt = f", attempt {assessment.attempt}" if assessment.attempt > 1 else ""
-    description = "\n".join(
-        [
-            f"{method.name} ({method.duration_minutes} minutes){attempt}",
-            f"Apprentice: {apprentice.full_name}",
-            f"Standard: {standard.reference} {standard.title}, "
-            f"version {apprentice.version.version}",
-            f"Employer: {apprentice.employer.name}",
-        ]
-        + ([f"Cancelled: {assessment.cancel_reason}"] if assessment.cancel_reason else [])
-    )
-    config = current_app.config
-    return CalendarEvent(
-        uid=assessment.calendar_uid,
+    return EventFacts(
+        calendar_uid=assessment.calendar_uid,
         sequence=assessment.sequence,
         starts_at=assessment.starts_at,
         ends_at=assessment.ends_at,
-        summary=f"EPA {method.name.lower()}: {apprentice.full_name} ({standard.reference})",
-        description=description,
         location=assessment.location,
+        status=assessment.status,
+        cancel_reason=assessment.cancel_reason,
+        attempt=assessment.attempt,
+        changed_at=assessment.updated_at or assessment.created_at,
+        method_name=method.name,
+        duration_minutes=method.duration_minutes,
+        apprentice_name=apprentice.full_name,
+        standard_reference=apprentice.standard.reference,
+        standard_title=apprentice.standard.title,
+        version=apprentice.version.version,
+        employer_name=apprentice.employer.name,
+    )
+
+
+def calendar_event(assessment: Assessment) -> CalendarEvent:
+    """The booking as a calendar event. No date of birth or email of the apprentice goes in."""
+    return event_of(_facts(assessment), assessment.assessor.name, assessment.assessor.email)
+
+
+def event_of(facts: EventFacts, assessor_name: str, assessor_email: str) -> CalendarEvent:
+    """A booking's calendar event, from what it says."""
+    attempt = f", attempt {facts.attempt}" if facts.attempt > 1 else ""
+    description = "\n".join(
+        [
+            f"{facts.method_name} ({facts.duration_minutes} minutes){attempt}",
+            f"Apprentice: {facts.apprentice_name}",
+            f"Standard: {facts.standard_reference} {facts.standard_title}, version {facts.version}",
+            f"Employer: {facts.employer_name}",
+        ]
+        + ([f"Cancelled: {facts.cancel_reason}"] if facts.cancel_reason else [])
+    )
+    config = current_app.config
+    return CalendarEvent(
+        uid=facts.calendar_uid,
+        sequence=facts.sequence,
+        starts_at=facts.starts_at,
+        ends_at=facts.ends_at,
+        summary=f"EPA {facts.method_name.lower()}: {facts.apprentice_name} "
+        f"({facts.standard_reference})",
+        description=description,
+        location=facts.location,
         organiser_name=config["EPAO_NAME"],
         organiser_email=config["MAIL_SENDER"],
-        attendee_name=assessment.assessor.name,
-        attendee_email=assessment.assessor.email,
-        cancelled=assessment.status == AssessmentStatus.CANCELLED,
-        changed_at=assessment.updated_at or assessment.created_at,
+        attendee_name=assessor_name,
+        attendee_email=assessor_email,
+        cancelled=facts.status == AssessmentStatus.CANCELLED,
+        changed_at=facts.changed_at,
     )
 
 
@@ -69,10 +117,10 @@ def invite_response(assessment: Assessment) -> Response:
     )
 
 
-def feed_file(assessor_name: str, assessments: list[Assessment]) -> bytes:
+def feed_file(assessor, bookings: list[EventFacts]) -> bytes:
     return feed_ics(
-        [calendar_event(a) for a in assessments],
-        name=f"{current_app.config['EPAO_NAME']}: {assessor_name}'s assessments",
+        [event_of(facts, assessor.name, assessor.email) for facts in bookings],
+        name=f"{current_app.config['EPAO_NAME']}: {assessor.name}'s assessments",
     )
 
 

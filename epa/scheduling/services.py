@@ -4,7 +4,7 @@ under locks."""
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from epa import clock
@@ -19,12 +19,13 @@ from epa.grading.models import Result
 from epa.grading.services import unconfirm
 from epa.ops.metrics import BOOKINGS
 from epa.persistence import lock_diaries
-from epa.scheduling.checks import check_booking, refuse_by_earlier_attempts
+from epa.scheduling.checks import check_booking, read_for_booking, refuse_by_earlier_attempts
 from epa.scheduling.instants import midnight
 from epa.scheduling.invites import queue_invitations
-from epa.scheduling.models import Assessment, AssessmentStatus, in_current_epa
+from epa.scheduling.models import Assessment, AssessmentStatus
 from epa.scheduling.schemas import Assessment as AssessmentShape
 from epa.scheduling.schemas import AssessmentFilter, Booking, BookingCancellation, BookingChange
+from epa.scheduling.sittings import Sittings
 
 BOOKED, CANCELLED = AssessmentStatus.BOOKED, AssessmentStatus.CANCELLED
 
@@ -64,11 +65,15 @@ def book_assessment(booking: Booking, actor: User) -> Assessment:
         _admin_only(actor, "exceptional circumstances")
     if booking.backdated:
         _admin_only(actor, "an assessment already held")
+    # One query for the apprentice (with its plan) and the assessor, held so that the reads
+    # below, which check each as before, find them in the session.
+    held = read_for_booking(booking.apprentice_id, booking.assessor_id)  # noqa: F841
     apprentice = get_apprentice(booking.apprentice_id, actor)
     method = method_of(apprentice, booking.method)
     assessor = active_assessor(booking.assessor_id)
     retry = booking.retry
-    refuse_by_earlier_attempts(apprentice, method, retry, booking.starts_at)
+    sittings = Sittings(apprentice)
+    refuse_by_earlier_attempts(apprentice, method, retry, booking.starts_at, sittings=sittings)
     ends_at = check_booking(
         apprentice,
         assessor,
@@ -77,18 +82,11 @@ def book_assessment(booking: Booking, actor: User) -> Assessment:
         backdated=booking.backdated,
         retry=retry is not None,
         exceptional=booking.exceptional_circumstances,
+        sittings=sittings,
     )
-    # Attempts are counted within the EPA: a restarted EPA starts again at attempt 1.
-    attempt = 1 + db.session.scalar(
-        select(func.count())
-        .select_from(Assessment)
-        .where(
-            Assessment.apprentice_id == apprentice.id,
-            in_current_epa(apprentice),
-            Assessment.method_id == method.id,
-            Assessment.status != CANCELLED,
-        )
-    )
+    # Attempts are counted within the EPA (of the sittings read under the locks): a restarted
+    # EPA starts again at attempt 1.
+    attempt = 1 + sittings.attempts(method.id)
     assessment = Assessment(
         apprentice=apprentice,
         method=method,
