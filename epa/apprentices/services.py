@@ -455,9 +455,11 @@ def search(user: User, query: ApprenticeSearch):
     if query.deadline_before is not None:
         found = found.where(Apprentice.epa_deadline < query.deadline_before)
     return _ordered(
-        # Each row's standard and version are one each: joined into the page's own statement.
+        # Each row's standard and version are one each: joined into the page's own statement,
+        # only what a list shows of them (not the plan's JSON, decoded again for every row).
         visible_to(found, user).options(
-            joinedload(Apprentice.standard), joinedload(Apprentice.version)
+            joinedload(Apprentice.standard).load_only(Standard.reference),
+            joinedload(Apprentice.version).load_only(StandardVersion.version),
         ),
         query.sort,
     )
