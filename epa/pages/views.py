@@ -8,6 +8,7 @@ from epa.auth.models import User
 from epa.dashboard.views import assessor_dashboard, staff_dashboard
 from epa.organisations.models import Employer, Provider
 from epa.pages.kit import long_date, long_iso_date, tag_html
+from epa.pages.tables import stacked_rows
 from epa.pagination import list_total
 from epa.standards.services import list_standards
 
@@ -16,6 +17,7 @@ bp = Blueprint("pages", __name__)
 bp.add_app_template_filter(long_date, "long_date")
 bp.add_app_template_filter(long_iso_date, "long_iso_date")
 bp.add_app_template_global(tag_html, "tag_html")
+bp.add_app_template_global(stacked_rows, "stacked_rows")
 
 
 @bp.route("/")
