@@ -9,7 +9,7 @@ planner estimate, read without running the query; SQLite has none, so its pages 
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import Column, Select, Table, func, select
 
 from epa.extensions import db
 
@@ -78,11 +78,58 @@ class Pages(int):
         return pages
 
 
+#: Tables the database counts for itself as rows come and go (a tally table kept by triggers,
+#: the sum of whose `n` is the table's row count), by table.
+_TALLIES: dict[Table, tuple[Table, Table]] = {}
+
+
+def keep_tally(table: Table, tally: Table) -> None:
+    """Count a whole-table list of `table` from `tally` (see `fetch_page`)."""
+    _TALLIES[table] = (table, tally)
+
+
 def fetch_page(query, page: int, per_page: int) -> tuple[list, int]:
     """The rows of page `page` (from 1) and the exact number of rows (the API's `total`)."""
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     rows = db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)).all()
-    return rows, total
+    return rows, exact_total(query)
+
+
+def exact_total(query) -> int:
+    """How many rows a select gives: read from the table's tally when it selects the whole of a
+    table the database counts, else counted."""
+    tally = _tally_of(query)
+    if tally is not None:
+        return int(db.session.scalar(select(func.coalesce(func.sum(tally.c.n), 0))))
+    return db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+
+
+def _tally_of(query) -> Table | None:
+    """The tally counting every row `query` selects: only for a plain select of one whole table's
+    columns (no filter, join, grouping, distinct or limit; eager loads add no rows)."""
+    if not _TALLIES or not isinstance(query, Select) or query.whereclause is not None:
+        return None
+    froms = query.columns_clause_froms
+    # (an ORM select names its table annotated, equal to the table itself)
+    table, tally = _TALLIES.get(froms[0], (None, None)) if len(froms) == 1 else (None, None)
+    if tally is None:
+        return None
+    reshaped = (
+        query._from_obj
+        or query._setup_joins
+        or query._group_by_clauses
+        or query._having_criteria
+        or query._distinct
+        or query._distinct_on
+        or any(
+            clause is not None
+            for clause in (query._limit_clause, query._offset_clause, query._fetch_clause)
+        )
+    )
+    if reshaped or not all(
+        isinstance(column, Column) and column.table is table for column in query.selected_columns
+    ):
+        return None
+    return tally
 
 
 def fetch_list_page(query, page: int, per_page: int) -> tuple[list, Total]:
@@ -93,7 +140,9 @@ def fetch_list_page(query, page: int, per_page: int) -> tuple[list, Total]:
 
 def list_total(query) -> Total:
     """The size of the list a select gives: exact up to EXACT_UP_TO rows, estimated beyond,
-    at the cost of at most EXACT_UP_TO rows read."""
+    at the cost of at most EXACT_UP_TO rows read (or exact at once from a table's tally)."""
+    if _tally_of(query) is not None:
+        return Total(exact_total(query))
     query = query.order_by(None)
     if db.engine.dialect.name == "postgresql":
         estimate = _planner_rows(query)

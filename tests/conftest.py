@@ -113,7 +113,10 @@ def app(_migrated_app):
     yield _migrated_app
     with _migrated_app.app_context():
         db.session.remove()
-        tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+        # The tallies are the database's own, kept right by its triggers as rows go.
+        tables = [
+            t.name for t in reversed(db.metadata.sorted_tables) if not t.name.endswith("_tally")
+        ]
         # DELETE beats TRUNCATE on PostgreSQL for the handful of rows a test writes.
         with db.engine.begin() as conn:
             for table in tables:

@@ -3,12 +3,13 @@
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, false, text
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, Text, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from epa import clock
 from epa.extensions import db
 from epa.organisations.models import Employer, Provider
+from epa.pagination import keep_tally
 from epa.standards.models import Standard, StandardVersion
 from epa.types import UTCDateTime
 
@@ -138,3 +139,23 @@ class Apprentice(db.Model):
     def epa_started_on(self) -> date | None:
         """The first day of the current EPA period: the gateway date, or the last restart's."""
         return self.epa_restarted_on or self.gateway_date
+
+
+class ApprenticeTally(db.Model):
+    """How many apprentices there are: the sum of `n` over these rows, kept by the database's
+    own triggers on `apprentices` (migration 0020), which add what each statement inserts and
+    take away what it deletes. Every writer keeps it right (the ORM, bulk and COPY inserts, an
+    import, a hand-written DELETE), so the whole list's exact total costs a row or two instead
+    of reading 100,000.
+
+    PostgreSQL's triggers write one row per statement and fold in whatever rows no other
+    transaction holds, so writers never wait on one another for the tally; SQLite (one writer at
+    a time) keeps a single row."""
+
+    __tablename__ = "apprentice_tally"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    n: Mapped[int] = mapped_column(BigInteger)
+
+
+keep_tally(Apprentice.__table__, ApprenticeTally.__table__)

@@ -8,7 +8,7 @@ state first, then every problem with the fields at once, the shape's and the rec
 from functools import partial
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from epa import clock
 from epa.apprentices import signals
@@ -457,8 +457,11 @@ def search(user: User, query: ApprenticeSearch):
     if query.deadline_before is not None:
         found = found.where(Apprentice.epa_deadline < query.deadline_before)
     return _ordered(
+        # Each row's standard and version are one each: joined into the page's own statement,
+        # only what a list shows of them (not the plan's JSON, decoded again for every row).
         visible_to(found, user).options(
-            selectinload(Apprentice.standard), selectinload(Apprentice.version)
+            joinedload(Apprentice.standard).load_only(Standard.reference),
+            joinedload(Apprentice.version).load_only(StandardVersion.version),
         ),
         query.sort,
     )

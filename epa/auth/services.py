@@ -7,6 +7,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import delete, func, or_, select, text, update
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from epa import clock
@@ -246,10 +247,11 @@ def user_for_token(token: str) -> User | None:
     """The enabled user a live, unexpired token belongs to, or None."""
     if not token:
         return None
+    # The user comes in the same statement: every API request asks this.
     row = db.session.scalar(
-        select(ApiToken).where(
-            ApiToken.token_hash == hash_token(token), ApiToken.revoked_at.is_(None)
-        )
+        select(ApiToken)
+        .where(ApiToken.token_hash == hash_token(token), ApiToken.revoked_at.is_(None))
+        .options(joinedload(ApiToken.user))
     )
     if row is None or row.expired(clock.today()) or not row.user.is_enabled:
         return None
