@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from sqlalchemy import event, select, text
+from sqlalchemy import event, inspect, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
@@ -94,3 +94,13 @@ def _sqlite_settings(dbapi_connection, connection_record):
         # of waiting on the one lock and answering 503.
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
+
+
+def id_of(record) -> int | None:
+    """A loaded record's id without reading it again: after a commit its attributes are
+    expired, and `record.id` would cost a SELECT (the request log and the audit ask for the
+    acting user's id after the request's commit)."""
+    if record is None:
+        return None
+    identity = inspect(record).identity
+    return identity[0] if identity else record.id

@@ -29,6 +29,7 @@ _AS_REGISTERED = {
     "epa_round": 1,
     "epa_started_on": None,
     "withdrawn_reason": None,
+    "anonymised": False,
 }
 
 

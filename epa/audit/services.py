@@ -8,6 +8,7 @@ from sqlalchemy import and_, false, insert, or_, select
 
 from epa.audit.models import AuditEvent
 from epa.extensions import db
+from epa.persistence import id_of
 
 
 def _plain(value):
@@ -26,8 +27,7 @@ def current_actor() -> tuple[int | None, str]:
     """The acting user's id and the channel: from the request, from the job a worker runs (as
     whoever started it, where they started it), or the command line."""
     if has_request_context() or (has_app_context() and g.get("job_id")):
-        actor = g.get("actor")
-        return (actor.id if actor else None, g.get("channel", "web"))
+        return (id_of(g.get("actor")), g.get("channel", "web"))
     return (None, "cli")
 
 

@@ -9,6 +9,7 @@ from flask import Flask, g, has_request_context, request
 from pythonjsonlogger.json import JsonFormatter
 
 from epa.ops.metrics import LATENCY, REQUESTS
+from epa.persistence import id_of
 
 # An id from a proxy or client is kept only when it is short and plain.
 _SAFE_ID = re.compile(r"[A-Za-z0-9._:-]{1,100}")
@@ -22,8 +23,7 @@ class RequestContext(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if has_request_context():
             record.request_id = g.get("request_id")
-            actor = g.get("actor")
-            record.user_id = actor.id if actor is not None else None
+            record.user_id = id_of(g.get("actor"))
         return True
 
 
