@@ -61,7 +61,7 @@ from epa.standards.services import load_standard
 
 STAFF_EMAIL = "bench.staff@epao.example"
 ADMIN_EMAIL = "bench.admin@epao.example"
-PASSWORD = "bench password 1"  # noqa: S105  (a throwaway database)
+PASSWORD = "quiet harbour lantern 42"  # noqa: S105  (a throwaway database)
 GRID = timedelta(minutes=30)
 #: The diaries run this far either side of today.
 SPAN = timedelta(days=365)

@@ -18,10 +18,10 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table("apprentices") as batch:
-        batch.add_column(sa.Column("anonymised_at", sa.DateTime(), nullable=True))
+    # A plain ALTER, never a batch copy of the table: on SQLite a copy would drop the
+    # apprentice tally's triggers (migration 0020) with the old table.
+    op.add_column("apprentices", sa.Column("anonymised_at", sa.DateTime(), nullable=True))
 
 
 def downgrade():
-    with op.batch_alter_table("apprentices") as batch:
-        batch.drop_column("anonymised_at")
+    op.drop_column("apprentices", "anonymised_at")
