@@ -34,6 +34,8 @@ ENTITIES = (
     "api_token",
     "assessor_conflict",
     "unavailability",
+    "assessor_pattern",
+    "plan",
 )
 CHANNELS = ("web", "api", "cli")
 ENTITY_ID_LENGTH = 64

@@ -25,6 +25,7 @@ ENTITY_LABELS = {entity: entity.replace("_", " ").capitalize() for entity in ENT
     "api_token": "API token",
     "assessor_conflict": "Assessor conflict of interest",
     "unavailability": "Assessor unavailability",
+    "assessor_pattern": "Assessor working pattern",
 }
 
 
