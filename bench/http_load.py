@@ -17,7 +17,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from pages import p95
+from pages import AGENT, p95
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
@@ -118,7 +118,7 @@ def throughput(database_url: str, secret_key: str, token: str, cookie: str) -> d
     """For the API list and the apprentices page: [(baseline rps, service rps)] per round, the
     service's p95s in ms, and the answers' sizes."""
     api = ("/api/v1/apprentices", {"Authorization": f"Bearer {token}"})
-    page = ("/apprentices/", {"Cookie": cookie})
+    page = ("/apprentices/", {"Cookie": cookie, "User-Agent": AGENT})
     service_env = {"DATABASE_URL": database_url, "SECRET_KEY": secret_key}
     with gunicorn("app:app", service_env, ROOT) as service:
         api_body = fetch(service, *api)

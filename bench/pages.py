@@ -12,6 +12,9 @@ from sqlalchemy import event
 #: Not pages: the API (timed under gunicorn), files to download (exports, imports' template,
 #: CSV lists, invitations), the calendar feed (timed on its own), the service's probes and
 #: the signed-out forms.
+#: The browser every bench client says it is: a signed-in session belongs to one browser (its
+#: User-Agent), and the HTTP load carries the test client's session cookie.
+AGENT = "epa-bench"
 SKIPPED_PREFIXES = ("/api/", "/assets/", "/static/", "/calendar/<", "/healthz", "/readyz")
 SKIPPED_PREFIXES += ("/metrics", "/sign-in", "/reset-password/")
 SKIPPED_SUFFIXES = (".csv", ".xlsx", ".ics")
@@ -140,3 +143,10 @@ def getter(client, path: str):
             raise SystemExit(f"GET {path}: {answer.status_code}")
 
     return call
+
+
+def browser(app):
+    """A test client that says it is the bench's browser."""
+    client = app.test_client()
+    client.environ_base["HTTP_USER_AGENT"] = AGENT
+    return client

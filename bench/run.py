@@ -71,7 +71,7 @@ def run(url: str, figures: Figures) -> None:
     from bookings import book, feed, feed_assessor, who_is_free
     from busy_service import ADMIN_EMAIL, PASSWORD, STAFF_EMAIL, seed
     from flask_migrate import upgrade
-    from pages import Statements, find_pages, getter, sign_in, timed
+    from pages import Statements, browser, find_pages, getter, sign_in, timed
 
     from epa import create_app
     from epa.extensions import db
@@ -101,7 +101,7 @@ def run(url: str, figures: Figures) -> None:
         )
         print(f"seeded {SMALL:,} apprentices in {time.perf_counter() - started:.0f} s", flush=True)
         ids, assessor_email = _ids(db, world)
-    clients = {role: app.test_client() for role in ("staff", "admin", "assessor")}
+    clients = {role: browser(app) for role in ("staff", "admin", "assessor")}
     for role, email in [
         ("staff", STAFF_EMAIL),
         ("admin", ADMIN_EMAIL),

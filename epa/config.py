@@ -57,7 +57,8 @@ def settings_from(env: dict[str, str]) -> dict:
         "SECRET_KEY": env.get("SECRET_KEY") or None,
         "SQLALCHEMY_DATABASE_URI": database_url_from(env),
         # hide_parameters: a failing statement's values (names, emails, hashes) stay out of logs
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
+        # Connections are checked when idle a while, not on every use (epa.connections).
+        "SQLALCHEMY_ENGINE_OPTIONS": {"hide_parameters": True},
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         # Always Secure when configured so; otherwise Secure whenever the request came over HTTPS.

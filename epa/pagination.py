@@ -90,8 +90,28 @@ def keep_tally(table: Table, tally: Table) -> None:
 
 def fetch_page(query, page: int, per_page: int) -> tuple[list, int]:
     """The rows of page `page` (from 1) and the exact number of rows (the API's `total`)."""
+    tallied = _page_with_tally(query, page, per_page)
+    if tallied is not None:
+        return tallied
     rows = db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)).all()
     return rows, exact_total(query)
+
+
+def _page_with_tally(query, page: int, per_page: int) -> tuple[list, int] | None:
+    """A page of a whole tallied table with its total in the same statement (one round trip
+    fewer on every request for the busiest list); None when the table keeps no tally."""
+    tally = _tally_of(query)
+    if tally is None:
+        return None
+    total = select(func.coalesce(func.sum(tally.c.n), 0)).scalar_subquery()
+    found = db.session.execute(
+        query.add_columns(total.label("tallied_total"))
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    if not found:  # past the last page: no row to carry the total
+        return [], exact_total(query)
+    return [row[0] for row in found], int(found[0][1])
 
 
 def exact_total(query) -> int:
@@ -134,6 +154,9 @@ def _tally_of(query) -> Table | None:
 
 def fetch_list_page(query, page: int, per_page: int) -> tuple[list, Total]:
     """The rows of page `page` (from 1) and the size of the whole list as a page shows it."""
+    tallied = _page_with_tally(query, page, per_page)
+    if tallied is not None:
+        return tallied[0], Total(tallied[1])
     rows = db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)).all()
     return rows, list_total(query)
 

@@ -95,5 +95,5 @@ def _reply(op: Operation, result):
     if isinstance(result, Response) or op.response is None:
         return result
     if op.page:
-        return jsonify(paginate(result, op.response.of)), op.status
+        return jsonify(paginate(result, op.response)), op.status
     return jsonify(op.response.of(result)), op.status

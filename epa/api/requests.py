@@ -65,12 +65,13 @@ def page_args() -> tuple[int, int]:
     return _whole_number("page", 1, MAX_PAGE), _whole_number("per_page", 50, MAX_PER_PAGE)
 
 
-def paginate(query, serialise) -> dict:
-    """Run a select for one page and count the whole; the contract's list body."""
+def paginate(query, shape) -> dict:
+    """Run a select for one page and count the whole; the contract's list body, each item in
+    the response's shape."""
     page, per_page = page_args()
     rows, total = fetch_page(query, page, per_page)
     return {
-        "items": [serialise(row) for row in rows],
+        "items": shape.many(rows),
         "page": page,
         "per_page": per_page,
         "total": total,
