@@ -7,7 +7,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextArea,
     GovTextInput,
 )
-from sqlalchemy import select
+from sqlalchemy import String, case, cast, literal, select, union_all
 from wtforms import (
     BooleanField,
     RadioField,
@@ -126,17 +126,19 @@ def options_with_all(everything: str, rows) -> list[SelectChoice]:
     return _placeholder(everything) + [SelectChoice(str(value), text) for value, text in rows]
 
 
+def _assessor_label():
+    """An assessor as a filter lists them: by name, a disabled one marked so."""
+    return case((User.is_enabled, User.name), else_=User.name + " (disabled)")
+
+
 def assessor_options() -> list[SelectChoice]:
     """Every assessor, by name, disabled ones marked, to filter a list by."""
     rows = db.session.execute(
-        select(User.id, User.name, User.is_enabled)
+        select(User.id, _assessor_label())
         .where(User.role == "assessor")
         .order_by(User.name, User.id)
     )
-    return options_with_all(
-        "All assessors",
-        ((user_id, name if enabled else f"{name} (disabled)") for user_id, name, enabled in rows),
-    )
+    return options_with_all("All assessors", rows)
 
 
 class SearchForm(CommandData, FlaskForm):
@@ -175,28 +177,62 @@ class SearchForm(CommandData, FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.employer_id.choices = options_with_all(
-            "All employers",
-            db.session.execute(
-                select(Employer.id, Employer.name).order_by(Employer.name, Employer.id)
-            ),
+        found = _filter_choices()
+        self.employer_id.choices = options_with_all("All employers", found["employer"])
+        self.provider_id.choices = options_with_all("All training providers", found["provider"])
+        self.standard.choices = options_with_all("All standards", found["standard"])
+        self.assessor_id.choices = options_with_all("All assessors", found["assessor"])
+
+
+def _filter_choices() -> dict[str, list[tuple[str, str]]]:
+    """Every employer, provider, standard and assessor the list can be filtered by, each
+    kind in its order (the database's, by name then id; a standard by reference), read in one
+    statement: four were a tenth of the page's time."""
+    kinds = [
+        select(
+            literal("employer").label("kind"),
+            cast(Employer.id, String).label("value"),
+            Employer.name.label("label"),
+            Employer.name.label("name"),
+            Employer.id.label("number"),
+        ),
+        select(
+            literal("provider"),
+            cast(Provider.id, String),
+            Provider.name,
+            Provider.name,
+            Provider.id,
+        ),
+        select(
+            literal("standard"),
+            Standard.reference,
+            Standard.reference + " " + Standard.title,
+            Standard.reference,
+            literal(0),
+        ),
+        select(
+            literal("assessor"),
+            cast(User.id, String),
+            _assessor_label(),
+            User.name,
+            User.id,
+        ).where(User.role == "assessor"),
+    ]
+    every = union_all(*kinds).subquery()
+    rows = db.session.execute(
+        select(every.c.kind, every.c.value, every.c.label).order_by(
+            every.c.kind, every.c.name, every.c.number
         )
-        self.provider_id.choices = options_with_all(
-            "All training providers",
-            db.session.execute(
-                select(Provider.id, Provider.name).order_by(Provider.name, Provider.id)
-            ),
-        )
-        self.standard.choices = options_with_all(
-            "All standards",
-            (
-                (reference, f"{reference} {title}")
-                for reference, title in db.session.execute(
-                    select(Standard.reference, Standard.title).order_by(Standard.reference)
-                )
-            ),
-        )
-        self.assessor_id.choices = assessor_options()
+    )
+    found: dict[str, list[tuple[str, str]]] = {
+        "employer": [],
+        "provider": [],
+        "standard": [],
+        "assessor": [],
+    }
+    for kind, value, label in rows:
+        found[kind].append((value, label))
+    return found
 
 
 WithdrawForm = reason_form(

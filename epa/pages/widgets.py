@@ -37,11 +37,14 @@ class GovLongSelect(GovSelect):
         kwargs.setdefault("id", field.id)
         kwargs["items"] = [{"text": _OPTIONS_MARK, "value": _OPTIONS_MARK}]
         html = super(GovSelect, self).__call__(field, **kwargs)
-        # escape() by hand: Markup.format's formatter cost more than the rest of the page.
+        # escape() by hand, from the choices themselves: Markup.format's formatter and
+        # WTForms' choice objects cost more than the rest of the page.
+        chosen, coerce = field.data, field.coerce
         options = "\n".join(
-            f'<option value="{escape(value)}"{" selected" if selected else ""}>'
-            f"{escape(label)}</option>"
-            for value, label, selected, _ in field.iter_choices()
+            f'<option value="{escape(choice.value)}"'
+            f'{" selected" if coerce(choice.value) == chosen else ""}>'
+            f"{escape(choice.label)}</option>"
+            for choice in field._choices_from_input(field.choices) or []
         )
         # the macro's own markup, and options escaped above
         return Markup(_OPTION_MARKED.sub(lambda _: options, str(html), count=1))  # noqa: S704  # nosec B704
