@@ -42,7 +42,7 @@ class GovLongSelect(GovSelect):
         chosen, coerce = field.data, field.coerce
         options = "\n".join(
             f'<option value="{escape(choice.value)}"'
-            f'{" selected" if coerce(choice.value) == chosen else ""}>'
+            f"{' selected' if coerce(choice.value) == chosen else ''}>"
             f"{escape(choice.label)}</option>"
             for choice in field._choices_from_input(field.choices) or []
         )
