@@ -4,6 +4,7 @@ import re
 
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect
 from markupsafe import Markup, escape
+from wtforms.fields.choices import SelectChoice
 
 
 class GovRadioWithHints(GovRadioInput):
@@ -28,6 +29,15 @@ _OPTIONS_MARK = "epa-options-go-here"
 _OPTION_MARKED = re.compile(rf'<option value="{_OPTIONS_MARK}">\s*{_OPTIONS_MARK}\s*</option>')
 
 
+def _pair(choice) -> tuple:
+    """A choice as (value, label): WTForms takes pairs, bare values and its choice objects."""
+    if isinstance(choice, SelectChoice):
+        return choice.value, choice.label
+    if isinstance(choice, tuple | list):
+        return choice[0], choice[1]
+    return choice, choice
+
+
 class GovLongSelect(GovSelect):
     """GovSelect for a list of every employer, provider or assessor: the same markup, but each
     option written here instead of by a macro call (hundreds of them took most of a list
@@ -41,10 +51,9 @@ class GovLongSelect(GovSelect):
         # WTForms' choice objects cost more than the rest of the page.
         chosen, coerce = field.data, field.coerce
         options = "\n".join(
-            f'<option value="{escape(choice.value)}"'
-            f"{' selected' if coerce(choice.value) == chosen else ''}>"
-            f"{escape(choice.label)}</option>"
-            for choice in field._choices_from_input(field.choices) or []
+            f'<option value="{escape(value)}"{" selected" if coerce(value) == chosen else ""}>'
+            f"{escape(label)}</option>"
+            for value, label in map(_pair, field.choices or [])
         )
         # the macro's own markup, and options escaped above
         return Markup(_OPTION_MARKED.sub(lambda _: options, str(html), count=1))  # noqa: S704  # nosec B704
