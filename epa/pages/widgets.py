@@ -3,7 +3,7 @@
 import re
 
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
 
 
@@ -29,6 +29,11 @@ _OPTIONS_MARK = "epa-options-go-here"
 _OPTION_MARKED = re.compile(rf'<option value="{_OPTIONS_MARK}">\s*{_OPTIONS_MARK}\s*</option>')
 
 
+#: markupsafe.escape's replacements, applied without making a Markup of each of hundreds of
+#: values and labels
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;"})
+
+
 def _pair(choice) -> tuple:
     """A choice as (value, label): WTForms takes pairs, bare values and its choice objects."""
     if isinstance(choice, SelectChoice):
@@ -47,12 +52,13 @@ class GovLongSelect(GovSelect):
         kwargs.setdefault("id", field.id)
         kwargs["items"] = [{"text": _OPTIONS_MARK, "value": _OPTIONS_MARK}]
         html = super(GovSelect, self).__call__(field, **kwargs)
-        # escape() by hand, from the choices themselves: Markup.format's formatter and
-        # WTForms' choice objects cost more than the rest of the page.
+        # Escaped by hand, from the choices themselves: Markup.format's formatter and WTForms'
+        # choice objects cost more than the rest of the page.
         chosen, coerce = field.data, field.coerce
         options = "\n".join(
-            f'<option value="{escape(value)}"{" selected" if coerce(value) == chosen else ""}>'
-            f"{escape(label)}</option>"
+            f'<option value="{str(value).translate(_ESCAPES)}"'
+            f"{' selected' if coerce(value) == chosen else ''}>"
+            f"{str(label).translate(_ESCAPES)}</option>"
             for value, label in map(_pair, field.choices or [])
         )
         # the macro's own markup, and options escaped above
