@@ -136,6 +136,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from epa.api import bp as api_bp
+    from epa.api.limits import init_limits
     from epa.apprentices.views import bp as apprentices_bp
     from epa.audit.views import bp as audit_bp
     from epa.auth.user_views import bp as users_bp
@@ -177,6 +178,7 @@ def register_blueprints(app: Flask) -> None:
         api_bp,
     ):
         app.register_blueprint(blueprint)
+    init_limits(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -50,6 +50,23 @@ def _trusted_hosts(env: dict[str, str]) -> list[str] | None:
     return [host for host in hosts if host] or None
 
 
+def _rate_limit(env: dict[str, str]) -> str:
+    """API_RATE_LIMIT: "1200/minute" by default, "off" for none, or another limit as Flask-Limiter
+    writes one ("100/second", "5000 per hour")."""
+    from limits import parse
+
+    value = env.get("API_RATE_LIMIT", "").strip() or "1200/minute"
+    if value.lower() == "off":
+        return "off"
+    try:
+        parse(value)
+    except ValueError:
+        raise ConfigurationError(
+            f"API_RATE_LIMIT must be a limit such as 1200/minute (or off), not {value!r}."
+        ) from None
+    return value
+
+
 def settings_from(env: dict[str, str]) -> dict:
     """Flask settings from environment variables."""
     secure = env.get("SESSION_COOKIE_SECURE", "").lower() in {"1", "true", "yes"}
@@ -90,6 +107,8 @@ def settings_from(env: dict[str, str]) -> dict:
         # Years an apprentice's personal data is kept after their outcome or withdrawal, before
         # `epa purge` anonymises it (the funding rules ask for six).
         "RETENTION_YEARS": _whole_number(env, "RETENTION_YEARS", 6),
+        # Requests per token (or per address, without one) on the API; "off" for none.
+        "API_RATE_LIMIT": _rate_limit(env),
         # Set, /metrics answers only `Authorization: Bearer <METRICS_TOKEN>`.
         "METRICS_TOKEN": env.get("METRICS_TOKEN", "").strip() or None,
         # Requests naming any other host are refused (400) before anything reads them.

@@ -87,6 +87,9 @@ def test_settings(database_url: str, tmp_path: Path | None = None) -> dict:
         "JOBS_INLINE": True,
         "JOBS_TICKER": False,  # timed work runs when a test says, never on its own
         "JOB_FILES_PATH": str((tmp_path or Path("/tmp")) / "files"),
+        # Tests make thousands of calls a minute (schemathesis with one token); the limit's own
+        # tests turn it on (tests/api/test_rate_limits.py).
+        "API_RATE_LIMIT": "off",
     }
 
 

@@ -28,6 +28,7 @@ DEFAULTS = {
     414: ("uri_too_long", "The address is too long; send fewer or shorter query parameters."),
     415: ("malformed_request", "Send the body as application/json."),
     422: ("validation_failed", "Some fields are missing or not valid."),
+    429: ("rate_limited", "Too many requests; try again after the time Retry-After gives."),
     500: ("internal_error", "Something went wrong on our side; it has been logged. Try again."),
     503: ("database_unavailable", "The database is not answering; try again shortly."),
 }

@@ -25,6 +25,7 @@ STATUS_MEANING = {
     413: "The request body is too large",
     414: "The address is too long",
     422: "A field is not valid, or a rule refuses it",
+    429: "Too many requests from this token (or address, without one): see Retry-After",
     500: "Something failed on the service's side; it has been logged",
     503: "The database is not answering",
 }
@@ -36,6 +37,7 @@ COMMON_ERRORS = {
     405: ["method_not_allowed"],
     413: ["file_too_large"],
     414: ["uri_too_long"],
+    429: ["rate_limited"],
     500: ["internal_error"],
     503: ["database_unavailable"],
 }

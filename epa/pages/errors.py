@@ -3,12 +3,14 @@
 import logging
 
 from flask import Flask, current_app, g, render_template, request
+from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
 from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from epa.api.errors import api_error_response
+from epa.api.limits import retry_after
 from epa.errors import ServiceError
 from epa.extensions import db, login_manager
 
@@ -64,6 +66,17 @@ def init_errorhandlers(app: Flask) -> None:
         except (OperationalError, InterfaceError):
             log.exception("The unavailable page could not be drawn")
             return _bare(503, "Sorry, the service is unavailable. Try again in a few minutes.")
+
+    @app.errorhandler(RateLimitExceeded)
+    def rate_limited(error: RateLimitExceeded):
+        wait = retry_after()
+        response = api_error_response(
+            429,
+            "rate_limited",
+            f"Too many requests: at most {error.description}. Try again in {wait} seconds.",
+        )
+        response.headers["Retry-After"] = str(wait)
+        return response
 
     @app.errorhandler(SecurityError)
     def untrusted_host(error: SecurityError):
