@@ -79,13 +79,22 @@ def refresh_all(session) -> None:
 
 
 def _refresh(session, which) -> None:
+    unbooked, provisional_now = method_not_booked(), provisional()
     session.execute(
         update(Apprentice)
-        .where(which)
+        # Only rows whose standing changed: an unchanged row written again still costs a new
+        # row version and an entry in every index (most bookings change neither fact).
+        .where(
+            which,
+            or_(
+                Apprentice.method_unbooked.is_distinct_from(unbooked),
+                Apprentice.outcome_provisional.is_distinct_from(provisional_now),
+            ),
+        )
         # updated_at says when the record was changed, which this is not
         .values(
-            method_unbooked=method_not_booked(),
-            outcome_provisional=provisional(),
+            method_unbooked=unbooked,
+            outcome_provisional=provisional_now,
             updated_at=Apprentice.updated_at,
         )
         .execution_options(synchronize_session=False)
