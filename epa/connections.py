@@ -18,6 +18,7 @@ import time
 from flask import Flask, request
 from sqlalchemy import event
 from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.orm import Session
 
 from epa.extensions import db
 
@@ -41,12 +42,24 @@ def init_connections(app: Flask) -> None:
 
     @app.before_request
     def read_without_a_transaction():
+        # Marked now, applied at the first statement: a request that reads nothing (a page
+        # drawn from templates alone, the API's document) takes no connection at all.
         if (
             request.method in READ_ONLY_METHODS
             and request.endpoint not in NO_DATABASE
             and not request.path.endswith(FILES)
         ):
-            db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+            db.session.info[_READS_ONLY] = True
+
+
+_READS_ONLY = "epa_reads_only"
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _first_statement(state) -> None:
+    session = state.session
+    if session.info.pop(_READS_ONLY, False) and not session.in_transaction():
+        session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
 
 
 def _note_idle(dbapi_connection, record) -> None:

@@ -25,6 +25,9 @@ PUBLIC_ENDPOINTS = {
     "feed.calendar",  # the secret address is the credential
 }
 SELF_AUTHENTICATING_BLUEPRINTS = {"api"}
+#: Answers that never depend on who asks (probes, files): the user is not loaded for them, so
+#: they still answer while the database is away.
+NO_USER = {"static", "ops.healthz", "ops.readyz", "ops.metrics", "ops.assets", "feed.calendar"}
 #: a year, as the HSTS preload list asks; subdomains are the organisation's own business
 HSTS_SECONDS = 365 * 24 * 3600
 
@@ -95,7 +98,7 @@ def init_sessions(app: Flask) -> None:
     @app.before_request
     def require_sign_in():
         g.csp_nonce = secrets.token_urlsafe(16)
-        if request.blueprint in SELF_AUTHENTICATING_BLUEPRINTS:
+        if request.blueprint in SELF_AUTHENTICATING_BLUEPRINTS or request.endpoint in NO_USER:
             return None
         g.channel = "web"
         if current_user.is_authenticated:
