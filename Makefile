@@ -7,7 +7,7 @@ FLASK := $(BIN)/flask --app app
 ASSETS := static/build/epa.css static/build/govuk-frontend.min.js
 export SECRET_KEY ?= $(shell cat instance/secret_key 2>/dev/null)
 
-.PHONY: run test test-postgres lint audit format serve assets clean bench lock e2e worker beat
+.PHONY: run test test-postgres lint audit format serve assets clean bench load lock e2e worker beat
 
 # Every dependency comes from the lock, each file checked against its hash; the project itself
 # is installed editable on top, without resolving anything again.
@@ -97,6 +97,11 @@ clean:
 # BENCH_JSON=path writes every figure there; exits 1 when a budget is missed. See bench/run.py.
 bench: $(BIN)/.installed
 	$(BIN)/python bench/run.py
+
+# LOAD_USERS (20) people at once for LOAD_SECONDS (60) on gunicorn and PostgreSQL (DATABASE_URL,
+# the machine's own server by default): no 5xx, no write lost or made twice. See bench/load.py.
+load: $(BIN)/.installed
+	$(BIN)/python bench/load.py
 
 # Writes the locks again from pyproject.toml, against PyPI alone (this machine's pip settings
 # are ignored). `make lock UPGRADE=flask` moves one package (and what it needs) to its newest.
