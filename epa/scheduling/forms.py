@@ -110,7 +110,7 @@ class GovAssessorRadios(GovRadioInput):
             for index, (value, label, checked, _) in enumerate(field.iter_choices(), start=1)
         )
         # the macro's own markup, and the radios with every value escaped
-        return Markup(_ITEM_MARKED.sub(lambda _: items, str(html), count=1))  # noqa: S704
+        return Markup(_ITEM_MARKED.sub(lambda _: items, str(html), count=1))  # noqa: S704  # nosec B704
 
     def _item(self, name, prefix, index, value, label, checked) -> str:
         item_id = prefix if index == 1 else f"{prefix}-{index}"
