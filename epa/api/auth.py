@@ -2,16 +2,15 @@
 
 from flask import g, request
 
-from epa.auth.services import user_for_token
+from epa.auth.services import bearer_token, user_for_token
 from epa.errors import ServiceError
 
 
 def authenticate_request() -> None:
     """Resolve the bearer token to a user before any API view runs."""
     g.channel = "api"
-    header = request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
-    user = user_for_token(token.strip()) if scheme.lower() == "bearer" else None
+    token = bearer_token(request.headers.get("Authorization", ""))
+    user = user_for_token(token) if token is not None else None
     if user is None:
         raise ServiceError(
             "unauthenticated",

@@ -8,21 +8,20 @@ itself. A limit store that cannot be reached lets requests through and says so i
 the limit protects the service, and must not be the thing that stops it.
 """
 
-import hashlib
-
 from flask import Flask, current_app, request
 from flask_limiter import Limiter
 
 from epa import clock
 from epa.api import bp
+from epa.auth.services import bearer_token, hash_token
 
 
 def caller() -> str:
     """Whose requests count together: a token's (by its digest, never the token itself), or
     an address's when no token is sent."""
-    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() == "bearer" and token.strip():
-        return "token:" + hashlib.sha256(token.strip().encode()).hexdigest()[:32]
+    token = bearer_token(request.headers.get("Authorization", ""))
+    if token is not None:
+        return f"token:{hash_token(token)}"
     return f"address:{request.remote_addr or 'unknown'}"
 
 

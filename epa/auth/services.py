@@ -162,6 +162,12 @@ def find_user_by_email(email: str) -> User:
     return user
 
 
+def bearer_token(authorization: str) -> str | None:
+    """The token an `Authorization: Bearer <token>` header carries, or None."""
+    scheme, _, token = authorization.partition(" ")
+    return token.strip() or None if scheme.lower() == "bearer" else None
+
+
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 

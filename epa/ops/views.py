@@ -9,6 +9,7 @@ from flask import Blueprint, Response, current_app, jsonify, request, send_from_
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from epa.auth.services import bearer_token
 from epa.extensions import db
 from epa.ops.metrics import exposition
 
@@ -49,10 +50,8 @@ def metrics():
     """Prometheus text format; with METRICS_TOKEN set, only for `Authorization: Bearer` it."""
     expected = current_app.config.get("METRICS_TOKEN")
     if expected:
-        scheme, _, given = request.headers.get("Authorization", "").partition(" ")
-        if scheme.lower() != "bearer" or not secrets.compare_digest(
-            given.strip().encode(), expected.encode()
-        ):
+        given = bearer_token(request.headers.get("Authorization", "")) or ""
+        if not secrets.compare_digest(given.encode(), expected.encode()):
             return Response(
                 "Send the metrics token as 'Authorization: Bearer <METRICS_TOKEN>'.\n",
                 status=401,
