@@ -88,19 +88,24 @@ def keep_tally(table: Table, tally: Table) -> None:
     _TALLIES[table] = (table, tally)
 
 
-def fetch_page(query, page: int, per_page: int) -> tuple[list, int]:
-    """The rows of page `page` (from 1) and the exact number of rows (the API's `total`)."""
-    tallied = _page_with_tally(query, page, per_page)
+def fetch_page(query, page: int, per_page: int, counted=None) -> tuple[list, int]:
+    """The rows of page `page` (from 1) and the exact number of rows (the API's `total`).
+
+    A select of one mapped class gives its objects; given `counted`, the select of the same
+    rows as objects, `query` reads columns of them (`epa.shape_columns`) and gives its rows."""
+    tallied = _page_with_tally(query, page, per_page, counted)
     if tallied is not None:
         return tallied
-    rows = db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)).all()
-    return rows, exact_total(query)
+    sliced = query.limit(per_page).offset((page - 1) * per_page)
+    if counted is None:
+        return db.session.scalars(sliced).all(), exact_total(query)
+    return db.session.execute(sliced).all(), exact_total(counted)
 
 
-def _page_with_tally(query, page: int, per_page: int) -> tuple[list, int] | None:
+def _page_with_tally(query, page: int, per_page: int, counted=None) -> tuple[list, int] | None:
     """A page of a whole tallied table with its total in the same statement (one round trip
     fewer on every request for the busiest list); None when the table keeps no tally."""
-    tally = _tally_of(query)
+    tally = _tally_of(query if counted is None else counted)
     if tally is None:
         return None
     total = select(func.coalesce(func.sum(tally.c.n), 0)).scalar_subquery()
@@ -110,8 +115,9 @@ def _page_with_tally(query, page: int, per_page: int) -> tuple[list, int] | None
         .offset((page - 1) * per_page)
     ).all()
     if not found:  # past the last page: no row to carry the total
-        return [], exact_total(query)
-    return [row[0] for row in found], int(found[0][1])
+        return [], exact_total(query if counted is None else counted)
+    rows = [row[0] for row in found] if counted is None else [row[:-1] for row in found]
+    return rows, int(found[0][-1])
 
 
 def exact_total(query) -> int:

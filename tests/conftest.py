@@ -90,6 +90,8 @@ def test_settings(database_url: str, tmp_path: Path | None = None) -> dict:
         # Tests make thousands of calls a minute (schemathesis with one token); the limit's own
         # tests turn it on (tests/api/test_rate_limits.py).
         "API_RATE_LIMIT": "off",
+        # Every list answer read from columns is also made the ORM's way, and must be the same.
+        "CHECK_SHAPE_COLUMNS": True,
     }
 
 

@@ -3,7 +3,18 @@
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, Text, false, text
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    false,
+    func,
+    text,
+)
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from epa import clock
@@ -131,14 +142,25 @@ class Apprentice(db.Model):
     def full_name(self) -> str:
         return f"{self.given_names} {self.family_name}"
 
-    @property
+    # Hybrids, so that a list can read them as columns (epa.shape_columns).
+    @hybrid_property
     def anonymised(self) -> bool:
         return self.anonymised_at is not None
 
-    @property
+    @anonymised.inplace.expression
+    @classmethod
+    def _anonymised(cls):
+        return cls.anonymised_at.is_not(None)
+
+    @hybrid_property
     def epa_started_on(self) -> date | None:
         """The first day of the current EPA period: the gateway date, or the last restart's."""
         return self.epa_restarted_on or self.gateway_date
+
+    @epa_started_on.inplace.expression
+    @classmethod
+    def _epa_started_on(cls):
+        return func.coalesce(cls.epa_restarted_on, cls.gateway_date)
 
 
 class ApprenticeTally(db.Model):
