@@ -8,8 +8,9 @@ planner estimate, read without running the query; SQLite has none, so its pages 
 
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 
-from sqlalchemy import Column, Select, Table, func, select
+from sqlalchemy import Column, Integer, Select, Table, bindparam, func, select
 
 from epa.extensions import db
 
@@ -105,19 +106,32 @@ def fetch_page(query, page: int, per_page: int, counted=None) -> tuple[list, int
 def _page_with_tally(query, page: int, per_page: int, counted=None) -> tuple[list, int] | None:
     """A page of a whole tallied table with its total in the same statement (one round trip
     fewer on every request for the busiest list); None when the table keeps no tally."""
-    tally = _tally_of(query if counted is None else counted)
-    if tally is None:
+    statement = _tallied_page(query, counted)
+    if statement is None:
         return None
-    total = select(func.coalesce(func.sum(tally.c.n), 0)).scalar_subquery()
     found = db.session.execute(
-        query.add_columns(total.label("tallied_total"))
-        .limit(per_page)
-        .offset((page - 1) * per_page)
+        statement, {"page_limit": per_page, "page_offset": (page - 1) * per_page}
     ).all()
     if not found:  # past the last page: no row to carry the total
         return [], exact_total(query if counted is None else counted)
     rows = [row[0] for row in found] if counted is None else [row[:-1] for row in found]
     return rows, int(found[0][-1])
+
+
+@lru_cache(maxsize=256)
+def _tallied_page(query, counted=None):
+    """The page statement of a tallied list, its limit and offset left as parameters: a search
+    that gives the same statement object each time (epa.apprentices.services.search) then
+    gives this one too, its cache key worked out once."""
+    tally = _tally_of(query if counted is None else counted)
+    if tally is None:
+        return None
+    total = select(func.coalesce(func.sum(tally.c.n), 0)).scalar_subquery()
+    return (
+        query.add_columns(total.label("tallied_total"))
+        .limit(bindparam("page_limit", type_=Integer))
+        .offset(bindparam("page_offset", type_=Integer))
+    )
 
 
 def exact_total(query) -> int:

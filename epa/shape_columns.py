@@ -19,7 +19,7 @@ import types
 import typing
 from collections.abc import Callable
 from datetime import date, datetime
-from functools import cache
+from functools import cache, lru_cache
 
 from annotated_types import BaseMetadata
 from pydantic import AliasPath, WithJsonSchema
@@ -40,6 +40,8 @@ class ColumnList(typing.NamedTuple):
     to_item: Callable[[typing.Any], dict]
 
 
+# The same search gives the same statement object (epa.apprentices.services.search).
+@lru_cache(maxsize=256)
 def as_columns(query: Select, shape: type[Shape]) -> ColumnList | None:
     """The select of one mapped class, reading only `shape`'s fields; None when the shape has a
     field that is not such a column, or the select is not of one mapped class."""

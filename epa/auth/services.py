@@ -5,7 +5,7 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import delete, func, or_, select, text, update
+from sqlalchemy import bindparam, delete, func, or_, select, text, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -249,16 +249,20 @@ def revoke_all_tokens(user: User) -> int:
     return len(rows)
 
 
+#: Every API request asks this: the user comes in the same statement, and the statement is
+#: built (and its cache key worked out) once.
+_LIVE_TOKEN = (
+    select(ApiToken)
+    .where(ApiToken.token_hash == bindparam("token_hash"), ApiToken.revoked_at.is_(None))
+    .options(joinedload(ApiToken.user))
+)
+
+
 def user_for_token(token: str) -> User | None:
     """The enabled user a live, unexpired token belongs to, or None."""
     if not token:
         return None
-    # The user comes in the same statement: every API request asks this.
-    row = db.session.scalar(
-        select(ApiToken)
-        .where(ApiToken.token_hash == hash_token(token), ApiToken.revoked_at.is_(None))
-        .options(joinedload(ApiToken.user))
-    )
+    row = db.session.scalar(_LIVE_TOKEN, {"token_hash": hash_token(token)})
     if row is None or row.expired(clock.today()) or not row.user.is_enabled:
         return None
     user = row.user

@@ -170,3 +170,24 @@ def test_the_check_refuses_an_answer_that_differs(app, make_apprentice, make_use
         items[0]["given_names"] += "!"
         with pytest.raises(AssertionError, match="differs"):
             _check_columns(query, ApprenticeOut, 1, 50, (items, 1))
+
+
+def test_the_same_search_is_the_same_statement_and_an_assessor_has_their_own(app, make_user):
+    """SQLAlchemy works out a statement's cache key once per statement object: the list's
+    statements are made once per search, and an assessor's carries their own id."""
+    staff_id, first, second = make_user("staff"), make_user("assessor"), make_user("assessor")
+    with app.app_context():
+        everyone = ApprenticeSearch.read({})
+        mine = ApprenticeSearch.read({"status": "registered"})
+
+        def searched(user_id, query):
+            return search(db.session.get(User, user_id), query)
+
+        assert searched(staff_id, everyone) is searched(staff_id, ApprenticeSearch.read({}))
+        assert searched(staff_id, everyone) is not searched(staff_id, mine)
+        assert searched(first, everyone) is searched(first, everyone)
+        assert searched(first, everyone) is not searched(second, everyone)
+        assert searched(first, everyone) is not searched(staff_id, everyone)
+        bound = searched(first, everyone).compile().params.values()
+        assert first in bound
+        assert second not in bound
