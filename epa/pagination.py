@@ -114,7 +114,8 @@ def _page_with_tally(query, page: int, per_page: int, counted=None) -> tuple[lis
     ).all()
     if not found:  # past the last page: no row to carry the total
         return [], exact_total(query if counted is None else counted)
-    rows = [row[0] for row in found] if counted is None else [row[:-1] for row in found]
+    # (rows of columns keep the total as their last column, and their names)
+    rows = [row[0] for row in found] if counted is None else found
     return rows, int(found[0][-1])
 
 
@@ -172,13 +173,16 @@ def _tally_of(query) -> Table | None:
     return tally
 
 
-def fetch_list_page(query, page: int, per_page: int) -> tuple[list, Total]:
-    """The rows of page `page` (from 1) and the size of the whole list as a page shows it."""
-    tallied = _page_with_tally(query, page, per_page)
+def fetch_list_page(query, page: int, per_page: int, counted=None) -> tuple[list, Total]:
+    """The rows of page `page` (from 1) and the size of the whole list as a page shows it;
+    `counted` as for `fetch_page`."""
+    tallied = _page_with_tally(query, page, per_page, counted)
     if tallied is not None:
         return tallied[0], Total(tallied[1])
-    rows = db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)).all()
-    return rows, list_total(query)
+    sliced = query.limit(per_page).offset((page - 1) * per_page)
+    if counted is None:
+        return db.session.scalars(sliced).all(), list_total(query)
+    return db.session.execute(sliced).all(), list_total(counted)
 
 
 def list_total(query) -> Total:

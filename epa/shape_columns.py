@@ -105,7 +105,8 @@ def _plan(shape: type[Shape], entity: type):
     changed = tuple((name, convert) for name, convert in converters if convert is not _same)
 
     def to_item(row) -> dict:
-        item = dict(zip(names, row, strict=True))
+        # (a row may carry more columns after the shape's: a tallied page's total)
+        item = dict(zip(names, row, strict=False))
         for name, convert in changed:
             value = item[name]
             if value is not None:

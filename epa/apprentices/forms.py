@@ -1,5 +1,7 @@
 """Forms to find, register, change and withdraw apprentices; field names are the API's."""
 
+from functools import cache
+
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovSelect,
@@ -178,16 +180,32 @@ class SearchForm(CommandData, FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         found = _filter_choices()
-        self.employer_id.choices = options_with_all("All employers", found["employer"])
-        self.provider_id.choices = options_with_all("All training providers", found["provider"])
+        # The long lists stay (value, label) pairs: GovLongSelect writes them itself, and
+        # hundreds of choice objects a request were a twentieth of the page.
+        self.employer_id.choices = [("", "All employers"), *found["employer"]]
+        self.provider_id.choices = [("", "All training providers"), *found["provider"]]
         self.standard.choices = options_with_all("All standards", found["standard"])
-        self.assessor_id.choices = options_with_all("All assessors", found["assessor"])
+        self.assessor_id.choices = [("", "All assessors"), *found["assessor"]]
 
 
 def _filter_choices() -> dict[str, list[tuple[str, str]]]:
     """Every employer, provider, standard and assessor the list can be filtered by, each
     kind in its order (the database's, by name then id; a standard by reference), read in one
     statement: four were a tenth of the page's time."""
+    found: dict[str, list[tuple[str, str]]] = {
+        "employer": [],
+        "provider": [],
+        "standard": [],
+        "assessor": [],
+    }
+    for kind, value, label in db.session.execute(_filter_choices_statement()):
+        found[kind].append((value, label))
+    return found
+
+
+@cache
+def _filter_choices_statement():
+    """Built once: its cache key, worked out for every request, cost as much as reading it."""
     kinds = [
         select(
             literal("employer").label("kind"),
@@ -219,20 +237,9 @@ def _filter_choices() -> dict[str, list[tuple[str, str]]]:
         ).where(User.role == "assessor"),
     ]
     every = union_all(*kinds).subquery()
-    rows = db.session.execute(
-        select(every.c.kind, every.c.value, every.c.label).order_by(
-            every.c.kind, every.c.name, every.c.number
-        )
+    return select(every.c.kind, every.c.value, every.c.label).order_by(
+        every.c.kind, every.c.name, every.c.number
     )
-    found: dict[str, list[tuple[str, str]]] = {
-        "employer": [],
-        "provider": [],
-        "standard": [],
-        "assessor": [],
-    }
-    for kind, value, label in rows:
-        found[kind].append((value, label))
-    return found
 
 
 WithdrawForm = reason_form(

@@ -14,6 +14,7 @@ from epa.apprentices.forms import (
     WithdrawForm,
 )
 from epa.apprentices.models import STATUS_LABELS, Apprentice, ApprenticeStatus
+from epa.apprentices.schemas import Apprentice as ApprenticeView
 from epa.apprentices.schemas import ApprenticeSearch
 from epa.auth.decorators import roles_required
 from epa.errors import ServiceError
@@ -25,6 +26,7 @@ from epa.pages.kit import action_page, days_left, long_date, submit
 from epa.pagination import fetch_list_page, list_filters, page_count, page_from_args
 from epa.rules.dates import add_months
 from epa.rules.gateway import reason_text, warning_text
+from epa.shape_columns import as_columns
 from epa.standards.models import StandardVersion
 from epa.standards.services import list_standards
 
@@ -86,7 +88,10 @@ def index():
     page = page_from_args(request.args)
 
     def show(query):
-        apprentices, total = fetch_list_page(query, page, PER_PAGE)
+        # Each row as the API lists it, read as plain columns (epa.shape_columns): fifty
+        # ORM objects were a tenth of the page's time.
+        listed = as_columns(query, ApprenticeView)
+        apprentices, total = fetch_list_page(listed.query, page, PER_PAGE, counted=query)
         return _page(form, apprentices, total, page)
 
     return _listed(form, show)
