@@ -43,20 +43,29 @@ BOOKING_READS = (
 )
 
 
-def read_for_booking(apprentice_id: int, assessor_id) -> tuple:
+def read_for_booking(apprentice_id: int, assessor_id, *, lock: bool = False) -> tuple | None:
     """The apprentice with what a booking reads of it, and the user to book, in one query:
     (apprentice, user), or None without the apprentice. The caller holds them, so that its own
-    reads of them find them in the session."""
-    return (
-        db.session.execute(
-            select(Apprentice, User)
-            .outerjoin(User, User.id == assessor_id)
-            .where(Apprentice.id == apprentice_id)
-            .options(*BOOKING_READS)
-        )
-        .unique()
-        .first()
+    reads of them find them in the session.
+
+    With `lock` (PostgreSQL) the read takes the apprentice's lock (`persistence.lock_diaries`
+    takes it first too), so everything read of the apprentice from here on stands until the
+    commit and `check_booking(apprentice_locked=True)` need not read it again."""
+    query = (
+        select(Apprentice, User)
+        .outerjoin(User, User.id == assessor_id)
+        .where(Apprentice.id == apprentice_id)
+        .options(*BOOKING_READS)
     )
+    if lock:
+        query = query.with_for_update(of=Apprentice)
+    return db.session.execute(query).unique().first()
+
+
+def locks_rows() -> bool:
+    """Whether the database locks rows (PostgreSQL); SQLite has one writer at a time, taken
+    at the first write."""
+    return db.session.get_bind().dialect.name == "postgresql"
 
 
 def lock_diaries(apprentice_id: int, assessor_ids: list[int]) -> None:
@@ -235,11 +244,14 @@ def check_booking(
     exclude_id=None,
     notice=True,
     sittings=None,
+    apprentice_locked=False,
 ):
     """Every rule, in the contract's order: first the time, then (under locks) the diaries.
 
     `notice=False` waives the notice rule, for a booking whose time stays put. `sittings`, the
-    apprentice's as read before, are read again under the locks (for the caller too).
+    apprentice's as read before, are read again under the locks (for the caller too), unless
+    `apprentice_locked`: the apprentice and its sittings were read under its lock already
+    (`read_for_booking`), and only the assessor's lock is still to take.
     """
     request = booking_request(
         apprentice,
@@ -258,7 +270,10 @@ def check_booking(
     epa_round = apprentice.epa_round
     # Read again under the lock: a withdrawal, a restart, or another booking that moves the
     # EPA's first or last day may have committed since the first read.
-    lock_diaries(apprentice.id, [assessor.id])
+    if apprentice_locked:
+        persistence.lock_many_diaries([], [assessor.id])
+    else:
+        lock_diaries(apprentice.id, [assessor.id])
     if apprentice.status == "withdrawn":
         raise _refused("apprentice_withdrawn", request, method, apprentice)
     if apprentice.epa_round != epa_round:
@@ -277,7 +292,7 @@ def check_booking(
         )
     if sittings is None:
         sittings = Sittings(apprentice)
-    else:
+    elif not apprentice_locked:
         sittings.read()
     request = replace(request, other_epa_days=_epa_days(apprentice, exclude_id, sittings))
     if time_limit_of(request) is not None:

@@ -19,7 +19,12 @@ from epa.grading.models import Result
 from epa.grading.services import unconfirm
 from epa.ops.metrics import BOOKINGS
 from epa.persistence import lock_diaries
-from epa.scheduling.checks import check_booking, read_for_booking, refuse_by_earlier_attempts
+from epa.scheduling.checks import (
+    check_booking,
+    locks_rows,
+    read_for_booking,
+    refuse_by_earlier_attempts,
+)
 from epa.scheduling.instants import midnight
 from epa.scheduling.invites import queue_invitations
 from epa.scheduling.models import Assessment, AssessmentStatus
@@ -66,8 +71,10 @@ def book_assessment(booking: Booking, actor: User) -> Assessment:
     if booking.backdated:
         _admin_only(actor, "an assessment already held")
     # One query for the apprentice (with its plan) and the assessor, held so that the reads
-    # below, which check each as before, find them in the session.
-    held = read_for_booking(booking.apprentice_id, booking.assessor_id)  # noqa: F841
+    # below, which check each as before, find them in the session; on PostgreSQL it takes the
+    # apprentice's lock, so the apprentice and its sittings are read once, not again under it.
+    locked = locks_rows()
+    held = read_for_booking(booking.apprentice_id, booking.assessor_id, lock=locked)  # noqa: F841
     apprentice = get_apprentice(booking.apprentice_id, actor)
     method = method_of(apprentice, booking.method)
     assessor = active_assessor(booking.assessor_id)
@@ -83,6 +90,7 @@ def book_assessment(booking: Booking, actor: User) -> Assessment:
         retry=retry is not None,
         exceptional=booking.exceptional_circumstances,
         sittings=sittings,
+        apprentice_locked=locked,
     )
     # Attempts are counted within the EPA (of the sittings read under the locks): a restarted
     # EPA starts again at attempt 1.

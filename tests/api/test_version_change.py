@@ -178,7 +178,9 @@ def test_a_booking_checked_against_a_version_changed_meanwhile_is_refused(
     app, admin, booking_world, make_gateway_passed, monkeypatch
 ):
     """A version change that commits between a booking's first reads and its locks: the
-    method read first belongs to the old plan, so nothing is booked."""
+    method read first belongs to the old plan, so nothing is booked. (On PostgreSQL a booking's
+    first read takes the apprentice's lock, so nothing commits in between:
+    tests/scheduling/test_booking_lock.py.)"""
     from sqlalchemy import func, select, text
 
     from epa.scheduling import checks
@@ -197,6 +199,7 @@ def test_a_booking_checked_against_a_version_changed_meanwhile_is_refused(
         )
         real_lock(locked_id, assessor_ids)
 
+    monkeypatch.setattr("epa.scheduling.services.locks_rows", lambda: False)
     monkeypatch.setattr(checks, "lock_diaries", changed_meanwhile)
     booking = {
         "apprentice_id": apprentice_id,
