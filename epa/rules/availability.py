@@ -58,7 +58,9 @@ def initials(given_names: str, family_name: str) -> str:
 
 
 def _clock(instant: datetime) -> str:
-    return f"{instant.astimezone(LONDON):%H:%M}"
+    local = instant.astimezone(LONDON)
+    # (not strftime: a week's grid writes thousands of these)
+    return f"{local.hour:02d}:{local.minute:02d}"
 
 
 def _span(starts_at: datetime, ends_at: datetime) -> str:

@@ -9,6 +9,7 @@ from wtforms import SelectField, StringField
 
 from epa import clock
 from epa.auth.decorators import roles_required
+from epa.pages.widgets import GovLongSelect
 from epa.rules.dates import parse_iso_date
 from epa.rules.slots import week_of
 from epa.scheduling import availability
@@ -30,7 +31,9 @@ class AvailabilityForm(FlaskForm):
         description="Any date in the week, for example 2026-12-07",
     )
     standard_id = SelectField("Standard", widget=GovSelect(), validate_choice=False)
-    assessor_id = SelectField("Assessor", widget=GovSelect(), validate_choice=False)
+    # Every active assessor: written as the long lists are (epa.pages.widgets), not an option
+    # macro each.
+    assessor_id = SelectField("Assessor", widget=GovLongSelect(), validate_choice=False)
 
     def __init__(self, formdata, *, standards, assessors):
         super().__init__(formdata)
