@@ -65,8 +65,8 @@ class ApprenticeForm(CommandData, FlaskForm):
         widget=GovTextInput(),
         description="Assessment invitations go to this address",
     )
-    employer_id = SelectField("Employer", widget=GovSelect(), validate_choice=False)
-    provider_id = SelectField("Training provider", widget=GovSelect(), validate_choice=False)
+    employer_id = SelectField("Employer", widget=GovLongSelect(), validate_choice=False)
+    provider_id = SelectField("Training provider", widget=GovLongSelect(), validate_choice=False)
     standard = SelectField("Standard", widget=GovSelect(), validate_choice=False)
     start_date = DayMonthYearField(
         "Start date",

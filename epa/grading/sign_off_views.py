@@ -3,6 +3,7 @@ assessors, confirms each. On the grading blueprint; the services are the API's."
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -15,14 +16,16 @@ from epa.grading import outcomes, schemas
 from epa.grading.blueprint import bp
 from epa.grading.forms import ConfirmOutcomeForm
 from epa.grading.grades import OutcomeStatus, grade_label
+from epa.pages.escaping import escaped
 from epa.pages.kit import long_date
 from epa.pagination import fetch_list_page, page_count, page_from_args
 from epa.standards.documents import criterion_document
 from epa.standards.models import AssessmentMethod, Criterion, StandardVersion
 
 OFFICE = ("admin", "staff")
-#: apprentices whose outcome may be provisional, looked at 50 at a time
-SIGN_OFF_PER_PAGE = 50
+#: apprentices whose outcome may be provisional, looked at 20 at a time: each card lists every
+#: criterion as judged, and a second person checks them one by one
+SIGN_OFF_PER_PAGE = 20
 
 
 def _sign_off_candidates():
@@ -52,21 +55,38 @@ def _judged_methods(apprentice: Apprentice, summary: outcomes.Summary) -> list[d
         if result is None:
             continue
         criteria = result.criteria_judged or [criterion_document(c) for c in method.criteria]
-        judged = [
-            {"code": c["id"], "text": c["text"], "met": result.judgements.get(c["id"])}
-            for c in criteria
-        ]
+        judged = [result.judgements.get(c["id"]) for c in criteria]
         methods.append(
             {
                 "name": method.name,
                 "outcome": summary.outcome.methods[method.code],
                 "assessment_id": result.assessment_id,
-                "criteria": judged,
-                "met": sum(1 for c in judged if c["met"]),
+                "criteria": len(judged),
+                "judged": _judged_items(criteria, judged),
+                "met": sum(1 for met in judged if met),
                 "comments": result.comments,
             }
         )
     return methods
+
+
+#: GOV.UK's tag for a criterion as judged
+_JUDGED_TAGS = {
+    True: '<strong class="govuk-tag govuk-tag--green">Met</strong>',
+    False: '<strong class="govuk-tag govuk-tag--red">Not met</strong>',
+    None: '<strong class="govuk-tag govuk-tag--grey">Not judged</strong>',
+}
+
+
+def _judged_items(criteria: list[dict], judged: list) -> Markup:
+    """Each criterion as a list item with its tag: written here, as a page of outcomes holds
+    a thousand of them and a template loop took most of its time."""
+    return Markup(  # noqa: S704  # nosec B704  (the tags are ours; the texts are escaped)
+        "\n".join(
+            f"<li>{_JUDGED_TAGS[met]} {escaped(c['id'])}: {escaped(c['text'])}</li>"
+            for c, met in zip(criteria, judged, strict=True)
+        )
+    )
 
 
 def _sign_off_page(form, page: int, status: int = 200):

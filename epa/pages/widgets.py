@@ -2,9 +2,11 @@
 
 import re
 
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovRadioInput, GovSelect
 from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
+
+from epa.pages.escaping import escaped
 
 
 class GovRadioWithHints(GovRadioInput):
@@ -29,11 +31,6 @@ _OPTIONS_MARK = "epa-options-go-here"
 _OPTION_MARKED = re.compile(rf'<option value="{_OPTIONS_MARK}">\s*{_OPTIONS_MARK}\s*</option>')
 
 
-#: markupsafe.escape's replacements, applied without making a Markup of each of hundreds of
-#: values and labels
-_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;"})
-
-
 def _pair(choice) -> tuple:
     """A choice as (value, label): WTForms takes pairs, bare values and its choice objects."""
     if isinstance(choice, SelectChoice):
@@ -56,10 +53,64 @@ class GovLongSelect(GovSelect):
         # choice objects cost more than the rest of the page.
         chosen, coerce = field.data, field.coerce
         options = "\n".join(
-            f'<option value="{str(value).translate(_ESCAPES)}"'
+            f'<option value="{escaped(value)}"'
             f"{' selected' if coerce(value) == chosen else ''}>"
-            f"{str(label).translate(_ESCAPES)}</option>"
+            f"{escaped(label)}</option>"
             for value, label in map(_pair, field.choices or [])
         )
         # the macro's own markup, and options escaped above
         return Markup(_OPTION_MARKED.sub(lambda _: options, str(html), count=1))  # noqa: S704  # nosec B704
+
+
+_ITEM_MARKED = re.compile(
+    rf'<div class="govuk-checkboxes__item">\s*<input [^>]*value="{_OPTIONS_MARK}"[^>]*>'
+    rf"\s*<label [^>]*>\s*{_OPTIONS_MARK}\s*</label>\s*</div>"
+)
+
+
+class GovLongCheckboxes(GovCheckboxesInput):
+    """GovCheckboxesInput for a list of hundreds (a cohort of apprentices, every assessor): the
+    macro's markup, but each item written here, as GovLongSelect writes its options. Items have
+    no hints or conditional reveals."""
+
+    def __call__(self, field, **kwargs):
+        kwargs.setdefault("id", field.id)
+        params = kwargs.get("params") or {}
+        prefix = params.get("idPrefix") or field.name
+        name = escaped(field.name)
+        chosen, coerce = set(field.data or ()), field.coerce
+        items = []
+        for index, (value, label) in enumerate(map(_pair, field.choices or []), start=1):
+            item_id = escaped(prefix if index == 1 else f"{prefix}-{index}")
+            items.append(
+                '<div class="govuk-checkboxes__item">'
+                f'<input class="govuk-checkboxes__input" id="{item_id}" name="{name}" '
+                f'type="checkbox" value="{escaped(value)}"'
+                f"{' checked' if coerce(value) in chosen else ''}>"
+                f'<label class="govuk-label govuk-checkboxes__label" for="{item_id}">'
+                f"{escaped(label)}</label></div>"
+            )
+        html = super(GovCheckboxesInput, self).__call__(_Marked(field), **kwargs)
+        # the macro's own markup, and items escaped above
+        return Markup(_ITEM_MARKED.sub(lambda _: "\n".join(items), str(html), count=1))  # noqa: S704  # nosec B704
+
+
+class _Marked:
+    """The field as the stock widget sees it, with one marked choice in place of all of them."""
+
+    def __init__(self, field):
+        self._field = field
+
+    def __getattr__(self, name):
+        return getattr(self._field, name)
+
+    def __iter__(self):
+        yield _MarkedChoice()
+
+
+class _MarkedChoice:
+    data = False
+    label = type("Label", (), {"text": _OPTIONS_MARK})()
+
+    def _value(self):
+        return _OPTIONS_MARK

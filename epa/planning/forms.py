@@ -2,14 +2,13 @@
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxesInput,
-    GovSelect,
     GovSubmitInput,
     GovTextInput,
 )
 from wtforms import SelectField, SelectMultipleField, StringField, SubmitField
 
 from epa.pages.forms import DayMonthYearField, as_record_id
+from epa.pages.widgets import GovLongCheckboxes, GovLongSelect
 
 
 class CohortFilter(FlaskForm):
@@ -19,7 +18,7 @@ class CohortFilter(FlaskForm):
         csrf = False
 
     q = StringField("Search by ULN or name", widget=GovTextInput())
-    employer_id = SelectField("Employer", widget=GovSelect(), validate_choice=False)
+    employer_id = SelectField("Employer", widget=GovLongSelect(), validate_choice=False)
 
 
 class PlanForm(FlaskForm):
@@ -27,7 +26,7 @@ class PlanForm(FlaskForm):
 
     apprentice_ids = SelectMultipleField(
         "Apprentices to plan for",
-        widget=GovCheckboxesInput(),
+        widget=GovLongCheckboxes(),
         validate_choice=False,
         description="Every method each still needs is planned (first attempts)",
     )

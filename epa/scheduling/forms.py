@@ -31,7 +31,7 @@ from epa import clock
 from epa.extensions import db
 from epa.organisations.models import Employer, Provider
 from epa.pages.forms import DayMonthYearField, as_record_id, reason_form
-from epa.pages.widgets import GovRadioWithHints
+from epa.pages.widgets import GovLongSelect, GovRadioWithHints
 from epa.rules.local_time import LONDON, london_iso
 from epa.rules.patterns import MOST_PER_DAY, SERVICE_ENDS, SERVICE_STARTS, WEEKDAY_NAMES
 from epa.rules.scheduling import epa_window
@@ -328,8 +328,8 @@ ReasonForm = reason_form(
 class ConflictForm(FlaskForm):
     """An employer or a training provider the assessor may not assess the apprentices of."""
 
-    employer_id = SelectField("Employer", widget=GovSelect(), validate_choice=False)
-    provider_id = SelectField("Training provider", widget=GovSelect(), validate_choice=False)
+    employer_id = SelectField("Employer", widget=GovLongSelect(), validate_choice=False)
+    provider_id = SelectField("Training provider", widget=GovLongSelect(), validate_choice=False)
     submit = SubmitField("Add conflict of interest", widget=GovSubmitInput())
 
     def __init__(self, *args, **kwargs):
