@@ -10,7 +10,8 @@ status) up to a count, with their gateway attempts, bookings, results, outcomes 
 events. So a run can measure at 1,000 apprentices, grow to 100,000, and measure again.
 
 Apprentices, by status (shares of the total):
-- registered (15 %); gateway passed, window open, nothing booked (10 %);
+- registered (15 %), started up to 900 days ago (so some still follow version 1.0 and may
+  move to 1.1); gateway passed, window open, nothing booked (10 %);
 - in EPA: a discussion booked ahead (5 %), the discussion graded and the project booked ahead
   (5 %), the project held and awaiting its result, some with a draft (5 %), both methods
   graded and the outcome provisional, awaiting sign-off (5 %);
@@ -472,7 +473,7 @@ def _apprentice(rng, person: Person, today: date, versions, employers, providers
     held = [london_date(s[0]) for s in person.sittings if s[3] == "booked" or withdrawn]
     if person.story == "registered":
         gateway = None
-        starts = today - timedelta(days=rng.randint(30, 500))
+        starts = today - timedelta(days=rng.randint(30, 900))
     else:
         before = min(held) if held else today - timedelta(days=rng.randint(5, 100))
         gateway = min(before - timedelta(days=rng.randint(14, 60)), today) if held else before

@@ -9,15 +9,15 @@ from dataclasses import dataclass
 
 from sqlalchemy import event
 
-#: Not pages: the API (timed under gunicorn), files to download (exports, imports' template,
-#: CSV lists, invitations), the calendar feed (timed on its own), the service's probes and
-#: the signed-out forms.
 #: The browser every bench client says it is: a signed-in session belongs to one browser (its
 #: User-Agent), and the HTTP load carries the test client's session cookie.
 AGENT = "epa-bench"
+#: Not pages: the API (timed under gunicorn), files to download (exports, a job's file,
+#: imports' template, CSV lists, invitations), the calendar feed (timed on its own), the
+#: service's probes and the signed-out forms.
 SKIPPED_PREFIXES = ("/api/", "/assets/", "/static/", "/calendar/<", "/healthz", "/readyz")
 SKIPPED_PREFIXES += ("/metrics", "/sign-in", "/reset-password/")
-SKIPPED_SUFFIXES = (".csv", ".xlsx", ".ics")
+SKIPPED_SUFFIXES = (".csv", ".xlsx", ".ics", "/file")
 ROLES = ("staff", "admin", "assessor")
 
 

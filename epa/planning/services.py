@@ -117,7 +117,23 @@ def _apprentices(ids: list[int]) -> list[Apprentice]:
 
 
 def get_plan(plan_id: int) -> Plan:
-    plan = db.session.get(Plan, plan_id)
+    """The plan with its rows and what it could not place, each with the apprentice, method and
+    assessor it names: a fixed number of statements however many rows it holds."""
+    plan = db.session.get(
+        Plan,
+        plan_id,
+        options=[
+            selectinload(Plan.created_by),
+            selectinload(Plan.items).options(
+                selectinload(PlanItem.apprentice),
+                selectinload(PlanItem.method),
+                selectinload(PlanItem.assessor),
+            ),
+            selectinload(Plan.unplaced).options(
+                selectinload(PlanUnplaced.apprentice), selectinload(PlanUnplaced.method)
+            ),
+        ],
+    )
     if plan is None:
         raise NotFound("plan")
     return plan

@@ -158,3 +158,16 @@ def test_when_more_match_than_a_plan_holds_only_a_plans_worth_is_offered(
     html = client.get(f"/plans/new?employer_id={office['employer']}").get_data(as_text=True)
     assert "More than 2 apprentices match. Only the first 2 are shown" in html
     assert html.count('name="apprentice_ids" type="checkbox"') == 2
+
+
+def test_the_plan_page_reads_a_fixed_number_of_statements_however_many_rows(
+    client, office, count_statements
+):
+    one = plan_id(propose(client, office, ids=office["cohort"][:1]))
+    three = plan_id(propose(client, office))
+    sent_for_one, page = count_statements(lambda: client.get(f"/plans/{one}"))
+    assert page.status_code == 200
+    sent_for_three, page = count_statements(lambda: client.get(f"/plans/{three}"))
+    assert page.status_code == 200
+    assert page.get_data(as_text=True).count("Row ") >= 6
+    assert sent_for_three == sent_for_one
