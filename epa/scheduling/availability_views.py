@@ -10,6 +10,7 @@ from wtforms import SelectField, StringField
 from epa import clock
 from epa.auth.decorators import roles_required
 from epa.pages.widgets import GovLongSelect
+from epa.pagination import page_count, page_from_args
 from epa.rules.dates import parse_iso_date
 from epa.rules.slots import week_of
 from epa.scheduling import availability
@@ -17,6 +18,10 @@ from epa.scheduling.blueprint import OFFICE, bp
 
 #: the weeks whose London midnights every database and the calendar can hold
 EARLIEST_WEEK, LATEST_WEEK = date(1900, 1, 8), date(2100, 12, 24)
+#: a row is a week of one assessor's diary, written twice (a table for wide screens, lists for
+#: narrow ones): 200 assessors on one page came to a megabyte, too much to read or to move
+#: through with a screen reader, so the grid pages through the assessors
+ASSESSORS_PER_PAGE = 25
 
 
 class AvailabilityForm(FlaskForm):
@@ -83,12 +88,22 @@ def availability_grid():
         return render_template("scheduling/availability.html", form=form, week=None), 422
     if assessor_id is not None:
         assessors = [a for a in assessors if a.id == assessor_id]
+    pages = page_count(len(assessors), ASSESSORS_PER_PAGE)
+    # Past the last page (fewer assessors than when the address was shared): the last page.
+    page = min(page_from_args(request.args), pages)
+    first = (page - 1) * ASSESSORS_PER_PAGE
+    shown = assessors[first : first + ASSESSORS_PER_PAGE]
     filters = {"standard_id": standard_id, "assessor_id": assessor_id}
     return render_template(
         "scheduling/availability.html",
         form=form,
-        week=availability.week(monday, assessors, standard_id),
+        week=availability.week(monday, shown, standard_id),
         filters={name: value for name, value in filters.items() if value is not None},
+        page=page,
+        pages=pages,
+        first=first + 1,
+        last=first + len(shown),
+        assessor_count=len(assessors),
         previous_week=monday - timedelta(days=7),
         next_week=monday + timedelta(days=7),
         this_week=week_of(clock.today()),

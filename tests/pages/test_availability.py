@@ -3,6 +3,7 @@ initials, unavailability, days off, full days and free time; bank holidays, the 
 moving by week, the standard and assessor filters, bad addresses, who may see it, and a number
 of queries that does not grow with the assessors."""
 
+import re
 import secrets
 from datetime import UTC, datetime, time, timedelta
 from html.parser import HTMLParser
@@ -14,6 +15,7 @@ from epa.apprentices.models import Apprentice
 from epa.auth.models import User
 from epa.extensions import db
 from epa.rules.local_time import london
+from epa.scheduling.availability_views import ASSESSORS_PER_PAGE
 from epa.scheduling.models import Assessment, AssessorPattern, Unavailability
 from epa.standards.models import AssessmentMethod, Standard
 from tests.conftest import fixture_data
@@ -282,6 +284,55 @@ def test_the_diary_links_to_the_grid_for_its_week(client, office):
         as_text=True
     )
     assert f'href="{PAGE}?week=2026-12-07&amp;assessor_id={office["assessor"]}"' in one
+
+
+# Pages of assessors
+
+
+@pytest.fixture
+def many_assessors(app, office, make_user):
+    """27 active assessors in all: Grace, Dan, and 25 more named in order after them."""
+    for n in range(1, 26):
+        make_user("assessor", name=f"Zara Assessor {n:02}")
+    return office
+
+
+def links(html: str) -> list[str]:
+    return [href.replace("&amp;", "&") for href in re.findall(r'href="([^"]+)"', html)]
+
+
+def test_the_grid_pages_through_the_assessors_by_name(client, many_assessors):
+    html = client.get(f"{PAGE}?week=2026-12-07").get_data(as_text=True)
+    rows = list(grid(html))
+    assert len(rows) == ASSESSORS_PER_PAGE == 25
+    assert rows[:2] == ["Dan Morgan", "Grace Okafor"]
+    assert "Assessors 1 to 25 of 27, by name." in page_text(html)
+    assert "Page 1 of 2" in page_text(html)
+    assert f"{PAGE}?week=2026-12-07&page=2" in links(html)
+
+    html = client.get(f"{PAGE}?week=2026-12-07&page=2").get_data(as_text=True)
+    assert list(grid(html)) == ["Zara Assessor 24", "Zara Assessor 25"]
+    assert "Assessors 26 to 27 of 27, by name." in page_text(html)
+    # Moving a week, or back to this week, keeps the page of assessors.
+    assert f"{PAGE}?week=2026-12-14&page=2" in links(html)
+    assert f"{PAGE}?week=2026-11-23&page=2" in links(html)
+    assert f"{PAGE}?week=2026-12-07&page=1" in links(html)
+
+
+def test_a_page_past_the_last_shows_the_last_and_a_bad_one_the_first(client, many_assessors):
+    html = client.get(f"{PAGE}?week=2026-12-07&page=9").get_data(as_text=True)
+    assert list(grid(html))[-1] == "Zara Assessor 25"
+    for odd in ("0", "two", "-1", "1e3"):
+        html = client.get(f"{PAGE}?week=2026-12-07&page={odd}").get_data(as_text=True)
+        assert list(grid(html))[0] == "Dan Morgan", odd
+
+
+def test_the_filters_keep_to_one_page_and_say_nothing_of_pages(client, many_assessors):
+    html = client.get(
+        f"{PAGE}?week=2026-12-07&assessor_id={many_assessors['assessor']}&page=2"
+    ).get_data(as_text=True)
+    assert list(grid(html)) == ["Grace Okafor"]
+    assert "Assessors 1 to" not in html and "Page 1 of" not in html
 
 
 # Filters
