@@ -21,7 +21,8 @@ BLOCK = re.compile(r"<details><summary>The last run.*?</details>", re.DOTALL)
 def block(figures: dict, machine: dict, commit: str, day: str) -> str:
     missed = [name for name, row in figures.items() if not row["ok"]]
     met = len(figures) - len(missed)
-    minutes = figures.get("whole run", {}).get("value", "?")
+    minutes = figures.get("whole run", {}).get("value")
+    minutes = f"{minutes:.1f}" if isinstance(minutes, int | float) else "?"
     database = machine["database"].split()[0]
     outcome = f"{met} of {len(figures)} figures within budget"
     summary = outcome + (f", {len(missed)} missed" if missed else "")

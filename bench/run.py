@@ -114,6 +114,8 @@ def _run(url: str, figures: Figures, files_folder: str) -> None:
         ("assessor", assessor_email),
     ]:
         sign_in(clients[role], email, PASSWORD)
+    if len(ids["waiting"]) < 10:
+        raise SystemExit(f"{SMALL:,} apprentices are too few: fewer than 10 wait for a booking")
     made = _made_by_staff(clients["staff"], ids["waiting"][-5:])
     ids.update(made)
     ids["waiting"] = [a for a in ids["waiting"] if a not in made["planned"]]
@@ -309,6 +311,8 @@ def _ids(db, world) -> tuple[dict, str]:
         .where(Result.is_submitted.is_(False))
         .order_by(Assessment.id)
     ).first()
+    if draft is None:
+        raise SystemExit("the first apprentices seeded hold no draft result: seed more")
     assessor = db.session.get(User, draft.assessor_id)
     ids = {
         "apprentice_id": first("provisional"),

@@ -31,6 +31,15 @@ _OPTIONS_MARK = "epa-options-go-here"
 _OPTION_MARKED = re.compile(rf'<option value="{_OPTIONS_MARK}">\s*{_OPTIONS_MARK}\s*</option>')
 
 
+def _refuse_what_is_not_written(field, kwargs, unwritten: tuple[str, ...]) -> None:
+    """The long widgets write each choice themselves, so what the macro would have merged into
+    its items (grouped choices, template-supplied items) would be lost without a word."""
+    given = sorted(set(kwargs.get("params") or {}) & set(unwritten))
+    if given or isinstance(field.choices, dict):
+        what = ", ".join(given) or "grouped choices"
+        raise TypeError(f"{type(field.widget).__name__} does not write {what} ({field.name})")
+
+
 def _pair(choice) -> tuple:
     """A choice as (value, label): WTForms takes pairs, bare values and its choice objects."""
     if isinstance(choice, SelectChoice):
@@ -46,6 +55,7 @@ class GovLongSelect(GovSelect):
     page's time). The macro writes one marked option, which the options replace."""
 
     def __call__(self, field, **kwargs):
+        _refuse_what_is_not_written(field, kwargs, ("items",))
         kwargs.setdefault("id", field.id)
         kwargs["items"] = [{"text": _OPTIONS_MARK, "value": _OPTIONS_MARK}]
         html = super(GovSelect, self).__call__(field, **kwargs)
@@ -74,6 +84,7 @@ class GovLongCheckboxes(GovCheckboxesInput):
     no hints or conditional reveals."""
 
     def __call__(self, field, **kwargs):
+        _refuse_what_is_not_written(field, kwargs, ("items", "values", "name"))
         kwargs.setdefault("id", field.id)
         params = kwargs.get("params") or {}
         prefix = params.get("idPrefix") or field.name

@@ -18,6 +18,7 @@ from epa.rules.availability import (
     initials,
     week_days,
 )
+from epa.rules.local_time import london_date
 from epa.rules.patterns import WorkingPattern, describe
 from epa.rules.scheduling import bank_holiday_name
 from epa.scheduling.instants import midnight
@@ -64,14 +65,26 @@ def standards() -> list[Named]:
     return [Named(key, f"{reference} {title}") for key, reference, title in rows]
 
 
-def week(monday: date, assessors: list[Named], standard_id: int | None = None) -> Week:
+def week(
+    monday: date,
+    assessors: list[Named],
+    standard_id: int | None = None,
+    *,
+    columns_for: list[Named] | None = None,
+) -> Week:
     """The week from `monday` for these assessors. With a standard, only its apprentices'
-    bookings are named; the others still fill their time, so free time stays true."""
+    bookings are named; the others still fill their time, so free time stays true.
+
+    `columns_for`, when the assessors are one page of more, are all of them: a weekend column
+    shows on every page when any of them is booked then, so the pages keep the same columns."""
     ids = [person.id for person in assessors]
     patterns = patterns_of(ids)
     bookings = _bookings(monday, ids, standard_id)
     away = time_away(ids, midnight(monday), midnight(monday + timedelta(days=7)))
-    days = week_days(monday, {booking_date(b) for held in bookings.values() for b in held})
+    booked_on = {booking_date(b) for held in bookings.values() for b in held}
+    if columns_for is not None:
+        booked_on |= _weekend_dates(monday, [person.id for person in columns_for])
+    days = week_days(monday, booked_on)
     rows = []
     for person in assessors:
         pattern = patterns.get(person.id, WorkingPattern())
@@ -84,6 +97,19 @@ def week(monday: date, assessors: list[Named], standard_id: int | None = None) -
         rows.append(Row(person, describe(pattern), cells))
     holidays = {day: name for day in days if (name := bank_holiday_name(day))}
     return Week(monday, days, holidays, rows)
+
+
+def _weekend_dates(monday: date, ids: list[int]) -> set[date]:
+    """The days of the week's weekend on which any of these assessors has a booking."""
+    starts = db.session.scalars(
+        select(Assessment.starts_at).where(
+            Assessment.status == AssessmentStatus.BOOKED,
+            Assessment.assessor_id.in_(ids),
+            Assessment.starts_at >= midnight(monday + timedelta(days=5)),
+            Assessment.starts_at < midnight(monday + timedelta(days=7)),
+        )
+    )
+    return {london_date(instant) for instant in starts}
 
 
 def _bookings(monday: date, ids: list[int], standard_id: int | None) -> dict[int, list[Booked]]:

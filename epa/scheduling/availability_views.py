@@ -97,7 +97,9 @@ def availability_grid():
     return render_template(
         "scheduling/availability.html",
         form=form,
-        week=availability.week(monday, shown, standard_id),
+        week=availability.week(
+            monday, shown, standard_id, columns_for=assessors if pages > 1 else None
+        ),
         filters={name: value for name, value in filters.items() if value is not None},
         page=page,
         pages=pages,

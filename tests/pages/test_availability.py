@@ -327,6 +327,19 @@ def test_a_page_past_the_last_shows_the_last_and_a_bad_one_the_first(client, man
         assert list(grid(html))[0] == "Dan Morgan", odd
 
 
+def test_every_page_has_the_weekend_column_any_assessor_is_booked_on(app, client, many_assessors):
+    # Grace is on the first page; a Sunday booking of hers shows on the second page too.
+    add_booking(app, many_assessors["apprentice"], many_assessors["assessor"], at(2026, 12, 13, 10))
+    for page in (1, 2):
+        html = client.get(f"{PAGE}?week=2026-12-07&page={page}").get_data(as_text=True)
+        days = next(iter(grid(html).values()))
+        assert list(days)[-1] == "Sunday 13 December", page
+        assert "Saturday 12 December" not in days
+        assert f"assessors {25 * page - 24} to" in html  # the table's caption says which
+    cells = grid(client.get(f"{PAGE}?week=2026-12-07&page=2").get_data(as_text=True))
+    assert cells["Zara Assessor 25"]["Sunday 13 December"] == "Weekend"
+
+
 def test_the_filters_keep_to_one_page_and_say_nothing_of_pages(client, many_assessors):
     html = client.get(
         f"{PAGE}?week=2026-12-07&assessor_id={many_assessors['assessor']}&page=2"

@@ -59,3 +59,28 @@ def test_long_select_writes_the_macros_markup(app, chosen):
         stock, long = (form.one() for form in forms)
     assert _same(long) == _same(stock)
     assert str(long).count(" selected") == (1 if chosen else 0)
+
+
+@pytest.mark.parametrize(
+    ("field", "params", "named"),
+    [
+        ("one", {"items": [{"text": "Extra"}]}, "items"),
+        ("many", {"items": [{"text": "Extra"}]}, "items"),
+        ("many", {"values": ["1"]}, "values"),
+        ("many", {"name": "other"}, "name"),
+    ],
+)
+def test_what_the_long_widgets_do_not_write_is_refused_not_lost(app, field, params, named):
+    with app.test_request_context():
+        form = _forms()[1]
+        form[field].choices = CHOICES
+        with pytest.raises(TypeError, match=named):
+            form[field](params=params)
+
+
+def test_grouped_choices_are_refused_by_the_long_select(app):
+    with app.test_request_context():
+        form = _forms()[1]
+        form.one.choices = {"Group": CHOICES}
+        with pytest.raises(TypeError, match="grouped choices"):
+            form.one()
