@@ -256,10 +256,15 @@ def _made_by_staff(client, apprentice_ids: list[int]) -> dict:
     if answer.status_code != 302:
         raise SystemExit(f"no plan was proposed: {answer.status_code}")
     return {
-        "job_id": int(job_path.rstrip("/").rsplit("/", 1)[-1]),
-        "plan_id": int(answer.headers["Location"].rstrip("/").rsplit("/", 1)[-1]),
+        "job_id": _last_id(job_path),
+        "plan_id": _last_id(answer.headers["Location"]),
         "planned": set(apprentice_ids),
     }
+
+
+def _last_id(path: str) -> int:
+    """The record id a page's address ends with ("/plans/12" -> 12)."""
+    return int(path.rstrip("/").rsplit("/", 1)[-1])
 
 
 class _Api:

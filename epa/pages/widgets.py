@@ -27,8 +27,29 @@ class GovRadioWithHints(GovRadioInput):
         return params
 
 
-_OPTIONS_MARK = "epa-options-go-here"
-_OPTION_MARKED = re.compile(rf'<option value="{_OPTIONS_MARK}">\s*{_OPTIONS_MARK}\s*</option>')
+# The long widgets have the macro write its markup around one marked choice, then write every
+# choice in its place: the markup stays GOV.UK's, without a macro call per choice.
+CHOICES_MARK = "epa-choices-go-here"
+_OPTION_MARKED = re.compile(rf'<option value="{CHOICES_MARK}">\s*{CHOICES_MARK}\s*</option>')
+
+
+def marked_item(kind: str) -> re.Pattern:
+    """The macro's item for the marked choice, in GOV.UK's "radios" or "checkboxes"."""
+    return re.compile(
+        rf'<div class="govuk-{kind}__item">\s*<input[^>]*value="{CHOICES_MARK}"[^>]*>'
+        rf"\s*<label[^>]*>\s*{CHOICES_MARK}\s*</label>\s*</div>"
+    )
+
+
+def in_place_of_mark(html, marked: re.Pattern, written: str) -> Markup:
+    """The macro's markup with the marked choice replaced by the choices `written`, whose every
+    value the caller escaped."""
+    return Markup(marked.sub(lambda _: written, str(html), count=1))  # noqa: S704  # nosec B704
+
+
+def choice_id(prefix: str, index: int) -> str:
+    """The id the macros give the choice at `index` (from 1): the prefix, then prefix-2..."""
+    return prefix if index == 1 else f"{prefix}-{index}"
 
 
 def _refuse_what_is_not_written(field, kwargs, unwritten: tuple[str, ...]) -> None:
@@ -57,7 +78,7 @@ class GovLongSelect(GovSelect):
     def __call__(self, field, **kwargs):
         _refuse_what_is_not_written(field, kwargs, ("items",))
         kwargs.setdefault("id", field.id)
-        kwargs["items"] = [{"text": _OPTIONS_MARK, "value": _OPTIONS_MARK}]
+        kwargs["items"] = [{"text": CHOICES_MARK, "value": CHOICES_MARK}]
         html = super(GovSelect, self).__call__(field, **kwargs)
         # Escaped by hand, from the choices themselves: Markup.format's formatter and WTForms'
         # choice objects cost more than the rest of the page.
@@ -68,14 +89,10 @@ class GovLongSelect(GovSelect):
             f"{escaped(label)}</option>"
             for value, label in map(_pair, field.choices or [])
         )
-        # the macro's own markup, and options escaped above
-        return Markup(_OPTION_MARKED.sub(lambda _: options, str(html), count=1))  # noqa: S704  # nosec B704
+        return in_place_of_mark(html, _OPTION_MARKED, options)
 
 
-_ITEM_MARKED = re.compile(
-    rf'<div class="govuk-checkboxes__item">\s*<input [^>]*value="{_OPTIONS_MARK}"[^>]*>'
-    rf"\s*<label [^>]*>\s*{_OPTIONS_MARK}\s*</label>\s*</div>"
-)
+_CHECKBOX_MARKED = marked_item("checkboxes")
 
 
 class GovLongCheckboxes(GovCheckboxesInput):
@@ -92,7 +109,7 @@ class GovLongCheckboxes(GovCheckboxesInput):
         chosen, coerce = set(field.data or ()), field.coerce
         items = []
         for index, (value, label) in enumerate(map(_pair, field.choices or []), start=1):
-            item_id = escaped(prefix if index == 1 else f"{prefix}-{index}")
+            item_id = escaped(choice_id(prefix, index))
             items.append(
                 '<div class="govuk-checkboxes__item">'
                 f'<input class="govuk-checkboxes__input" id="{item_id}" name="{name}" '
@@ -102,8 +119,7 @@ class GovLongCheckboxes(GovCheckboxesInput):
                 f"{escaped(label)}</label></div>"
             )
         html = super(GovCheckboxesInput, self).__call__(_Marked(field), **kwargs)
-        # the macro's own markup, and items escaped above
-        return Markup(_ITEM_MARKED.sub(lambda _: "\n".join(items), str(html), count=1))  # noqa: S704  # nosec B704
+        return in_place_of_mark(html, _CHECKBOX_MARKED, "\n".join(items))
 
 
 class _Marked:
@@ -121,7 +137,7 @@ class _Marked:
 
 class _MarkedChoice:
     data = False
-    label = type("Label", (), {"text": _OPTIONS_MARK})()
+    label = type("Label", (), {"text": CHOICES_MARK})()
 
     def _value(self):
-        return _OPTIONS_MARK
+        return CHOICES_MARK

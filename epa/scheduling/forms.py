@@ -15,7 +15,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovSubmitInput,
     GovTextInput,
 )
-from markupsafe import Markup, escape
+from markupsafe import escape
 from sqlalchemy import select
 from wtforms import (
     HiddenField,
@@ -31,7 +31,14 @@ from epa import clock
 from epa.extensions import db
 from epa.organisations.models import Employer, Provider
 from epa.pages.forms import DayMonthYearField, as_record_id, reason_form
-from epa.pages.widgets import GovLongSelect, GovRadioWithHints
+from epa.pages.widgets import (
+    CHOICES_MARK,
+    GovLongSelect,
+    GovRadioWithHints,
+    choice_id,
+    in_place_of_mark,
+    marked_item,
+)
 from epa.rules.local_time import LONDON, london_iso
 from epa.rules.patterns import MOST_PER_DAY, SERVICE_ENDS, SERVICE_STARTS, WEEKDAY_NAMES
 from epa.rules.scheduling import epa_window
@@ -67,11 +74,7 @@ class TimeOfDayField(StringField):
         return self.raw_data[0] if self.raw_data else (self.data or "")
 
 
-_ITEM_MARK = "epa-assessors-go-here"
-_ITEM_MARKED = re.compile(
-    rf'<div class="govuk-radios__item">\s*<input[^>]*value="{_ITEM_MARK}"[^>]*>\s*'
-    rf"<label[^>]*>\s*{_ITEM_MARK}\s*</label>\s*</div>"
-)
+_RADIO_MARKED = marked_item("radios")
 # Indented as the macro indents radios inside a fieldset, so the page reads as it did. Filled by
 # str.format with values escaped first: Markup.format, escaping as it goes, cost as much again.
 _ITEM = (
@@ -102,18 +105,17 @@ class GovAssessorRadios(GovRadioInput):
     def __call__(self, field, **kwargs):
         kwargs.setdefault("id", field.id)
         params = kwargs.get("params") or {}
-        kwargs["items"] = [{"text": _ITEM_MARK, "value": _ITEM_MARK}]
+        kwargs["items"] = [{"text": CHOICES_MARK, "value": CHOICES_MARK}]
         html = self.render(self.map_gov_params(field, **kwargs))
         prefix, name = escape(params.get("idPrefix") or field.name), escape(field.name)
         items = "\n      ".join(
             self._item(name, prefix, index, value, label, checked)
             for index, (value, label, checked, _) in enumerate(field.iter_choices(), start=1)
         )
-        # the macro's own markup, and the radios with every value escaped
-        return Markup(_ITEM_MARKED.sub(lambda _: items, str(html), count=1))  # noqa: S704  # nosec B704
+        return in_place_of_mark(html, _RADIO_MARKED, items)
 
     def _item(self, name, prefix, index, value, label, checked) -> str:
-        item_id = prefix if index == 1 else f"{prefix}-{index}"
+        item_id = choice_id(prefix, index)
         reason = self.reasons.get(value)
         hint_id = f"{item_id}-item-hint"
         return _ITEM.format(
